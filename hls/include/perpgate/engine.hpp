@@ -1,0 +1,493 @@
+// The risk engine: the golden model of perpgate and its CPU backend. Events are applied one at a
+// time, in arrival order; each kernel below handles one kind of event and reports what it decides
+// through a sink (ack, reject, liquidate, ...). Fixed-size tables, bounded loops, integer fixed
+// point: the same code is synthesizable with Vitis HLS and is what the RTL is proven against.
+//
+// Sink interface (a template parameter, so the CPU build inlines it):
+//   ack(id)  reject(id, Reason)  canceled(id)  liquidate(acct, equity, mm)  mark(sym, px)
+//   withdraw(acct, amount, ok)  account(acct, const AccountView<P>&)  error(const char* msg)
+#pragma once
+
+#include "perpgate/events.hpp"
+#include "perpgate/fixed_point.hpp"
+#include "perpgate/local_mark.hpp"
+#include "perpgate/margin.hpp"
+#include "perpgate/order_table.hpp"
+#include "perpgate/params.hpp"
+#include "perpgate/reason.hpp"
+#include "perpgate/state.hpp"
+
+namespace perpgate {
+
+template <class P = DefaultParams>
+class Engine {
+  static_assert(params_valid<P>(), "invalid capacity parameters");
+
+ public:
+  using Params = P;
+  static constexpr int kHolderWords = (P::kAccounts + 63) / 64;
+
+  // ---------------------------------------------------------------- control plane ------------
+  template <class S>
+  void define_symbol(int s, const SymbolConfig& cfg, S& out) {
+    if (s < 0 || s >= P::kSymbols) return out.error("symbol table full");
+    if (const char* why = symbol_config_error(cfg)) return out.error(why);
+    Symbol& y = sym_[s];
+    const bool update = y.defined;
+    y.defined = true;
+    y.cfg = cfg;
+    // Tiers, leverage caps or limits may have changed: revalue everyone holding the symbol.
+    if (update) revalue_symbol(s, out);
+  }
+
+  template <class S>
+  void create_account(int a, i64 collateral, S& out) {
+    if (a < 0 || a >= P::kAccounts) return out.error("account table full");
+    Account<P>& acc = acct_[a];
+    if (acc.exists) return out.error("account exists: collateral unchanged (use deposit/withdraw)");
+    acc = Account<P>{};
+    acc.exists = true;
+    acc.collateral = collateral;
+  }
+
+  template <class S>
+  void set_leverage(int a, int s, i64 lev, S& out) {
+    if (!account_ok(a)) return out.error("unknown account");
+    if (!symbol_ok(s)) return out.error("unknown symbol in lev");
+    if (lev < 1 || lev > kLevMax) return out.error("leverage must be an integer from 1 to 10000");
+    Account<P>& acc = acct_[a];
+    acc.lev[s] = static_cast<std::uint16_t>(lev);
+    const int slot = find_slot(acc, s);
+    if (slot >= 0) refresh_slot(acc, slot);
+  }
+
+  // Orders per second for the account's token bucket (burst: one second's worth); 0: unlimited.
+  void set_rate_limit(int a, i64 per_second) {
+    if (!account_ok(a)) return;
+    Account<P>& acc = acct_[a];
+    acc.max_rate = per_second;
+    acc.tokens_milli = per_second * 1000;
+    acc.refill_ts = now_;
+  }
+
+  template <class S>
+  void deposit(int a, i64 amount, S& out) {
+    if (!account_ok(a)) return out.error("unknown account");
+    Account<P>& acc = acct_[a];
+    if (i128{acc.collateral} + amount > kMoneyMax) return out.error("deposit would overflow collateral");
+    acc.collateral += amount;
+    check_liquidation(a, out);
+  }
+
+  // Refused when it would leave equity below IM, or take more than the collateral (unrealised
+  // profit is not withdrawable).
+  template <class S>
+  void withdraw(int a, i64 amount, S& out) {
+    if (!account_ok(a)) return out.error("unknown account");
+    Account<P>& acc = acct_[a];
+    const bool ok = amount <= acc.collateral && equity(acc) - amount >= acc.im_sum;
+    if (ok) acc.collateral -= amount;
+    out.withdraw(a, amount, ok);
+  }
+
+  void kill(int a, bool on) {
+    if (account_ok(a)) acct_[a].killed = on;
+  }
+  void kill_all(bool on) { killed_all_ = on; }
+
+  // Engine time: the latest event timestamp seen (ms); never goes back.
+  void advance_clock(i64 ts) {
+    if (ts > now_) now_ = ts;
+  }
+
+  // ---------------------------------------------------------------- market data --------------
+  template <class S>
+  void on_mark(int s, i64 px, S& out) {
+    if (!symbol_ok(s)) return out.error("unknown symbol");
+    Symbol& y = sym_[s];
+    if (y.cfg.local_mark) {
+      y.local.external = px;
+      return update_local_mark(s, out);
+    }
+    y.mark = px;
+    y.mark_ts = now_;
+    revalue_symbol(s, out);
+  }
+
+  template <class S>
+  void on_index(int s, i64 px, S& out) {
+    if (!symbol_ok(s)) return out.error("unknown symbol");
+    sym_[s].local.index = px;
+    on_local_input(s, out);
+  }
+  template <class S>
+  void on_book(int s, i64 bid, i64 ask, S& out) {
+    if (!symbol_ok(s)) return out.error("unknown symbol");
+    sym_[s].local.bid = bid;
+    sym_[s].local.ask = ask;
+    on_local_input(s, out);
+  }
+  template <class S>
+  void on_trade(int s, i64 px, S& out) {
+    if (!symbol_ok(s)) return out.error("unknown symbol");
+    sym_[s].local.last = px;
+    on_local_input(s, out);
+  }
+
+  // Funding: collateral -= qty x mark x rate for every position in the symbol (longs pay when
+  // rate > 0). A payment rounds up, a receipt rounds down.
+  template <class S>
+  void on_funding(int s, i64 rate, S& out) {
+    if (!symbol_ok(s)) return out.error("unknown symbol");
+    const Symbol& y = sym_[s];
+    if (y.mark <= 0) return out.error("funding before any mark price");
+    for (int w = 0; w < kHolderWords; ++w) {
+      for (u64 bits = holders_[s][w]; bits != 0; bits &= bits - 1) {
+        const int a = w * 64 + __builtin_ctzll(bits);
+        Account<P>& acc = acct_[a];
+        const Position& p = acc.pos[find_slot(acc, s)];
+        if (p.qty == 0) continue;
+        const i128 raw = i128{abs64(p.qty)} * y.mark;
+        const bool pays = (p.qty > 0) == (rate > 0);
+        const i128 amount = rate_of_notional(raw, abs64(rate), /*round_up=*/pays);
+        if (!add_money_saturating(acc.collateral, pays ? -amount : amount))
+          out.error("collateral saturated at its bound by funding");
+        check_liquidation(a, out);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- orders -------------------
+  template <class S>
+  void on_order(const OrderEvent& o, S& out) {
+    i128 im_new = 0;
+    const Reason r = check_order(o, im_new);
+    if (r != Reason::kNone) return out.reject(o.id, r);
+    Account<P>& acc = acct_[o.acct];
+    int slot = find_slot(acc, o.sym);
+    if (slot < 0) slot = claim_slot(acc, o.acct, o.sym);  // check_order proved one is free
+    Position& p = acc.pos[slot];
+    if (o.reduce_only) {
+      (o.buy ? p.ro_buy : p.ro_sell) += o.qty;
+    } else {
+      (o.buy ? p.open_buy : p.open_sell) += o.qty;
+      acc.im_sum += im_new - p.im;
+      p.im = im_new;
+    }
+    OpenOrder* e = orders_.free_entry(o.id);
+    *e = OpenOrder{true, o.buy, o.reduce_only, o.id, o.acct, slot, o.qty};
+    orders_.on_insert();
+    out.ack(o.id);
+  }
+
+  // The pre-trade check. Returns the first failing reason in the order of the Reason enum, and
+  // on success the symbol's initial margin with the order included. Consumes a rate-limit token
+  // once the order gets past the kill switch (the throttle counts messages, not accepts).
+  Reason check_order(const OrderEvent& o, i128& im_new) {
+    if (!account_ok(o.acct)) return Reason::kUnknownAccount;
+    if (!symbol_ok(o.sym)) return Reason::kUnknownSymbol;
+    if (orders_.find(o.id) != nullptr) return Reason::kDuplicateId;
+    Account<P>& acc = acct_[o.acct];
+    if (killed_all_ || acc.killed) return Reason::kKilled;
+    if (!take_rate_token(acc)) return Reason::kRateLimit;
+    const Symbol& y = sym_[o.sym];
+    const SymbolConfig& c = y.cfg;
+    if (o.qty <= 0 || o.qty > kQtyMax || o.qty % c.lot != 0) return Reason::kBadQty;
+    if (o.px <= 0 || o.px > kPxMax || o.px % c.tick != 0) return Reason::kBadPrice;
+    if (y.mark <= 0) return Reason::kNoMark;
+    if (c.stale_ms > 0 && now_ - y.mark_ts > c.stale_ms) return Reason::kStaleMark;
+    // |px - mark| / mark > band, exactly: |px - mark| x 1e8 > band x mark (< 2^54 x 2^27).
+    if (c.band > 0 && i128{abs64(o.px - y.mark)} * kRateScale > i128{c.band} * y.mark)
+      return Reason::kPriceBand;
+    if (c.max_qty > 0 && o.qty > c.max_qty) return Reason::kMaxQty;
+    if (c.max_notional > 0 && i128{o.qty} * o.px > i128{c.max_notional} * kNotionalDiv)
+      return Reason::kMaxNotional;
+    const int slot = find_slot(acc, o.sym);
+    const Position none{};
+    const Position& p = slot >= 0 ? acc.pos[slot] : none;
+    if (o.reduce_only) {
+      // Must shrink the position, counting reduce-only orders already open on that side. It
+      // never raises IM, so no position limit or margin check follows.
+      const i64 room = o.buy ? -p.qty - p.ro_buy : p.qty - p.ro_sell;
+      if (o.qty > room) return Reason::kReduceOnly;
+      if (orders_.free_entry(o.id) == nullptr) return Reason::kCapacity;
+      return Reason::kNone;
+    }
+    const i64 buys = p.open_buy + (o.buy ? o.qty : 0);
+    const i64 sells = p.open_sell + (o.buy ? 0 : o.qty);
+    // Each term <= 2^60: the sums fit i64.
+    const i64 worst = worst_case_qty(p.qty, buys, sells);
+    const i64 pos_cap = c.max_pos > 0 ? min64(c.max_pos, kQtyMax) : kQtyMax;
+    if (worst > pos_cap) return Reason::kMaxPosition;
+    if (slot < 0 && free_slot(acc) < 0) return Reason::kCapacity;
+    if (orders_.free_entry(o.id) == nullptr) return Reason::kCapacity;
+    im_new = initial_margin(c, acc.lev[o.sym], worst, y.mark);
+    const i128 im_total = acc.im_sum - p.im + im_new;
+    if (equity(acc) - im_total < 0) return Reason::kInsufficientMargin;
+    return Reason::kNone;
+  }
+
+  // Drop-copy fill: moves the position (weighted-average entry on increase, realised PnL to
+  // collateral on decrease, new entry on flip), releases the reservation, charges the fee.
+  template <class S>
+  void on_fill(const FillEvent& f, S& out) {
+    OpenOrder* e = orders_.find(f.id);
+    if (e == nullptr) return out.error("fill of an unknown or closed order");
+    const int a = e->acct;
+    const int slot = e->slot;
+    Account<P>& acc = acct_[a];
+    Position& p = acc.pos[slot];
+    const i64 signed_qty = e->buy ? f.qty : -f.qty;
+    if (abs128(i128{p.qty} + signed_qty) > kQtyMax)
+      return out.error("fill would take the position past the quantity bound; not applied");
+    if (f.qty > e->remaining) out.error("fill exceeds the order's open quantity; applied in full");
+    release(p, *e, min64(f.qty, e->remaining));
+
+    const i128 realised_raw = apply_fill_to_position(p, signed_qty, f.px);
+    const i128 credit = money_floor(realised_raw) - f.fee;
+    if (!add_money_saturating(acc.collateral, credit))
+      out.error("collateral saturated at its bound by a fill");
+    if (e->remaining == 0) orders_.on_erase(e);
+    settle_slot(acc, a, slot);
+    check_liquidation(a, out);
+  }
+
+  template <class S>
+  void on_cancel(i64 id, S& out) {
+    OpenOrder* e = orders_.find(id);
+    if (e == nullptr) return out.error("cancel of an unknown or closed order");
+    const int a = e->acct;
+    const int slot = e->slot;
+    release(acct_[a].pos[slot], *e, e->remaining);
+    orders_.on_erase(e);
+    settle_slot(acct_[a], a, slot);
+    out.canceled(id);
+  }
+
+  template <class S>
+  void query(int a, S& out) {
+    if (!account_ok(a)) return out.error("unknown account");
+    out.account(a, view(a));
+  }
+
+  // ---------------------------------------------------------------- views --------------------
+  bool account_ok(int a) const { return a >= 0 && a < P::kAccounts && acct_[a].exists; }
+  bool symbol_ok(int s) const { return s >= 0 && s < P::kSymbols && sym_[s].defined; }
+  const Account<P>& account(int a) const { return acct_[a]; }
+  const Symbol& symbol(int s) const { return sym_[s]; }
+  i64 now() const { return now_; }
+  int open_orders() const { return orders_.size(); }
+
+  static i128 equity(const Account<P>& acc) {
+    return i128{acc.collateral} + money_floor(acc.upnl_raw_sum);
+  }
+
+  // The account as the caches hold it.
+  AccountView<P> view(int a) const {
+    const Account<P>& acc = acct_[a];
+    AccountView<P> v;
+    v.collateral = acc.collateral;
+    v.equity = equity(acc);
+    v.im = acc.im_sum;
+    v.mm = acc.mm_sum;
+    fill_positions(acc, v);
+    return v;
+  }
+
+  // The account recomputed from positions and marks alone, without the caches: the equity
+  // identity the tests hold the caches to.
+  AccountView<P> recompute_view(int a) const {
+    const Account<P>& acc = acct_[a];
+    AccountView<P> v;
+    i128 upnl = 0;
+    for (int i = 0; i < P::kPositionsPerAccount; ++i) {
+      const Position& p = acc.pos[i];
+      if (p.sym < 0) continue;
+      const Symbol& y = sym_[p.sym];
+      if (y.mark <= 0) continue;
+      upnl += i128{p.qty} * y.mark - p.cost;
+      v.mm += maintenance_margin(y.cfg, abs64(p.qty), y.mark);
+      v.im += initial_margin(y.cfg, acc.lev[p.sym], worst_case_qty(p.qty, p.open_buy, p.open_sell),
+                             y.mark);
+    }
+    v.collateral = acc.collateral;
+    v.equity = i128{acc.collateral} + money_floor(upnl);
+    fill_positions(acc, v);
+    return v;
+  }
+
+ private:
+  void fill_positions(const Account<P>& acc, AccountView<P>& v) const {
+    // Ascending symbol index, whatever the slot order.
+    v.position_count = 0;
+    for (int i = 0; i < P::kPositionsPerAccount; ++i) {
+      const Position& p = acc.pos[i];
+      if (p.sym < 0 || p.qty == 0) continue;
+      int k = v.position_count++;
+      while (k > 0 && v.positions[k - 1].sym > p.sym) {
+        v.positions[k] = v.positions[k - 1];
+        --k;
+      }
+      v.positions[k] = PositionView{p.sym, p.qty, entry_price(p.qty, p.cost)};
+    }
+  }
+
+  static int find_slot(const Account<P>& acc, int s) {
+    int found = -1;
+    for (int i = 0; i < P::kPositionsPerAccount; ++i) {
+#pragma HLS UNROLL
+      if (acc.pos[i].sym == s) found = i;
+    }
+    return found;
+  }
+  static int free_slot(const Account<P>& acc) { return find_slot(acc, -1); }
+
+  int claim_slot(Account<P>& acc, int a, int s) {
+    const int slot = free_slot(acc);
+    acc.pos[slot] = Position{};
+    acc.pos[slot].sym = s;
+    holders_[s][a / 64] |= u64{1} << (a % 64);
+    return slot;
+  }
+
+  // After a fill or cancel: refresh the caches, and free the slot once nothing is left in it.
+  void settle_slot(Account<P>& acc, int a, int slot) {
+    Position& p = acc.pos[slot];
+    refresh_slot(acc, slot);
+    if (p.qty == 0 && p.open_buy == 0 && p.open_sell == 0 && p.ro_buy == 0 && p.ro_sell == 0) {
+      holders_[p.sym][a / 64] &= ~(u64{1} << (a % 64));
+      p = Position{};  // caches already zero: refresh_slot of an empty position yields 0
+    }
+  }
+
+  static void release(Position& p, OpenOrder& e, i64 qty) {
+    if (e.reduce_only) {
+      (e.buy ? p.ro_buy : p.ro_sell) -= qty;
+    } else {
+      (e.buy ? p.open_buy : p.open_sell) -= qty;
+    }
+    e.remaining -= qty;
+  }
+
+  // Applies a signed fill to the position; returns the realised PnL in raw units.
+  static i128 apply_fill_to_position(Position& p, i64 signed_qty, i64 px) {
+    if (p.qty == 0 || (p.qty > 0) == (signed_qty > 0)) {
+      p.qty += signed_qty;
+      p.cost += i128{signed_qty} * px;
+      return 0;
+    }
+    const i64 closed = min64(abs64(signed_qty), abs64(p.qty));
+    // Cost share of the closed part, |cost| x closed / |qty|, rounded so that the realised PnL
+    // rounds down (conservative): up for a long (its cost is subtracted), down for a short.
+    // |cost| x closed could reach 2^174, so split |cost| = |qty| x whole + rem (rem < |qty|):
+    // closed x whole < 2^60 x 2^55 and rem x closed < 2^120.
+    const i128 mag = abs128(p.cost);
+    const i64 q = abs64(p.qty);
+    const i128 whole = mag / q;
+    const i128 rem = mag % q;
+    const i128 part = p.qty > 0 ? ceil_div<i128>(rem * closed, q) : rem * closed / q;
+    const i128 share_mag = closed == q ? mag : whole * closed + part;
+    const i128 share = p.qty > 0 ? share_mag : -share_mag;
+    const i64 dir = p.qty > 0 ? 1 : -1;
+    const i128 realised = i128{dir} * closed * px - share;
+    p.qty += dir * -closed;
+    p.cost -= share;
+    const i64 rest = abs64(signed_qty) - closed;
+    if (rest > 0) {  // flip: the remainder opens a new position at the fill price
+      p.qty = -dir * rest;
+      p.cost = i128{p.qty} * px;
+    }
+    return realised;
+  }
+
+  // Recomputes a slot's cached upnl, MM and IM at the current mark and moves the account sums.
+  void refresh_slot(Account<P>& acc, int slot) {
+    Position& p = acc.pos[slot];
+    const Symbol& y = sym_[p.sym];
+    i128 upnl = 0, mm = 0, im = 0;
+    if (y.mark > 0) {
+      upnl = i128{p.qty} * y.mark - p.cost;
+      mm = maintenance_margin(y.cfg, abs64(p.qty), y.mark);
+      im = initial_margin(y.cfg, acc.lev[p.sym], worst_case_qty(p.qty, p.open_buy, p.open_sell),
+                          y.mark);
+    }
+    acc.upnl_raw_sum += upnl - p.upnl_raw;
+    acc.mm_sum += mm - p.mm;
+    acc.im_sum += im - p.im;
+    p.upnl_raw = upnl;
+    p.mm = mm;
+    p.im = im;
+  }
+
+  // Liquidation trigger: equity < MM, edge-triggered, re-armed once the account is healthy.
+  template <class S>
+  void check_liquidation(int a, S& out) {
+    Account<P>& acc = acct_[a];
+    const i128 eq = equity(acc);
+    if (eq < acc.mm_sum) {
+      if (acc.liq_armed) {
+        acc.liq_armed = false;
+        out.liquidate(a, eq, acc.mm_sum);
+      }
+    } else {
+      acc.liq_armed = true;
+    }
+  }
+
+  // Mark tick: revalue every account holding the symbol, in ascending account index; cost is
+  // linear in the number of holders (plus one word test per 64 accounts).
+  template <class S>
+  void revalue_symbol(int s, S& out) {
+    for (int w = 0; w < kHolderWords; ++w) {
+      for (u64 bits = holders_[s][w]; bits != 0; bits &= bits - 1) {
+        const int a = w * 64 + __builtin_ctzll(bits);
+        Account<P>& acc = acct_[a];
+        refresh_slot(acc, find_slot(acc, s));
+        check_liquidation(a, out);
+      }
+    }
+  }
+
+  template <class S>
+  void on_local_input(int s, S& out) {
+    Symbol& y = sym_[s];
+    if (!y.cfg.local_mark) return;  // published mode: recorded, no effect on the mark
+    sample_basis(y.local, y.cfg.ema_ms, now_);
+    update_local_mark(s, out);
+  }
+
+  template <class S>
+  void update_local_mark(int s, S& out) {
+    Symbol& y = sym_[s];
+    const i64 m = compute_local_mark(y.local);
+    if (m <= 0) return;
+    y.mark_ts = now_;
+    if (m == y.mark) return;
+    y.mark = m;
+    out.mark(s, m);
+    revalue_symbol(s, out);
+  }
+
+  bool take_rate_token(Account<P>& acc) {
+    if (acc.max_rate <= 0) return true;
+    const i64 cap = acc.max_rate * 1000;
+    const i64 dt = now_ - acc.refill_ts;
+    if (dt > 0) {
+      // dt x rate can be large after a long pause: saturate at the bucket size.
+      acc.tokens_milli = (dt >= cap) ? cap : min64(cap, acc.tokens_milli + dt * acc.max_rate);
+      acc.refill_ts = now_;
+    }
+    if (acc.tokens_milli < 1000) return false;
+    acc.tokens_milli -= 1000;
+    return true;
+  }
+
+  Symbol sym_[P::kSymbols];
+  Account<P> acct_[P::kAccounts];
+  u64 holders_[P::kSymbols][kHolderWords] = {};  // accounts with a slot in use, per symbol
+  OrderTable<P> orders_;
+  bool killed_all_ = false;
+  i64 now_ = 0;
+};
+
+}  // namespace perpgate

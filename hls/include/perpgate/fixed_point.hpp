@@ -1,0 +1,117 @@
+// The one definition of perpgate's fixed-point scales, value bounds and rounding helpers.
+//
+// Every price, quantity, amount and rate in the kernels is an integer in one of the scales below.
+// No floating point anywhere. The bounds are enforced where values enter (the replay parser, the
+// wire decoder) so that every product below is proven to fit its type; see the static_asserts.
+//
+// In Vitis HLS the 128-bit type maps to ap_int<128>; g++ uses __int128. Only + - * and division by
+// the constants below (or by a leverage / EMA time constant) are used, all synthesizable.
+#pragma once
+
+#include <cstdint>
+
+namespace perpgate {
+
+using i64 = std::int64_t;
+using u64 = std::uint64_t;
+__extension__ typedef __int128 i128;  // __extension__: no -Wpedantic noise
+__extension__ typedef unsigned __int128 u128;
+
+// ---- Scales ----------------------------------------------------------------------------------
+// Prices: 1e-8 quote units (Binance publishes mark prices with 8 decimals; tick validity is a
+// separate check, so marks need not sit on the tick grid).
+inline constexpr i64 kPxScale = 100'000'000;
+inline constexpr int kPxDecimals = 8;
+// Quantities and positions: 1e-8 base units (lot validity is a separate check).
+inline constexpr i64 kQtyScale = 100'000'000;
+inline constexpr int kQtyDecimals = 8;
+// Money (collateral, equity, margin, PnL, fees): micro-units of the collateral asset (USDC/USDT).
+inline constexpr i64 kMoneyScale = 1'000'000;
+inline constexpr int kMoneyDecimals = 6;
+// Rates (maintenance margin rate, funding rate, price band): 1e-8 (1 = 0.000001 %).
+inline constexpr i64 kRateScale = 100'000'000;
+inline constexpr int kRateDecimals = 8;
+
+// qty * px is in 1e-16 quote units; dividing by this gives money (1e-6).
+inline constexpr i64 kNotionalDiv = kQtyScale * kPxScale / kMoneyScale;  // 1e10
+static_assert(kNotionalDiv == 10'000'000'000LL, "scales changed: revisit every width proof");
+
+// ---- Bounds (enforced on input) ----------------------------------------------------------------
+// Price: at most 1e8 quote units per base unit (2^53.2 raw).
+inline constexpr i64 kPxMax = 10'000'000'000'000'000LL;  // 1e16
+// Quantity, and any position or worst-case position: at most 2^60 raw (about 1.15e10 base units).
+inline constexpr i64 kQtyMax = i64{1} << 60;
+// Money inputs (collateral, deposits, withdrawals, fees, tier floors, maintenance amounts,
+// max notional) and the stored collateral: |x| <= 2^62 micro (about 4.6e12 quote units).
+inline constexpr i64 kMoneyMax = i64{1} << 62;
+// Rates: |rate| <= 1 (100 %).
+inline constexpr i64 kRateMax = kRateScale;
+// Leverage: integer 1..kLevMax.
+inline constexpr i64 kLevMax = 10'000;
+// Time constants and staleness limits (ms): at most one day.
+inline constexpr i64 kEmaMaxMs = 86'400'000;
+
+// ---- Width proofs ------------------------------------------------------------------------------
+// A "raw notional" is qty * px: < 2^60 * 2^54 = 2^114. A position's cost basis (sum of signed
+// fill qty * px, always |cost| <= |qty| * max px) has the same bound; unrealised PnL raw
+// qty * mark - cost < 2^115. An account sums at most 2^11 positions: < 2^126 < 2^127.
+inline constexpr int kRawNotionalBits = 114;
+static_assert(kPxMax < (i64{1} << 54), "price bound exceeds its width budget");
+static_assert(kQtyMax <= (i64{1} << 60), "qty bound exceeds its width budget");
+inline constexpr int kMaxPositionsPerAccountLog2 = 11;
+static_assert(kRawNotionalBits + 1 + kMaxPositionsPerAccountLog2 < 127, "uPnL sum can overflow");
+// Tier floor comparison: floor (<= 2^62 micro) * kNotionalDiv (< 2^34) < 2^96.
+static_assert(kRateMax < (i64{1} << 27), "rate bound exceeds its width budget");
+
+// ---- Rounding helpers --------------------------------------------------------------------------
+// Integer division rounding toward minus / plus infinity (C++ '/' truncates toward zero).
+template <class T>
+constexpr T floor_div(T a, T b) {
+  T q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+template <class T>
+constexpr T ceil_div(T a, T b) {
+  T q = a / b;
+  if ((a % b != 0) && ((a < 0) == (b < 0))) ++q;
+  return q;
+}
+
+// floor or ceil of raw_notional * rate / (kNotionalDiv * kRateScale): money for a rate applied to
+// a notional (maintenance margin, funding). raw_notional < 2^115 and rate < 2^27 would overflow
+// a single 128-bit product, so split raw_notional = n * 1e10 + rem:
+//   result = n * rate / 1e8  +  rem * rate / 1e18
+// n * rate < 2^82 * 2^27 = 2^109; the fractional numerator (n*rate % 1e8) * 1e10 + rem * rate is
+// < 1e18 + 1e10 * 2^27 < 2^62. Exact for both roundings. Arguments must be non-negative.
+constexpr i128 rate_of_notional(i128 raw_notional, i64 rate, bool round_up) {
+  const i128 n = raw_notional / kNotionalDiv;
+  const i128 rem = raw_notional % kNotionalDiv;
+  const i128 whole = n * rate;
+  const i128 q1 = whole / kRateScale;
+  const i128 frac = (whole % kRateScale) * kNotionalDiv + rem * rate;
+  const i128 unit = i128{kNotionalDiv} * kRateScale;  // 1e18
+  return q1 + (round_up ? ceil_div<i128>(frac, unit) : frac / unit);
+}
+
+// Money value of a raw notional, rounded as asked.
+constexpr i128 money_floor(i128 raw) { return floor_div<i128>(raw, kNotionalDiv); }
+constexpr i128 money_ceil(i128 raw) { return ceil_div<i128>(raw, kNotionalDiv); }
+
+constexpr i64 abs64(i64 v) { return v < 0 ? -v : v; }
+constexpr i128 abs128(i128 v) { return v < 0 ? -v : v; }
+constexpr i64 min64(i64 a, i64 b) { return a < b ? a : b; }
+constexpr i64 max64(i64 a, i64 b) { return a > b ? a : b; }
+constexpr i128 max128(i128 a, i128 b) { return a > b ? a : b; }
+
+// Saturating add on the stored collateral: the result is clamped to +-kMoneyMax and the caller is
+// told, so nothing wraps. Unreachable with realistic inputs (4.6e12 quote units).
+constexpr bool add_money_saturating(i64& acc, i128 delta) {
+  const i128 r = i128{acc} + delta;
+  if (r > kMoneyMax) { acc = kMoneyMax; return false; }
+  if (r < -kMoneyMax) { acc = -kMoneyMax; return false; }
+  acc = static_cast<i64>(r);
+  return true;
+}
+
+}  // namespace perpgate

@@ -1,0 +1,111 @@
+// perpgate: one command line for the gateway's tools.
+//   perpgate replay [--backend sw|rtl] [--summary] SCENARIO.jsonl|-     (spec/replay.md)
+//   perpgate gen [--seed N] [--accounts N] [--events N] [--no-crash] [-o FILE]
+#include <CLI/CLI.hpp>
+#include <simdjson.h>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "replay/replayer.hpp"
+#include "replay/scenario_gen.hpp"
+
+namespace {
+
+constexpr int kExitUsage = 2;
+
+// Reads a file (or stdin for "-") into a buffer followed by simdjson's padding.
+bool read_input(const std::string& path, std::string& buf) {
+  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return false;
+  char chunk[1 << 16];
+  std::size_t n;
+  while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0) buf.append(chunk, n);
+  const bool ok = !std::ferror(f);
+  if (f != stdin) std::fclose(f);
+  return ok;
+}
+
+void print_summary(const perpgate::ReplayStats& s, std::FILE* to) {
+  std::fprintf(to, "summary: %llu lines, %llu orders: %llu accepted, %llu rejected; %llu liquidation triggers; "
+                   "%llu local marks; %llu error lines\n",
+               static_cast<unsigned long long>(s.lines), static_cast<unsigned long long>(s.orders),
+               static_cast<unsigned long long>(s.acks),
+               static_cast<unsigned long long>(s.orders - s.acks), static_cast<unsigned long long>(s.liquidations),
+               static_cast<unsigned long long>(s.marks), static_cast<unsigned long long>(s.errors));
+  for (int r = 1; r < perpgate::kReasonCount; ++r) {
+    if (s.rejects[static_cast<std::size_t>(r)] == 0) continue;
+    std::fprintf(to, "  reject %-20s %llu\n", std::string(perpgate::reason_name(static_cast<perpgate::Reason>(r))).c_str(),
+                 static_cast<unsigned long long>(s.rejects[static_cast<std::size_t>(r)]));
+  }
+}
+
+int run_replay(const std::string& backend, const std::string& path, bool summary) {
+  std::string buf;
+  if (!read_input(path, buf)) {
+    std::fprintf(stderr, "perpgate replay: cannot read '%s'\n", path.c_str());
+    return kExitUsage;
+  }
+  const std::size_t len = buf.size();
+  buf.append(simdjson::SIMDJSON_PADDING, '\0');
+  perpgate::Replayer replayer(backend, stdout);
+  if (!replayer.ok()) {
+    std::fprintf(stderr, "perpgate replay: backend '%s' is not available in this build\n", backend.c_str());
+    return kExitUsage;
+  }
+  replayer.run(buf.data(), len, buf.size());
+  replayer.flush();
+  std::fflush(stdout);
+  if (summary) print_summary(replayer.stats(), stderr);
+  return replayer.exit_status();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"perpgate: pre-trade risk gateway for crypto perpetual futures"};
+  app.require_subcommand(1);
+
+  auto* replay = app.add_subcommand("replay", "Replay a JSON Lines scenario; decisions on stdout");
+  std::string backend = "sw";
+  std::string path;
+  bool summary = false;
+  replay->add_option("--backend", backend, "sw (hls kernels on the CPU) or rtl (Verilated RTL)")
+      ->check(CLI::IsMember({"sw", "rtl"}));
+  replay->add_flag("--summary", summary, "print counts of decisions to stderr at the end");
+  replay->add_option("scenario", path, "scenario file, or - for stdin")->required();
+
+  auto* gen = app.add_subcommand("gen", "Generate a crash scenario (JSON Lines) from a seed");
+  perpgate::GenOptions opt;
+  std::string out_path = "-";
+  bool no_crash = false;
+  gen->add_option("--seed", opt.seed, "random seed");
+  gen->add_option("--accounts", opt.accounts, "number of accounts")->check(CLI::Range(1, 1024));
+  gen->add_option("--events", opt.events, "number of events after setup");
+  gen->add_option("--bad-fraction", opt.bad_fraction, "share of deliberately invalid orders")
+      ->check(CLI::Range(0.0, 1.0));
+  gen->add_flag("--no-crash", no_crash, "flat mark path, no crash");
+  gen->add_option("-o,--output", out_path, "output file, - for stdout");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : kExitUsage;
+  }
+
+  if (*replay) return run_replay(backend, path, summary);
+
+  opt.crash = !no_crash;
+  std::string text;
+  perpgate::generate_scenario(opt, text);
+  std::FILE* f = out_path == "-" ? stdout : std::fopen(out_path.c_str(), "wb");
+  if (f == nullptr) {
+    std::fprintf(stderr, "perpgate gen: cannot write '%s'\n", out_path.c_str());
+    return kExitUsage;
+  }
+  std::fwrite(text.data(), 1, text.size(), f);
+  if (f != stdout) std::fclose(f);
+  return 0;
+}

@@ -1,0 +1,320 @@
+#include "replayer.hpp"
+
+#include <simdjson.h>
+
+#include <cstring>
+
+#include "decimal.hpp"
+#include "perpgate/margin.hpp"
+
+namespace perpgate {
+namespace {
+
+constexpr std::size_t kFlushBytes = 1 << 20;
+
+void append_int(std::string& s, i64 v) {
+  char tmp[24];
+  const int n = std::snprintf(tmp, sizeof tmp, "%lld", static_cast<long long>(v));
+  s.append(tmp, static_cast<std::size_t>(n));
+}
+
+void append_json_string(std::string& s, std::string_view text) {
+  s.push_back('"');
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      s.push_back('\\');
+      s.push_back(ch);
+    } else if (c < 0x20) {
+      char tmp[8];
+      std::snprintf(tmp, sizeof tmp, "\\u%04x", c);
+      s.append(tmp);
+    } else {
+      s.push_back(ch);
+    }
+  }
+  s.push_back('"');
+}
+
+bool is_blank_or_comment(const char* p, std::size_t n) {
+  std::size_t i = 0;
+  while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r')) ++i;
+  return i == n || p[i] == '#';
+}
+
+}  // namespace
+
+Replayer::Replayer(std::string_view backend, std::FILE* out)
+    : backend_(make_backend(backend, *this)), out_(out) {}
+
+Replayer::~Replayer() { flush(); }
+
+void Replayer::flush() {
+  if (out_ != nullptr && !buf_.empty()) {
+    std::fwrite(buf_.data(), 1, buf_.size(), out_);
+    buf_.clear();
+  }
+}
+
+void Replayer::maybe_flush() {
+  if (out_ != nullptr && buf_.size() >= kFlushBytes) flush();
+}
+
+void Replayer::run(const char* data, std::size_t len, std::size_t capacity) {
+  ScenarioParser parser;
+  ScenarioLine line;
+  std::size_t pos = 0;
+  while (pos < len) {
+    const void* nl = std::memchr(data + pos, '\n', len - pos);
+    const std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) : len;
+    ++line_no_;
+    const char* text = data + pos;
+    const std::size_t n = end - pos;
+    pos = end + 1;
+    if (is_blank_or_comment(text, n)) continue;
+    ++stats_.lines;
+    const std::string msg = parser.parse(text, n, capacity - static_cast<std::size_t>(text - data), line);
+    if (!msg.empty()) {
+      error_line(msg);
+    } else {
+      apply(line);
+    }
+    maybe_flush();
+  }
+}
+
+int Replayer::account_index(i64 acct) const {
+  const auto it = account_ids_.find(acct);
+  return it == account_ids_.end() ? -1 : it->second;
+}
+
+int Replayer::symbol_index(std::string_view sym) const {
+  const auto it = symbol_ids_.find(std::string(sym));
+  return it == symbol_ids_.end() ? -1 : it->second;
+}
+
+void Replayer::define_symbol(const ScenarioLine& line) {
+  int s = symbol_index(line.sym);
+  const bool is_new = s < 0;
+  if (is_new) {
+    for (const Field f : {kFTick, kFLot, kFMaxLev, kFTiers}) {
+      if (!line.has(f)) {
+        static const char* const names[] = {"tick", "lot", "max_lev", "tiers"};
+        const int k = f == kFTick ? 0 : f == kFLot ? 1 : f == kFMaxLev ? 2 : 3;
+        return error_line(std::string("missing field '") + names[k] + "' for a new symbol");
+      }
+    }
+    if (static_cast<int>(symbol_json_.size()) >= GatewayParams::kSymbols)
+      return error_line("symbol table full (" + std::to_string(GatewayParams::kSymbols) + ")");
+    s = static_cast<int>(symbol_json_.size());
+  }
+  // Start from the previous definition (or the defaults) and overlay what the line gives.
+  SymbolConfig cfg = is_new ? SymbolConfig{} : symbol_config_[static_cast<std::size_t>(s)];
+  const SymbolConfig& in = line.cfg;
+  if (line.has(kFTick)) cfg.tick = in.tick;
+  if (line.has(kFLot)) cfg.lot = in.lot;
+  if (line.has(kFMaxLev)) cfg.max_lev = in.max_lev;
+  if (line.has(kFTiers)) {
+    cfg.tier_count = in.tier_count;
+    std::memcpy(cfg.tiers, in.tiers, sizeof cfg.tiers);
+  }
+  if (line.has(kFBand)) cfg.band = in.band;
+  if (line.has(kFMaxQty)) cfg.max_qty = in.max_qty;
+  if (line.has(kFMaxNotional)) cfg.max_notional = in.max_notional;
+  if (line.has(kFMaxPos)) cfg.max_pos = in.max_pos;
+  if (line.has(kFMarkMode)) cfg.local_mark = in.local_mark;
+  if (line.has(kFEmaMs)) cfg.ema_ms = in.ema_ms;
+  if (line.has(kFStaleMs)) cfg.stale_ms = in.stale_ms;
+  if (const char* why = symbol_config_error(cfg)) return error_line(why);
+  if (is_new) {
+    symbol_ids_.emplace(line.sym, s);
+    std::string json;
+    append_json_string(json, line.sym);
+    symbol_json_.push_back(std::move(json));
+    symbol_config_.push_back(cfg);
+  } else {
+    symbol_config_[static_cast<std::size_t>(s)] = cfg;
+  }
+  backend_->define_symbol(s, cfg);
+}
+
+void Replayer::define_account(const ScenarioLine& line) {
+  int a = account_index(line.acct);
+  if (a < 0) {
+    if (!line.has(kFCollateral)) return error_line("missing field 'collateral' for a new account");
+    if (static_cast<int>(account_by_index_.size()) >= GatewayParams::kAccounts)
+      return error_line("account table full (" + std::to_string(GatewayParams::kAccounts) + ")");
+    a = static_cast<int>(account_by_index_.size());
+    account_ids_.emplace(line.acct, a);
+    account_by_index_.push_back(line.acct);
+    backend_->create_account(a, line.collateral);
+  } else if (line.has(kFCollateral)) {
+    error_line("account exists: collateral unchanged (use deposit/withdraw); leverage applied");
+  }
+  for (const auto& [sym, lev] : line.lev) {
+    const int s = symbol_index(sym);
+    if (s < 0) {
+      error_line("unknown symbol '" + sym + "' in lev");
+      continue;
+    }
+    backend_->set_leverage(a, s, lev);
+  }
+  if (line.has(kFMaxRate)) backend_->set_rate_limit(a, line.max_rate);
+}
+
+void Replayer::apply(const ScenarioLine& line) {
+  if (line.has(kFTs)) backend_->advance_clock(line.ts);
+  Backend& be = *backend_;
+  // Resolves the line's account or symbol, reporting an unknown one; -1 when unknown.
+  auto acct = [&]() {
+    const int a = account_index(line.acct);
+    if (a < 0) error_line("unknown account " + std::to_string(line.acct));
+    return a;
+  };
+  auto sym = [&]() {
+    const int s = symbol_index(line.sym);
+    if (s < 0) error_line("unknown symbol '" + line.sym + "'");
+    return s;
+  };
+  switch (line.kind) {
+    case EventKind::kSymbol: return define_symbol(line);
+    case EventKind::kAccount: return define_account(line);
+    case EventKind::kDeposit:
+      if (const int a = acct(); a >= 0) be.deposit(a, line.amount);
+      return;
+    case EventKind::kWithdraw:
+      if (const int a = acct(); a >= 0) be.withdraw(a, line.amount);
+      return;
+    case EventKind::kMark:
+      if (const int s = sym(); s >= 0) be.mark(s, line.px);
+      return;
+    case EventKind::kIndex:
+      if (const int s = sym(); s >= 0) be.index(s, line.px);
+      return;
+    case EventKind::kBook:
+      if (const int s = sym(); s >= 0) be.book(s, line.bid, line.ask);
+      return;
+    case EventKind::kTrade:
+      if (const int s = sym(); s >= 0) be.trade(s, line.px);
+      return;
+    case EventKind::kFunding:
+      if (const int s = sym(); s >= 0) be.funding(s, line.rate);
+      return;
+    case EventKind::kOrder: {
+      ++stats_.orders;
+      OrderEvent o;
+      o.acct = account_index(line.acct);  // unknown: the check rejects UNKNOWN_ACCOUNT
+      o.sym = symbol_index(line.sym);
+      o.id = line.id;
+      o.buy = line.buy;
+      o.reduce_only = line.reduce_only;
+      o.qty = line.qty;
+      o.px = line.px;
+      return be.order(o);
+    }
+    case EventKind::kFill: return be.fill(FillEvent{line.id, line.qty, line.px, line.fee});
+    case EventKind::kCancel: return be.cancel(line.id);
+    case EventKind::kKill:
+    case EventKind::kUnkill: {
+      const bool on = line.kind == EventKind::kKill;
+      if (line.acct_all) return be.kill(-1, on);
+      if (const int a = acct(); a >= 0) be.kill(a, on);
+      return;
+    }
+    case EventKind::kQuery:
+      if (const int a = acct(); a >= 0) be.query(a);
+      return;
+  }
+}
+
+// ---- output ------------------------------------------------------------------------------------
+
+void Replayer::ack(i64 id) {
+  ++stats_.acks;
+  buf_.append("{\"ev\":\"ack\",\"id\":");
+  append_int(buf_, id);
+  buf_.append("}\n");
+}
+
+void Replayer::reject(i64 id, Reason reason) {
+  ++stats_.rejects[static_cast<std::size_t>(reason)];
+  buf_.append("{\"ev\":\"reject\",\"id\":");
+  append_int(buf_, id);
+  buf_.append(",\"reason\":\"");
+  buf_.append(reason_name(reason));
+  buf_.append("\"}\n");
+}
+
+void Replayer::canceled(i64 id) {
+  buf_.append("{\"ev\":\"canceled\",\"id\":");
+  append_int(buf_, id);
+  buf_.append("}\n");
+}
+
+void Replayer::liquidate(int acct, i128 equity, i128 mm) {
+  ++stats_.liquidations;
+  buf_.append("{\"ev\":\"liquidate\",\"acct\":");
+  append_int(buf_, account_by_index_[static_cast<std::size_t>(acct)]);
+  buf_.append(",\"equity\":\"");
+  append_decimal(buf_, equity, kMoneyDecimals);
+  buf_.append("\",\"mm\":\"");
+  append_decimal(buf_, mm, kMoneyDecimals);
+  buf_.append("\"}\n");
+}
+
+void Replayer::mark(int sym, i64 px) {
+  ++stats_.marks;
+  buf_.append("{\"ev\":\"mark\",\"sym\":");
+  buf_.append(symbol_json_[static_cast<std::size_t>(sym)]);
+  buf_.append(",\"px\":\"");
+  append_decimal(buf_, px, kPxDecimals);
+  buf_.append("\"}\n");
+}
+
+void Replayer::withdraw(int acct, i64 amount, bool ok) {
+  buf_.append(ok ? "{\"ev\":\"withdraw_ok\",\"acct\":" : "{\"ev\":\"withdraw_reject\",\"acct\":");
+  append_int(buf_, account_by_index_[static_cast<std::size_t>(acct)]);
+  buf_.append(",\"amount\":\"");
+  append_decimal(buf_, amount, kMoneyDecimals);
+  buf_.append("\"}\n");
+}
+
+void Replayer::account(int acct, const AccountSnapshot& v) {
+  buf_.append("{\"ev\":\"account\",\"acct\":");
+  append_int(buf_, account_by_index_[static_cast<std::size_t>(acct)]);
+  const std::pair<const char*, i128> money[] = {
+      {"collateral", v.collateral}, {"equity", v.equity}, {"im", v.im}, {"mm", v.mm}};
+  for (const auto& [name, value] : money) {
+    buf_.append(",\"");
+    buf_.append(name);
+    buf_.append("\":\"");
+    append_decimal(buf_, value, kMoneyDecimals);
+    buf_.push_back('"');
+  }
+  buf_.append(",\"positions\":[");
+  for (int i = 0; i < v.position_count; ++i) {
+    const PositionView& p = v.positions[i];
+    if (i > 0) buf_.push_back(',');
+    buf_.append("{\"sym\":");
+    buf_.append(symbol_json_[static_cast<std::size_t>(p.sym)]);
+    buf_.append(",\"qty\":\"");
+    append_decimal(buf_, p.qty, kQtyDecimals);
+    buf_.append("\",\"entry\":\"");
+    append_decimal(buf_, p.entry, kPxDecimals);
+    buf_.append("\"}");
+  }
+  buf_.append("]}\n");
+}
+
+void Replayer::error(const char* msg) { error_line(msg); }
+
+void Replayer::error_line(std::string_view msg) {
+  ++stats_.errors;
+  buf_.append("{\"ev\":\"error\",\"line\":");
+  append_int(buf_, static_cast<i64>(line_no_));
+  buf_.append(",\"msg\":");
+  append_json_string(buf_, msg);
+  buf_.append("}\n");
+}
+
+}  // namespace perpgate
