@@ -47,6 +47,8 @@ bool is_blank_or_comment(const char* p, std::size_t n) {
 Replayer::Replayer(std::string_view backend, std::FILE* out)
     : backend_(make_backend(backend, *this)), out_(out) {}
 
+Replayer::Replayer(const BackendFactory& factory, std::FILE* out) : backend_(factory(*this)), out_(out) {}
+
 Replayer::~Replayer() { flush(); }
 
 void Replayer::flush() {
@@ -73,12 +75,14 @@ void Replayer::run(const char* data, std::size_t len, std::size_t capacity) {
     pos = end + 1;
     if (is_blank_or_comment(text, n)) continue;
     ++stats_.lines;
+    const std::size_t before = buf_.size();
     const std::string msg = parser.parse(text, n, capacity - static_cast<std::size_t>(text - data), line);
     if (!msg.empty()) {
       error_line(msg);
     } else {
       apply(line);
     }
+    if (hook_) hook_(line_no_, std::string_view(buf_).substr(before));
     maybe_flush();
   }
 }

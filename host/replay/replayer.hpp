@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,8 +30,15 @@ struct ReplayStats {
 
 class Replayer final : private DecisionSink {
  public:
+  using BackendFactory = std::function<std::unique_ptr<Backend>(DecisionSink&)>;
+  // Called after each applied line with its number and the output it caused (tests hold the
+  // model's invariants to it). Only meaningful when output accumulates (out == nullptr).
+  using LineHook = std::function<void(std::uint64_t line_no, std::string_view produced)>;
+
   // Decisions go to `out` when given (flushed in large blocks), else they accumulate in output().
   Replayer(std::string_view backend, std::FILE* out);
+  Replayer(const BackendFactory& factory, std::FILE* out);
+  void set_line_hook(LineHook hook) { hook_ = std::move(hook); }
   ~Replayer() override;
 
   bool ok() const { return backend_ != nullptr; }
@@ -62,6 +70,7 @@ class Replayer final : private DecisionSink {
   void maybe_flush();
 
   std::unique_ptr<Backend> backend_;
+  LineHook hook_;
   std::FILE* out_;
   std::string buf_;
   std::uint64_t line_no_ = 0;

@@ -271,8 +271,8 @@ class Generator {
       move_price(s, t);
       return mark_event(s);
     }
-    if (r < 650) return order_event();
-    if (r < 850) return fill_event();
+    if (r < 600) return order_event();
+    if (r < 830) return fill_event();
     if (r < 960) return cancel_event();
     if (r < 975) {
       const int a = static_cast<int>(rng_.below(static_cast<std::uint64_t>(opt_.accounts)));
@@ -291,9 +291,11 @@ class Generator {
       engine_->on_funding(s, rate, sink_);
       return;
     }
-    if (r < 985) {
+    if (r < 985) {  // kill switch: rare kills, each lifted again a little later
       const int a = static_cast<int>(rng_.below(static_cast<std::uint64_t>(opt_.accounts)));
-      const bool on = rng_.chance(0.5);
+      const bool on = !killed_[a] && rng_.chance(0.1);
+      if (!on && !killed_[a]) return order_event();
+      killed_[a] = on;
       emit(std::string("{\"ev\":\"") + (on ? "kill" : "unkill") + "\",\"acct\":" + std::to_string(1000 + a) + "}");
       engine_->kill(a, on);
       return;
@@ -309,6 +311,7 @@ class Generator {
   NullSink sink_;
   i64 px_[kSymCount] = {};
   bool long_bias_[DefaultParams::kAccounts] = {};
+  bool killed_[DefaultParams::kAccounts] = {};
   std::vector<LiveOrder> live_;
   i64 next_id_ = 1;
   i64 ts_ = 1'760'054'400'000;  // 2025-10-10 00:00 UTC

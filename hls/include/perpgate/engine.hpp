@@ -385,7 +385,7 @@ class Engine {
     const i64 q = abs64(p.qty);
     const i128 whole = mag / q;
     const i128 rem = mag % q;
-    const i128 part = p.qty > 0 ? ceil_div<i128>(rem * closed, q) : rem * closed / q;
+    const i128 part = p.qty > 0 ? ceil_div(rem * closed, static_cast<u64>(q)) : floor_div(rem * closed, static_cast<u64>(q));
     const i128 share_mag = closed == q ? mag : whole * closed + part;
     const i128 share = p.qty > 0 ? share_mag : -share_mag;
     const i64 dir = p.qty > 0 ? 1 : -1;
@@ -423,11 +423,12 @@ class Engine {
   template <class S>
   void check_liquidation(int a, S& out) {
     Account<P>& acc = acct_[a];
-    const i128 eq = equity(acc);
-    if (eq < acc.mm_sum) {
+    // equity < MM  <=>  floor(upnl / 1e10) < MM - collateral  <=>  upnl < (MM - collateral) x 1e10
+    // (MM - collateral is an integer): no division on the revaluation path.
+    if (acc.upnl_raw_sum < (acc.mm_sum - acc.collateral) * kNotionalDiv) {
       if (acc.liq_armed) {
         acc.liq_armed = false;
-        out.liquidate(a, eq, acc.mm_sum);
+        out.liquidate(a, equity(acc), acc.mm_sum);
       }
     } else {
       acc.liq_armed = true;

@@ -63,19 +63,39 @@ static_assert(kRawNotionalBits + 1 + kMaxPositionsPerAccountLog2 < 127, "uPnL su
 // Tier floor comparison: floor (<= 2^62 micro) * kNotionalDiv (< 2^34) < 2^96.
 static_assert(kRateMax < (i64{1} << 27), "rate bound exceeds its width budget");
 
-// ---- Rounding helpers --------------------------------------------------------------------------
-// Integer division rounding toward minus / plus infinity (C++ '/' truncates toward zero).
-template <class T>
-constexpr T floor_div(T a, T b) {
-  T q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
+// ---- Division helpers ---------------------------------------------------------------------------
+// Every division in the kernels is by a positive divisor below 2^64 (a scale constant, a scale times
+// a leverage, an EMA time constant). g++ turns a 128-bit '/' into a library call; this long
+// division uses two 64-bit hardware divides on x86-64 instead (hi % d < d, so the second quotient
+// fits 64 bits). Vitis HLS takes the plain C++ branch.
+inline u128 udivmod128(u128 n, u64 d, u64& rem) {
+#if defined(__x86_64__) && !defined(__SYNTHESIS__)
+  const u64 hi = static_cast<u64>(n >> 64);
+  const u64 lo = static_cast<u64>(n);
+  const u64 q_hi = hi / d;
+  u64 r = hi % d;
+  u64 q_lo;
+  __asm__("divq %[d]" : "=a"(q_lo), "=d"(r) : [d] "rm"(d), "a"(lo), "d"(r));
+  rem = r;
+  return (static_cast<u128>(q_hi) << 64) | q_lo;
+#else
+  rem = static_cast<u64>(n % d);
+  return n / d;
+#endif
 }
-template <class T>
-constexpr T ceil_div(T a, T b) {
-  T q = a / b;
-  if ((a % b != 0) && ((a < 0) == (b < 0))) ++q;
-  return q;
+
+// Signed division by a positive divisor, rounding toward minus / plus infinity.
+inline i128 floor_div(i128 a, u64 d) {
+  u64 r;
+  if (a >= 0) return static_cast<i128>(udivmod128(static_cast<u128>(a), d, r));
+  const i128 q = static_cast<i128>(udivmod128(static_cast<u128>(-a), d, r));
+  return r != 0 ? -q - 1 : -q;
+}
+inline i128 ceil_div(i128 a, u64 d) {
+  u64 r;
+  if (a <= 0) return -static_cast<i128>(udivmod128(static_cast<u128>(-a), d, r));
+  const i128 q = static_cast<i128>(udivmod128(static_cast<u128>(a), d, r));
+  return r != 0 ? q + 1 : q;
 }
 
 // floor or ceil of raw_notional * rate / (kNotionalDiv * kRateScale): money for a rate applied to
@@ -84,19 +104,20 @@ constexpr T ceil_div(T a, T b) {
 //   result = n * rate / 1e8  +  rem * rate / 1e18
 // n * rate < 2^82 * 2^27 = 2^109; the fractional numerator (n*rate % 1e8) * 1e10 + rem * rate is
 // < 1e18 + 1e10 * 2^27 < 2^62. Exact for both roundings. Arguments must be non-negative.
-constexpr i128 rate_of_notional(i128 raw_notional, i64 rate, bool round_up) {
-  const i128 n = raw_notional / kNotionalDiv;
-  const i128 rem = raw_notional % kNotionalDiv;
-  const i128 whole = n * rate;
-  const i128 q1 = whole / kRateScale;
-  const i128 frac = (whole % kRateScale) * kNotionalDiv + rem * rate;
-  const i128 unit = i128{kNotionalDiv} * kRateScale;  // 1e18
-  return q1 + (round_up ? ceil_div<i128>(frac, unit) : frac / unit);
+inline i128 rate_of_notional(i128 raw_notional, i64 rate, bool round_up) {
+  u64 rem;
+  const u128 n = udivmod128(static_cast<u128>(raw_notional), kNotionalDiv, rem);
+  u64 whole_rem;
+  const u128 q1 = udivmod128(n * static_cast<u64>(rate), kRateScale, whole_rem);
+  const u64 frac = whole_rem * static_cast<u64>(kNotionalDiv) + rem * static_cast<u64>(rate);
+  constexpr u64 unit = static_cast<u64>(kNotionalDiv) * kRateScale;  // 1e18
+  const u64 carry = round_up ? (frac + unit - 1) / unit : frac / unit;
+  return static_cast<i128>(q1 + carry);
 }
 
 // Money value of a raw notional, rounded as asked.
-constexpr i128 money_floor(i128 raw) { return floor_div<i128>(raw, kNotionalDiv); }
-constexpr i128 money_ceil(i128 raw) { return ceil_div<i128>(raw, kNotionalDiv); }
+inline i128 money_floor(i128 raw) { return floor_div(raw, kNotionalDiv); }
+inline i128 money_ceil(i128 raw) { return ceil_div(raw, kNotionalDiv); }
 
 constexpr i64 abs64(i64 v) { return v < 0 ? -v : v; }
 constexpr i128 abs128(i128 v) { return v < 0 ? -v : v; }

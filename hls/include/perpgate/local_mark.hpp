@@ -32,7 +32,7 @@ inline i64 median_present(i64 a, i64 b, i64 c) {
   if (b > 0) v[n++] = b;
   if (c > 0) v[n++] = c;
   if (n == 3) return median3(v[0], v[1], v[2]);
-  if (n == 2) return floor_div<i64>(v[0] + v[1], 2);  // both < 2^54: no overflow
+  if (n == 2) return (v[0] + v[1]) / 2;  // both in (0, 2^54): no overflow, floor
   if (n == 1) return v[0];
   return 0;
 }
@@ -50,7 +50,7 @@ inline void sample_basis(LocalMarkState& m, i64 ema_ms, i64 ts) {
     if (d < 1) d = 1;
     if (d > ema_ms) d = ema_ms;
     // num <= 2^54 x den and den <= ema_ms + 1 <= kEmaMaxMs + 1 < 2^27: num x (tau - d) < 2^108.
-    m.ema_num = floor_div<i128>(m.ema_num * (ema_ms - d), ema_ms) + i128{sample} * d;
+    m.ema_num = floor_div(m.ema_num * (ema_ms - d), static_cast<u64>(ema_ms)) + i128{sample} * d;
     m.ema_den = m.ema_den * (ema_ms - d) / ema_ms + d;
   }
   m.ema_ts = ts;
@@ -60,7 +60,7 @@ inline void sample_basis(LocalMarkState& m, i64 ema_ms, i64 ts) {
 inline i64 compute_local_mark(const LocalMarkState& m) {
   i64 c1 = 0;
   if (m.index > 0) {
-    const i64 ema = m.ema_den > 0 ? static_cast<i64>(floor_div<i128>(m.ema_num, m.ema_den)) : 0;
+    const i64 ema = m.ema_den > 0 ? static_cast<i64>(floor_div(m.ema_num, static_cast<u64>(m.ema_den))) : 0;
     c1 = m.index + ema;
     if (c1 < 1) c1 = 1;
     if (c1 > kPxMax) c1 = kPxMax;

@@ -51,7 +51,7 @@ inline i64 worst_case_qty(i64 qty, i64 open_buy, i64 open_sell) {
 inline i128 initial_margin(const SymbolConfig& c, i64 account_lev, i64 worst_qty, i64 mark) {
   const i128 raw = i128{worst_qty} * mark;
   const i64 lev = effective_leverage(c, account_lev, raw);  // <= kLevMax: divisor < 2^47
-  return ceil_div<i128>(raw, i128{kNotionalDiv} * lev);
+  return ceil_div(raw, static_cast<u64>(kNotionalDiv * lev));
 }
 
 // Display entry price of a position: cost / qty, rounded half away from zero, px units.

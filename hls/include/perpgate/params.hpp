@@ -14,7 +14,7 @@ struct DefaultParams {
   static constexpr int kAccounts = 1024;
   static constexpr int kSymbols = 64;
   static constexpr int kPositionsPerAccount = 8;
-  static constexpr int kOrderSets = 2048;   // open-order table: sets x ways, keyed by order id
+  static constexpr int kOrderSets = 4096;   // open-order table: sets x ways, keyed by order id
   static constexpr int kOrderWays = 4;
 };
 
