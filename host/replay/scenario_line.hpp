@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "perpgate/state.hpp"
+#include "replay/decimal.hpp"
 
 namespace perpgate {
 
@@ -40,6 +41,8 @@ struct ScenarioLine {
   i64 max_rate = 0;
   i64 amount = 0;
   i64 px = 0, bid = 0, ask = 0;
+  DecimalStatus px_status = DecimalStatus::kOk;   // order px and qty: judged by the pre-trade check
+  DecimalStatus qty_status = DecimalStatus::kOk;
   i64 ts = 0;
   i64 id = 0;
   bool buy = true;

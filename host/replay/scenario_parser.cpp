@@ -96,14 +96,15 @@ std::string get_positive_decimal(value v, std::string_view field, int decimals, 
 
 // Order qty and price: a well-formed decimal that is zero, negative, too precise or too large is
 // the pre-trade check's business (BAD_QTY / BAD_PRICE), not a malformed line. Such values map to
-// -1, which the check rejects.
-std::string get_order_decimal(value v, std::string_view field, int decimals, i64 max_abs, i64& out) {
+// -1, which the check rejects; `status` keeps what was wrong for the other events.
+std::string get_lenient_decimal(value v, std::string_view field, int decimals, i64 max_abs, i64& out,
+                                DecimalStatus& status) {
   std::string_view s;
   if (v.get_string().get(s) != simdjson::SUCCESS)
     return err(field, "expected a decimal string such as \"50000.5\"");
-  const DecimalStatus st = parse_decimal(s, decimals, max_abs, true, out);
-  if (st == DecimalStatus::kMalformed) return err(field, decimal_status_text(st));
-  if (st != DecimalStatus::kOk || out <= 0) out = -1;
+  status = parse_decimal(s, decimals, max_abs, true, out);
+  if (status == DecimalStatus::kMalformed) return err(field, decimal_status_text(status));
+  if (status != DecimalStatus::kOk || out <= 0) out = -1;
   return {};
 }
 
@@ -242,7 +243,7 @@ std::string ScenarioParser::parse(const char* text, std::size_t len, std::size_t
       case kFLev: m = get_lev(v, line); break;
       case kFMaxRate: m = get_int(v, key, 1, 1'000'000, line.max_rate); break;
       case kFAmount: m = get_positive_decimal(v, key, kMoneyDecimals, kMoneyMax, line.amount); break;
-      case kFPx: m = get_order_decimal(v, key, kPxDecimals, kPxMax, line.px); break;
+      case kFPx: m = get_lenient_decimal(v, key, kPxDecimals, kPxMax, line.px, line.px_status); break;
       case kFTs: m = get_int(v, key, 0, INT64_MAX / 4, line.ts); break;
       case kFBid: m = get_positive_decimal(v, key, kPxDecimals, kPxMax, line.bid); break;
       case kFAsk: m = get_positive_decimal(v, key, kPxDecimals, kPxMax, line.ask); break;
@@ -254,7 +255,7 @@ std::string ScenarioParser::parse(const char* text, std::size_t len, std::size_t
         line.buy = side == "buy";
         break;
       }
-      case kFQty: m = get_order_decimal(v, key, kQtyDecimals, kQtyMax, line.qty); break;
+      case kFQty: m = get_lenient_decimal(v, key, kQtyDecimals, kQtyMax, line.qty, line.qty_status); break;
       case kFReduceOnly:
         if (v.get_bool().get(line.reduce_only) != simdjson::SUCCESS) m = err(key, "expected true or false");
         break;
@@ -282,12 +283,13 @@ std::string ScenarioParser::parse(const char* text, std::size_t len, std::size_t
     return "field '" + std::string(field_name(extra & -extra)) + "' does not belong to '" +
            std::string(ev) + "'";
   }
-  // Prices that must be valid prices (order px / fill px checked by the kernels or below).
-  if ((line.kind == EventKind::kMark || line.kind == EventKind::kIndex ||
-       line.kind == EventKind::kTrade || line.kind == EventKind::kFill) && line.px <= 0)
-    return "field 'px': must be a price greater than 0 within the price bound";
-  if (line.kind == EventKind::kFill && line.qty <= 0)
-    return "field 'qty': must be a quantity greater than 0 within the quantity bound";
+  // Outside orders, px and qty must be valid values (the order's are judged by the check).
+  if (line.kind != EventKind::kOrder) {
+    if (line.px_status != DecimalStatus::kOk) return err("px", decimal_status_text(line.px_status));
+    if (line.qty_status != DecimalStatus::kOk) return err("qty", decimal_status_text(line.qty_status));
+    if (line.has(kFPx) && line.px <= 0) return err("px", "must be greater than 0");
+    if (line.has(kFQty) && line.qty <= 0) return err("qty", "must be greater than 0");
+  }
   return {};
 }
 
