@@ -4,7 +4,8 @@
 // a formula of the tier table rather than about an event sequence.
 //
 // Where a venue's convention or rounding differs from perpgate's semantics (BRIEF.md), the test
-// says so next to the figure perpgate must give instead.
+// says so next to the figure perpgate must give instead. Test names follow the row ids; the suite
+// is lower case so that `ctest -R vectors` (case-sensitive) selects it.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -82,9 +83,9 @@ constexpr i64 money(i64 whole) { return whole * kMoneyScale; }
 // ---- binance-faq-lp ----------------------------------------------------------------------------
 // Binance FAQ: one-way cross, WB 500 USDT, long 0.02 BTC at 50,000, MMR 0.4 %, cum 0:
 //   LP = (WB + cum - side*Q*EP) / (Q*MMR - side*Q) = (500 - 1000) / (0.00008 - 0.02)
-//      = 500 / 0.01992 = 25,100.4016...  published as 25,100.40 (Binance shows 2 decimals, truncated).
+//      = 500 / 0.01992 = 25,100.4016...  published as 25,100.40 (Binance shows 2 decimals).
 // perpgate fires on equity < MM at the mark, i.e. at any mark strictly below 25,100.4016...
-TEST(PublishedVectors, BinanceFaqLiquidationPrice) {
+TEST(vectors, BinanceFaqLp) {
   // The closed form, exactly in cents: 500 / (0.02 x 0.996) x 100 = 5e9 / 1992.
   EXPECT_EQ(i64{5'000'000'000} / 1992, 2'510'040);  // 25,100.40 (remainder: .16 cent)
 
@@ -114,7 +115,7 @@ TEST(PublishedVectors, BinanceFaqLiquidationPrice) {
 // cum(n) = cum(n-1) + floor(n) x (mmr(n) - mmr(n-1)), computed exactly in fixed point, gives the
 // published 0 / 50 / 1,300 / 46,300 / 546,300; with those cums the engine's maintenance margin is
 // continuous at every floor (the point of the cum).
-TEST(PublishedVectors, BinanceBracketsCum) {
+TEST(vectors, BinanceBracketsCum) {
   constexpr int kN = 5;
   const i64 floors[kN] = {0, money(50'000), money(250'000), money(3'000'000), money(20'000'000)};
   const i64 mmrs[kN] = {400'000, 500'000, 1'000'000, 2'500'000, 5'000'000};  // 0.4 % .. 5 % at 1e-8
@@ -157,7 +158,8 @@ TEST(PublishedVectors, BinanceBracketsCum) {
     // margin moves by at most that notional step times the MMR, plus one micro-unit of rounding.
     const i128 mm_just_below = maintenance_margin(cfg, q - 1, mark);
     ASSERT_EQ(tier_index(cfg, i128{q - 1} * mark), n - 1);
-    EXPECT_LE(mm_upper - mm_just_below, 1 + (i128{mark} * mmrs[n - 1]) / (kNotionalDiv * kRateScale) + 1);
+    // (step x mmr rounded up, plus one micro-unit for the ceil of each of the two margins)
+    EXPECT_LE(mm_upper - mm_just_below, ceil_div(i128{mark} * mmrs[n - 1], kNotionalDiv * kRateScale) + 1);
     EXPECT_GE(mm_upper - mm_just_below, 0);
   }
 }
@@ -166,7 +168,7 @@ TEST(PublishedVectors, BinanceBracketsCum) {
 // Hyperliquid BTC: 40x up to 150M notional, then 20x; mmr = 1 / (2 x max leverage). The deduction
 // of the upper tier is 150M x (2.5 % - 1.25 %) = 1,875,000; a 200M notional needs
 // 200M x 2.5 % - 1.875M = 3,125,000.
-TEST(PublishedVectors, HyperliquidTierDeduction) {
+TEST(vectors, HlTierDeduction) {
   const i64 mmr40 = kRateScale / (2 * 40);  // 0.0125, exact
   const i64 mmr20 = kRateScale / (2 * 20);  // 0.025, exact
   ASSERT_EQ(mmr40 * 2 * 40, kRateScale);
@@ -206,7 +208,7 @@ TEST(PublishedVectors, HyperliquidTierDeduction) {
 // ---- hl-mm-rule --------------------------------------------------------------------------------
 // Hyperliquid: maintenance margin = half the initial margin at max leverage, so mmr = 1/(2 x lev):
 // 1.25 % at 40x, 16.7 % at 3x (the published figure is 1/6 rounded to one decimal of a percent).
-TEST(PublishedVectors, HyperliquidMaintenanceIsHalfInitial) {
+TEST(vectors, HlMmRule) {
   // 40x: 1/80 = 0.0125 is exact at the 1e-8 rate scale.
   EXPECT_EQ(kRateScale % 80, 0);
   const i64 mmr40 = kRateScale / 80;
@@ -241,8 +243,8 @@ TEST(PublishedVectors, HyperliquidMaintenanceIsHalfInitial) {
   EXPECT_EQ(mm40, money(12'500));
   EXPECT_EQ(2 * mm40, im40);
 
-  // 3x, 300,000 of notional (3 BTC at 100,000): IM 100,000; exact half is 50,000, the engine gets
-  // 300,000 x 0.16666667 = 50,000.001 (0.001 USDT more, i.e. notional x 1e-8 x 1/3 of rounding).
+  // 3x, 300,000 of notional (3 BTC at 100,000): IM 100,000; the exact half is 50,000, the engine
+  // gets 300,000 x 0.16666667 = 50,000.001: 0.001 USDT more, 300,000 x (0.16666667 - 1/6).
   const SymbolConfig c3 = single_tier(mmr3, 3);
   const i128 im3 = initial_margin(c3, 3, qty_units(3), px(100'000));
   const i128 mm3 = maintenance_margin(c3, qty_units(3), px(100'000));
@@ -260,7 +262,7 @@ TEST(PublishedVectors, HyperliquidMaintenanceIsHalfInitial) {
 // requirement), a receipt rounded DOWN (a credit). So the test derives the rate itself and checks
 // that a 1 BTC long at mark 100,000 is charged exactly ceil(1 x 100,000 x 0.0011875) = 118.75
 // (exact here: ceil changes nothing) each hour; the short on the other side receives the same.
-TEST(PublishedVectors, HyperliquidFundingApplied) {
+TEST(vectors, HlFunding) {
   const i64 premium = 1'000'000;  // 1 % at 1e-8
   const i64 interest = 10'000;    // 0.01 %
   const i64 clamp = 50'000;       // 0.05 %
@@ -326,7 +328,7 @@ TEST(PublishedVectors, HyperliquidFundingApplied) {
 // MARK: with collateral 400 the trigger is 400 + (P - 20,000) < 0.005 x P, i.e.
 // P < 19,600 / 0.995 = 19,698.4924...; so 19,698.49 fires and 19,698.50 does not. At Bybit's
 // 19,700 perpgate's MM is only 98.50 against equity 100: no trigger there (1.51 lower in price).
-TEST(PublishedVectors, BybitIsolatedMarkBasedMaintenance) {
+TEST(vectors, BybitIsolated) {
   EXPECT_EQ(i64{1'960'000'000'000} / 99'500, 19'698'492);  // LP in milli-units: 19,698.492...
 
   const std::string setup =
@@ -356,7 +358,7 @@ TEST(PublishedVectors, BybitIsolatedMarkBasedMaintenance) {
 // 0.006664815... is not representable at 1e-8, so the band is rounded UP to 0.00666482 (it widens
 // the band by less than 1e-8 x 90,025 = 0.0009 points): 90,625 passes, 90,626 is refused. Rounded
 // down (0.00666481) the band would refuse CME's own limit of 90,625.
-TEST(PublishedVectors, CmeProtectionAsPriceBand) {
+TEST(vectors, CmeProtection) {
   const i64 band_up = (600 * kRateScale + 90'025 - 1) / 90'025;
   EXPECT_EQ(band_up, 666'482);
   EXPECT_NE(600 * kRateScale % 90'025, 0);

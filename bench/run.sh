@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Regenerates the figures of bench/README.md: Google Benchmark medians with their spread (5
+# repetitions) and callgrind instruction counts. Results go to bench/results/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build.sh >/dev/null
+out=bench/results
+mkdir -p "$out"
+lscpu | sed -n 's/^Model name: *//p' > "$out/machine.txt"
+nproc >> "$out/machine.txt"
+reps=${PERPGATE_BENCH_REPS:-5}
+for b in kernels_bench replay_bench; do
+  echo "bench: $b ($reps repetitions)" >&2
+  ./build/bin/$b --benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true \
+    --benchmark_out="$out/$b.json" --benchmark_out_format=json | tee "$out/$b.txt"
+done
+
+# Instructions per event: (I(2N) - I(N)) / N under callgrind, so set-up cancels out.
+icount() {  # args: N, then the driver's arguments after N
+  local n=$1; shift
+  local mode=$1; shift
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null ./build/bin/icount_driver "$mode" "$n" "$@" 2>&1 \
+    | sed -n 's/.*Collected : *\([0-9]*\).*/\1/p'
+}
+{
+  echo "event,instructions_per_event"
+  a=$(icount 100000 check); b=$(icount 200000 check)
+  echo "pre-trade check (passing order),$(( (b - a) / 100000 ))"
+  for p in 1 128 1024; do
+    a=$(icount 200 mark "$p"); b=$(icount 400 mark "$p")
+    echo "mark tick revaluing $p positions,$(( (b - a) / 200 ))"
+  done
+} | tee "$out/instructions.csv"
