@@ -9,6 +9,21 @@
 namespace perpgate::bench {
 namespace {
 
+// Replays `text` (padded in place) once per iteration; items = input lines.
+void replay_loop(benchmark::State& state, std::string text) {
+  const std::size_t len = text.size();
+  std::int64_t lines = 0;
+  for (char c : text) lines += c == '\n';
+  text.append(simdjson::SIMDJSON_PADDING, '\0');
+  for (auto _ : state) {
+    Replayer r("sw", nullptr);
+    r.run(text.data(), len, text.size());
+    benchmark::DoNotOptimize(r.output().data());
+  }
+  state.SetItemsProcessed(state.iterations() * lines);
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(len));
+}
+
 // Arg 0: accounts in the book. The generator's mix: 25 % market data, 35 % orders, 23 % fills,
 // 13 % cancels, the rest money, funding, kill switch and queries.
 void BM_ReplaySw(benchmark::State& state) {
@@ -18,17 +33,7 @@ void BM_ReplaySw(benchmark::State& state) {
   opt.events = 200'000;
   std::string text;
   generate_scenario(opt, text);
-  const std::size_t len = text.size();
-  std::uint64_t lines = 0;
-  for (char c : text) lines += c == '\n';
-  text.append(simdjson::SIMDJSON_PADDING, '\0');
-  for (auto _ : state) {
-    Replayer r("sw", nullptr);
-    r.run(text.data(), len, text.size());
-    benchmark::DoNotOptimize(r.output().data());
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * lines));
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * len));
+  replay_loop(state, std::move(text));
 }
 BENCHMARK(BM_ReplaySw)->Arg(10)->Arg(100)->Arg(500)->Unit(benchmark::kMillisecond);
 
@@ -40,23 +45,14 @@ void BM_ReplayOrdersOnly(benchmark::State& state) {
   for (int a = 0; a < 100; ++a)
     text += R"({"ev":"account","acct":)" + std::to_string(a) + R"(,"collateral":"100000"})" + "\n";
   text += R"({"ev":"mark","sym":"BTCUSDT","px":"50000"})" "\n";
-  std::uint64_t lines = 0;
   for (int i = 0; i < 200'000; ++i) {
     const int a = i % 100;
     const std::string id = std::to_string(i + 1);
     text += R"({"ev":"order","acct":)" + std::to_string(a) + R"(,"id":)" + id +
             R"(,"sym":"BTCUSDT","side":"buy","qty":"0.001","px":"49999.9"})" "\n";
     text += R"({"ev":"cancel","id":)" + id + "}\n";
-    lines += 2;
   }
-  const std::size_t len = text.size();
-  text.append(simdjson::SIMDJSON_PADDING, '\0');
-  for (auto _ : state) {
-    Replayer r("sw", nullptr);
-    r.run(text.data(), len, text.size());
-    benchmark::DoNotOptimize(r.output().data());
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * lines));
+  replay_loop(state, std::move(text));
 }
 BENCHMARK(BM_ReplayOrdersOnly)->Unit(benchmark::kMillisecond);
 

@@ -134,7 +134,8 @@ TEST_P(RandomScenario, InvariantsHoldAfterEveryEvent) {
   EXPECT_EQ(test::replay_text(scenario).output, run.output);
 }
 
-INSTANTIATE_TEST_SUITE_P(Seeds, RandomScenario, ::testing::Values(1u, 2u, 3u, 42u, 20251010u));
+INSTANTIATE_TEST_SUITE_P(Seeds, RandomScenario,
+                         ::testing::Values(1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u, 42u, 1337u, 65537u, 20251010u));
 
 TEST(Robustness, CorruptedLinesGetOneResponseAndNeverCrash) {
   GenOptions opt;

@@ -141,20 +141,17 @@ class Engine {
     if (!symbol_ok(s)) return out.error("unknown symbol");
     const Symbol& y = sym_[s];
     if (y.mark <= 0) return out.error("funding before any mark price");
-    for (int w = 0; w < kHolderWords; ++w) {
-      for (u64 bits = holders_[s][w]; bits != 0; bits &= bits - 1) {
-        const int a = w * 64 + __builtin_ctzll(bits);
-        Account<P>& acc = acct_[a];
-        const Position& p = acc.pos[find_slot(acc, s)];
-        if (p.qty == 0) continue;
-        const i128 raw = i128{abs64(p.qty)} * y.mark;
-        const bool pays = (p.qty > 0) == (rate > 0);
-        const i128 amount = rate_of_notional(raw, abs64(rate), /*round_up=*/pays);
-        if (!add_money_saturating(acc.collateral, pays ? -amount : amount))
-          out.error("collateral saturated at its bound by funding");
-        check_liquidation(a, out);
-      }
-    }
+    for_each_holder(s, [&](int a) {
+      Account<P>& acc = acct_[a];
+      const Position& p = acc.pos[find_slot(acc, s)];
+      if (p.qty == 0) return;
+      const i128 raw = i128{abs64(p.qty)} * y.mark;
+      const bool pays = (p.qty > 0) == (rate > 0);
+      const i128 amount = rate_of_notional(raw, abs64(rate), /*round_up=*/pays);
+      if (!add_money_saturating(acc.collateral, pays ? -amount : amount))
+        out.error("collateral saturated at its bound by funding");
+      check_liquidation(a, out);
+    });
   }
 
   // ---------------------------------------------------------------- orders -------------------
@@ -439,13 +436,18 @@ class Engine {
   // linear in the number of holders (plus one word test per 64 accounts).
   template <class S>
   void revalue_symbol(int s, S& out) {
+    for_each_holder(s, [&](int a) {
+      Account<P>& acc = acct_[a];
+      refresh_slot(acc, find_slot(acc, s));
+      check_liquidation(a, out);
+    });
+  }
+
+  // Calls fn(account) for every account with a slot in use for symbol s, in ascending index.
+  template <class Fn>
+  void for_each_holder(int s, Fn fn) {
     for (int w = 0; w < kHolderWords; ++w) {
-      for (u64 bits = holders_[s][w]; bits != 0; bits &= bits - 1) {
-        const int a = w * 64 + __builtin_ctzll(bits);
-        Account<P>& acc = acct_[a];
-        refresh_slot(acc, find_slot(acc, s));
-        check_liquidation(a, out);
-      }
+      for (u64 bits = holders_[s][w]; bits != 0; bits &= bits - 1) fn(w * 64 + __builtin_ctzll(bits));
     }
   }
 
