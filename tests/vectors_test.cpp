@@ -243,14 +243,16 @@ TEST(vectors, HlMmRule) {
   EXPECT_EQ(mm40, money(12'500));
   EXPECT_EQ(2 * mm40, im40);
 
-  // 3x, 300,000 of notional (3 BTC at 100,000): IM 100,000; the exact half is 50,000, the engine
-  // gets 300,000 x 0.16666667 = 50,000.001: 0.001 USDT more, 300,000 x (0.16666667 - 1/6).
+  // 3x, 300,000 of notional (3 BTC at 100,000). The IM rate is 1/3 rounded up to 1e-8, 0.33333334
+  // (margin.hpp), so IM = 100,000.002; MM = 300,000 x 0.16666667 = 50,000.001, 0.001 USDT above
+  // the exact 50,000: the rule "MM = half the IM" holds exactly on the engine's figures.
+  EXPECT_EQ(initial_margin_rate(3), 33'333'334);
   const SymbolConfig c3 = single_tier(mmr3, 3);
   const i128 im3 = initial_margin(c3, 3, qty_units(3), px(100'000));
   const i128 mm3 = maintenance_margin(c3, qty_units(3), px(100'000));
-  EXPECT_EQ(im3, money(100'000));
+  EXPECT_EQ(im3, money(100'000) + 2'000);
   EXPECT_EQ(mm3, money(50'000) + 1'000);
-  EXPECT_GE(2 * mm3, im3);  // never less than half the IM
+  EXPECT_EQ(2 * mm3, im3);
 }
 
 // ---- hl-funding --------------------------------------------------------------------------------

@@ -4,8 +4,12 @@
 //   notional = |qty| x mark                      (raw units, exact; money = raw / 1e10)
 //   tier     = bracket with the highest floor <= notional (compared exactly on raw units)
 //   MM       = max(0, ceil(notional x mmr) - maint_amount)            requirement: rounds up
-//   IM       = ceil(max(|pos + buys|, |pos - sells|) x mark / lev)   requirement: rounds up
+//   IM       = ceil(max(|pos + buys|, |pos - sells|) x mark x imr)   requirement: rounds up
+//   imr      = 1 / lev as a rate, rounded up to 1e-8 (exact for every leverage dividing 1e8:
+//              1, 2, 4, 5, 8, 10, 16, 20, 25, 40, 50, 80, 100, 125, ...; 3x gives 0.33333334)
 //   lev      = min(account leverage, symbol max_lev, tier max_lev of the worst-case notional)
+// IM as a rate, like MM, keeps every division in the datapath a division by a constant: on the
+// card they are multiplications by reciprocals, with no divider on the order path.
 //   equity   = collateral + floor(sum of (qty x mark - cost) / 1e10)  credit: rounds down
 #pragma once
 
@@ -47,11 +51,14 @@ inline i64 worst_case_qty(i64 qty, i64 open_buy, i64 open_sell) {
   return max64(abs64(qty + open_buy), abs64(qty - open_sell));
 }
 
+// Initial margin rate of a leverage: ceil(1e8 / lev), in rate units.
+inline i64 initial_margin_rate(i64 lev) { return (kRateScale + lev - 1) / lev; }
+
 // Initial margin of a worst-case position at `mark`, money.
 inline i128 initial_margin(const SymbolConfig& c, i64 account_lev, i64 worst_qty, i64 mark) {
   const i128 raw = i128{worst_qty} * mark;
-  const i64 lev = effective_leverage(c, account_lev, raw);  // <= kLevMax: divisor < 2^47
-  return ceil_div(raw, static_cast<u64>(kNotionalDiv * lev));
+  const i64 lev = effective_leverage(c, account_lev, raw);
+  return rate_of_notional(raw, initial_margin_rate(lev), /*round_up=*/true);
 }
 
 // Display entry price of a position: cost / qty, rounded half away from zero, px units.
