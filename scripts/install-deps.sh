@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config ca-certificates unzip valgrind
+  build-essential cmake pkg-config ca-certificates unzip valgrind python3
   libgtest-dev libgmock-dev libbenchmark-dev
   libsimdjson-dev libcli11-dev libfmt-dev libtomlplusplus-dev nlohmann-json3-dev
   verilator libsystemc-dev yosys
