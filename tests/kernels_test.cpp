@@ -443,6 +443,24 @@ TEST(Liquidation, FundingCanTriggerIt) {
   EXPECT_EQ(f.out.d[0].mm, money("40"));
 }
 
+TEST(Liquidation, WithdrawalCanTriggerIt) {
+  EngineFixture f;
+  SymbolConfig c = btc();
+  c.tier_count = 1;
+  c.tiers[0].mmr = rate("0.5");  // mmr above 1/leverage: equity >= IM no longer implies >= MM
+  f.e->define_symbol(0, c, f.out);
+  f.e->set_leverage(0, 0, 10, f.out);
+  f.mark("10000");
+  f.order(1, true, "0.1", "10000");
+  f.fill(1, "0.1", "10000");  // notional 1000: IM 100, MM 500, equity 500 (not below MM)
+  f.out.clear();
+  f.e->withdraw(0, money("1"), f.out);
+  ASSERT_EQ(f.out.d.size(), 2u);
+  EXPECT_EQ(f.out.d[0].kind, "withdraw_ok");
+  EXPECT_EQ(f.out.d[1].kind, "liquidate");
+  EXPECT_EQ(f.out.d[1].equity, money("499"));
+}
+
 TEST(Liquidation, SymbolUpdateRevaluesHolders) {
   EngineFixture f;
   f.mark("50000");
@@ -479,18 +497,24 @@ TEST(LocalMark, BasisEmaDecaysWithTime) {
   LocalMarkState m;
   m.index = 1000;
   m.bid = m.ask = m.last = 1010;
-  sample_basis(m, /*ema_ms=*/1000, /*ts=*/0);
-  EXPECT_EQ(m.ema_num, 10);
-  EXPECT_EQ(m.ema_den, 1);
-  m.bid = m.ask = m.last = 1030;  // basis 30, 500 ms later:
-  sample_basis(m, 1000, 500);     // num = 10 x 0.5 + 30 x 500 = 15005, den = 0 + 500 (floored)
-  EXPECT_EQ(m.ema_num, 15005);
-  EXPECT_EQ(m.ema_den, 500);
+  sample_basis(m, /*ema_ms=*/1000, /*ts=*/0);  // the first sample weighs tau: EMA = 10
+  EXPECT_EQ(m.ema_num, 10 * 1000 * kEmaWeightScale);
+  EXPECT_EQ(m.ema_den, 1000 * kEmaWeightScale);
+  m.bid = m.ask = m.last = 1030;  // basis 30, 500 ms later: half the old weight decays away,
+  sample_basis(m, 1000, 500);     // (10 x 500 + 30 x 500) / (500 + 500) = 20
+  EXPECT_EQ(m.ema_num, 20 * 1000 * kEmaWeightScale);
+  EXPECT_EQ(m.ema_den, 1000 * kEmaWeightScale);
   // A gap longer than tau forgets the past completely.
   m.bid = m.ask = m.last = 1002;
   sample_basis(m, 1000, 5000);
-  EXPECT_EQ(m.ema_num, 2 * 1000);
-  EXPECT_EQ(m.ema_den, 1000);
+  EXPECT_EQ(m.ema_num, 2 * 1000 * kEmaWeightScale);
+  EXPECT_EQ(m.ema_den, 1000 * kEmaWeightScale);
+  m.bid = m.ask = m.last = 1000;
+  m.index = 990;  // basis 10, 1 ms later: weight 1 of 1000
+  sample_basis(m, 1000, 5001);
+  // num = 2 x 999,000 + 10 x 1,000 = 2,008,000; den = 999,000 + 1,000 = 1,000,000.
+  EXPECT_EQ(m.ema_num, 2'008'000);
+  EXPECT_EQ(m.ema_den, 1'000'000);
 }
 
 TEST(LocalMark, EngineEmitsMarkOnChangeAndRevalues) {

@@ -215,10 +215,11 @@ std::string ScenarioParser::parse(const char* text, std::size_t len, std::size_t
         break;
       }
       case kFTiers: m = get_tiers(v, c); break;
-      case kFBand: m = get_positive_decimal(v, key, kRateDecimals, kRateMax, c.band); break;
-      case kFMaxQty: m = get_positive_decimal(v, key, kQtyDecimals, kQtyMax, c.max_qty); break;
-      case kFMaxNotional: m = get_positive_decimal(v, key, kMoneyDecimals, kMoneyMax, c.max_notional); break;
-      case kFMaxPos: m = get_positive_decimal(v, key, kQtyDecimals, kQtyMax, c.max_pos); break;
+      // Optional limits: "0" means none (and clears a limit set before).
+      case kFBand: m = get_decimal(v, key, kRateDecimals, kRateMax, false, c.band); break;
+      case kFMaxQty: m = get_decimal(v, key, kQtyDecimals, kQtyMax, false, c.max_qty); break;
+      case kFMaxNotional: m = get_decimal(v, key, kMoneyDecimals, kMoneyMax, false, c.max_notional); break;
+      case kFMaxPos: m = get_decimal(v, key, kQtyDecimals, kQtyMax, false, c.max_pos); break;
       case kFMarkMode: {
         std::string_view mode;
         m = get_string(v, key, mode);
@@ -228,7 +229,7 @@ std::string ScenarioParser::parse(const char* text, std::size_t len, std::size_t
         break;
       }
       case kFEmaMs: m = get_int(v, key, 1, kEmaMaxMs, c.ema_ms); break;
-      case kFStaleMs: m = get_int(v, key, 1, kEmaMaxMs, c.stale_ms); break;
+      case kFStaleMs: m = get_int(v, key, 0, kEmaMaxMs, c.stale_ms); break;  // 0: none
       case kFAcct: {
         std::string_view star;
         if (v.type().value_unsafe() == simdjson::ondemand::json_type::string &&
@@ -241,7 +242,7 @@ std::string ScenarioParser::parse(const char* text, std::size_t len, std::size_t
       }
       case kFCollateral: m = get_decimal(v, key, kMoneyDecimals, kMoneyMax, false, line.collateral); break;
       case kFLev: m = get_lev(v, line); break;
-      case kFMaxRate: m = get_int(v, key, 1, 1'000'000, line.max_rate); break;
+      case kFMaxRate: m = get_int(v, key, 0, 1'000'000, line.max_rate); break;  // 0: unlimited
       case kFAmount: m = get_positive_decimal(v, key, kMoneyDecimals, kMoneyMax, line.amount); break;
       case kFPx: m = get_lenient_decimal(v, key, kPxDecimals, kPxMax, line.px, line.px_status); break;
       case kFTs: m = get_int(v, key, 0, INT64_MAX / 4, line.ts); break;

@@ -88,6 +88,8 @@ class Engine {
     const bool ok = amount <= acc.collateral && equity(acc) - amount >= acc.im_sum;
     if (ok) acc.collateral -= amount;
     out.withdraw(a, amount, ok);
+    // Equity >= IM does not imply equity >= MM for every tier table (mmr may exceed 1/lev).
+    if (ok) check_liquidation(a, out);
   }
 
   void kill(int a, bool on) {

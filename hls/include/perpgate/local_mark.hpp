@@ -5,7 +5,7 @@
 //
 // EMA in fixed point, Hyperliquid's form: with d = clamp(dt, 1 ms, tau),
 //   num <- num x (tau - d) / tau + sample x d,   den <- den x (tau - d) / tau + d,   EMA = num / den
-// (floored divisions). The first sample sets the EMA to itself.
+// (floored divisions, weights in microseconds). The first sample sets the EMA to itself.
 //
 // Missing inputs (a price of 0 means "not seen yet"):
 //   - the inner median takes the median of the prices seen: two -> their mean (floored), one -> it;
@@ -37,22 +37,22 @@ inline i64 median_present(i64 a, i64 b, i64 c) {
   return 0;
 }
 
+// Weights are kept in microseconds so that the floored decay of the denominator loses at most
+// 1 us of weight per sample, not 1 ms.
+inline constexpr i64 kEmaWeightScale = 1000;
+
 // Takes a basis sample at time `ts` if index and book/trade prices exist.
 inline void sample_basis(LocalMarkState& m, i64 ema_ms, i64 ts) {
   const i64 inner = median_present(m.bid, m.ask, m.last);
   if (m.index <= 0 || inner <= 0) return;
   const i64 sample = inner - m.index;  // |sample| < 2^54
-  if (m.ema_den == 0) {
-    m.ema_num = sample;
-    m.ema_den = 1;
-  } else {
-    i64 d = ts - m.ema_ts;
-    if (d < 1) d = 1;
-    if (d > ema_ms) d = ema_ms;
-    // num <= 2^54 x den and den <= ema_ms + 1 <= kEmaMaxMs + 1 < 2^27: num x (tau - d) < 2^108.
-    m.ema_num = floor_div(m.ema_num * (ema_ms - d), static_cast<u64>(ema_ms)) + i128{sample} * d;
-    m.ema_den = m.ema_den * (ema_ms - d) / ema_ms + d;
-  }
+  i64 d = m.ema_den == 0 ? ema_ms : ts - m.ema_ts;  // the first sample: the past weighs nothing
+  if (d < 1) d = 1;
+  if (d > ema_ms) d = ema_ms;
+  // den <= (ema_ms + 1) x 1000 < 2^37 and num <= 2^54 x den < 2^91: num x (tau - d) < 2^118.
+  const u64 tau = static_cast<u64>(ema_ms);
+  m.ema_num = floor_div(m.ema_num * (ema_ms - d), tau) + i128{sample} * d * kEmaWeightScale;
+  m.ema_den = static_cast<i64>(floor_div(i128{m.ema_den} * (ema_ms - d), tau)) + d * kEmaWeightScale;
   m.ema_ts = ts;
 }
 

@@ -40,8 +40,8 @@ struct LocalMarkState {
   i64 ask = 0;
   i64 last = 0;
   i64 external = 0;
-  i128 ema_num = 0;   // sum of weighted basis samples (px units x ms)
-  i64 ema_den = 0;    // sum of weights (ms); 0 until the first basis sample
+  i128 ema_num = 0;   // sum of weighted basis samples (px units x us)
+  i64 ema_den = 0;    // sum of weights (us); 0 until the first basis sample
   i64 ema_ts = 0;     // time of the last basis sample
 };
 
