@@ -72,15 +72,42 @@ inline std::vector<std::uint8_t> build_udp_frame(const UdpEndpoint& src, const U
   return f;
 }
 
-// Why a frame is not a UDP datagram for `dst`, as pg_udp_rx classifies it.
-enum class FrameVerdict { kOk, kNotForUs, kMalformed };
+// How the receive path (pg_udp_rx, and the host's software path) classifies a frame.
+enum class FrameVerdict { kPass, kNotForUs, kMalformed, kMacError };
 
-inline FrameVerdict classify_frame(const std::vector<std::uint8_t>& f, std::uint32_t our_ip, std::uint16_t our_port) {
-  if (f.size() < kEthHeader + kIpHeader) {
-    // Short frames: the header verdict if the RTL saw the beat with the ports, else a runt.
-    if (f.size() <= 32 || get_be16(&f[12]) != 0x0800) return f.size() > 13 && get_be16(&f[12]) != 0x0800 && f.size() > 32 ? FrameVerdict::kNotForUs : FrameVerdict::kMalformed;
-  }
-  return FrameVerdict::kOk;  // (the testbench's scoreboard models the rest; see sim/)
+// Verdict of the headers alone (bytes 0-39; shorter frames read as zero-padded).
+inline FrameVerdict header_verdict(const std::vector<std::uint8_t>& frame, std::uint32_t our_ip,
+                                   std::uint16_t our_port) {
+  std::uint8_t b[40] = {};
+  std::memcpy(b, frame.data(), frame.size() < 40 ? frame.size() : 40);
+  if (get_be16(b + 12) != 0x0800) return FrameVerdict::kNotForUs;
+  std::uint32_t sum = 0;
+  for (int i = 14; i < 34; i += 2) sum += get_be16(b + i);
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  if (b[14] != 0x45 || (get_be16(b + 20) & 0x3fff) != 0 || sum != 0xffff) return FrameVerdict::kMalformed;
+  if (b[23] != 17 || get_be32(b + 30) != our_ip || get_be16(b + 36) != our_port) return FrameVerdict::kNotForUs;
+  const std::uint16_t udp_len = get_be16(b + 38);
+  if (udp_len < kUdpHeader || udp_len + kIpHeader != get_be16(b + 16)) return FrameVerdict::kMalformed;
+  return FrameVerdict::kPass;
+}
+
+struct FrameClass {
+  FrameVerdict verdict;   // what is counted
+  bool payload_out;       // the payload leaves the receive path (flagged bad unless kPass)
+};
+
+// The full classification: headers, then the frame length (exactly 14 + IP total length: our
+// messages never need Ethernet padding) and the MAC's error flag.
+inline FrameClass classify_frame(const std::vector<std::uint8_t>& frame, bool mac_error, std::uint32_t our_ip,
+                                 std::uint16_t our_port) {
+  const std::size_t n = frame.size();
+  if (n <= 32) return {FrameVerdict::kMalformed, false};  // ended inside the IP header
+  const FrameVerdict hv = header_verdict(frame, our_ip, our_port);
+  if (n <= 40) return {hv == FrameVerdict::kNotForUs ? FrameVerdict::kNotForUs : FrameVerdict::kMalformed, false};
+  if (hv != FrameVerdict::kPass) return {hv, false};
+  if (mac_error) return {FrameVerdict::kMacError, true};
+  if (n != kEthHeader + get_be16(&frame[16])) return {FrameVerdict::kMalformed, true};
+  return {FrameVerdict::kPass, true};
 }
 
 }  // namespace perpgate::wire
