@@ -113,6 +113,8 @@ def gen_reason_hpp(spec: dict) -> str:
 def gen_sv_pkg(spec: dict) -> str:
     out = [f"// {BANNER}",
            "// The wire protocol and reason codes for the RTL: byte offsets within a message, field widths.",
+           "// A package of constants: each module uses some of them, so unused ones are expected here.",
+           "/* verilator lint_off UNUSEDPARAM */",
            "package perpgate_wire_pkg;", "",
            f"  localparam int unsigned Version = {spec['version']};",
            f"  localparam int unsigned HeaderSize = {spec['header_size']};"]
@@ -133,7 +135,7 @@ def gen_sv_pkg(spec: dict) -> str:
     out.append("  // Reject reason codes.")
     for r in spec["reason"]:
         out.append(f"  localparam logic [7:0] Reason{camel(r['name'])} = 8'd{r['code']};")
-    out += ["", "endpackage", ""]
+    out += ["", "endpackage", "/* verilator lint_on UNUSEDPARAM */", ""]
     return "\n".join(out)
 
 

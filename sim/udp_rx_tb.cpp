@@ -3,24 +3,18 @@
 // egress, resets in mid-stream. A scoreboard compares every payload and every counter pulse with
 // the frame model of host/wire/udp_frame.hpp. Waves: PERPGATE_WAVES=file.fst.
 #include <gtest/gtest.h>
-#include <verilated.h>
-#include <verilated_fst_c.h>
-
-#include <cstdlib>
-#include <memory>
 #include <random>
 
 #include "Vpg_udp_rx.h"
 #include "axis_harness.hpp"
+#include "frame_gen.hpp"
+#include "verilated_model.hpp"
 #include "wire/udp_frame.hpp"
 
 namespace perpgate::sim {
 namespace {
 
 using wire::FrameVerdict;
-
-constexpr std::uint32_t kOurIp = 0x0a000002;  // 10.0.0.2
-constexpr std::uint16_t kOurPort = 9000;
 
 struct Counts {
   std::uint64_t ok = 0, not_for_us = 0, malformed = 0, mac_error = 0;
@@ -29,24 +23,10 @@ struct Counts {
 
 class UdpRxBench {
  public:
-  UdpRxBench(std::uint64_t seed, double idle, double stall)
-      : ctx_(std::make_unique<VerilatedContext>()), src_(seed, idle), sink_(seed + 1, stall) {
-    ctx_->randReset(2);  // registers without reset start random
-    ctx_->randSeed(static_cast<int>(seed));
-    top_ = std::make_unique<Vpg_udp_rx>(ctx_.get());
-    if (const char* waves = std::getenv("PERPGATE_WAVES")) {
-      ctx_->traceEverOn(true);
-      trace_ = std::make_unique<VerilatedFstC>();
-      top_->trace(trace_.get(), 99);
-      trace_->open(waves);
-    }
+  UdpRxBench(std::uint64_t seed, double idle, double stall) : top_(seed), src_(seed, idle), sink_(seed + 1, stall) {
     top_->cfg_ip_i = kOurIp;
     top_->cfg_port_i = kOurPort;
     reset(4);
-  }
-  ~UdpRxBench() {
-    if (trace_) trace_->close();
-    top_->final();
   }
 
   // Queues a frame and what the model says it must produce.
@@ -77,15 +57,14 @@ class UdpRxBench {
     }
     top_->s_axis_tvalid = valid;
     top_->m_axis_tready = sink_.ready();
-    top_->clk_i = 0;
-    top_->eval();
+    top_.settle();
     // Sample before the edge.
     const bool in_fire = valid && top_->s_axis_tready;
     const Beat out{top_->m_axis_tdata, top_->m_axis_tkeep, static_cast<bool>(top_->m_axis_tlast),
                    static_cast<bool>(top_->m_axis_tuser)};
     const bool out_valid = top_->m_axis_tvalid;
     const Counts pulses{top_->frame_ok_o, top_->drop_not_for_us_o, top_->drop_malformed_o, top_->drop_mac_error_o};
-    tick();
+    top_.tick();
     if (!check || !top_->rst_ni) return;
     got_.ok += pulses.ok;
     got_.not_for_us += pulses.not_for_us;
@@ -116,7 +95,7 @@ class UdpRxBench {
 
   const Counts& expected_counts() const { return want_; }
   const Counts& counted() const { return got_; }
-  std::uint64_t cycles() const { return cycles_; }
+  std::uint64_t cycles() const { return top_.cycles(); }
 
  private:
   struct Pending {
@@ -146,85 +125,13 @@ class UdpRxBench {
     }
   }
 
-  void tick() {
-    top_->clk_i = 1;
-    top_->eval();
-    ctx_->timeInc(1);
-    if (trace_) trace_->dump(ctx_->time());
-    top_->clk_i = 0;
-    top_->eval();
-    ctx_->timeInc(1);
-    if (trace_) trace_->dump(ctx_->time());
-    ++cycles_;
-  }
-
-  std::unique_ptr<VerilatedContext> ctx_;
-  std::unique_ptr<Vpg_udp_rx> top_;
-  std::unique_ptr<VerilatedFstC> trace_;
+  VerilatedModel<Vpg_udp_rx> top_;
   AxisSource src_;
   AxisSink sink_;
   std::deque<Pending> inflight_;
   std::deque<Packet> expected_;
   Counts want_, got_;
-  std::uint64_t frames_ = 0, cycles_ = 0;
-};
-
-// ---- frame generator ---------------------------------------------------------------------------
-
-struct FrameGen {
-  std::mt19937_64 rng;
-  wire::UdpEndpoint src, dst;
-
-  explicit FrameGen(std::uint64_t seed) : rng(seed) {
-    src.ip = 0x0a000001;
-    src.port = 40000;
-    dst.ip = kOurIp;
-    dst.port = kOurPort;
-  }
-  std::size_t pick(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); }
-
-  std::vector<std::uint8_t> valid(std::size_t len) {
-    std::vector<std::uint8_t> payload(len);
-    for (auto& b : payload) b = static_cast<std::uint8_t>(rng());
-    return wire::build_udp_frame(src, dst, payload.data(), payload.size(), static_cast<std::uint16_t>(rng()));
-  }
-  static void refresh_checksum(std::vector<std::uint8_t>& f) {
-    wire::put_be16(&f[24], 0);
-    wire::put_be16(&f[24], wire::ipv4_checksum(&f[14]));
-  }
-
-  // A frame of a random kind; mac_error set for the MAC-error kind.
-  std::vector<std::uint8_t> any(bool& mac_error) {
-    mac_error = false;
-    std::vector<std::uint8_t> f = valid(pick(90));
-    switch (pick(16)) {
-      case 0: wire::put_be16(&f[12], 0x86dd); break;                       // IPv6: not for us
-      case 1: f[23] = 6; refresh_checksum(f); break;                       // TCP: not for us
-      case 2: wire::put_be32(&f[30], 0x0a0000ff); refresh_checksum(f); break;  // other host
-      case 3: wire::put_be16(&f[36], kOurPort + 1); break;                 // other port
-      case 4: f[24] ^= 0x10; break;                                        // bad IP checksum
-      case 5: f[14] = 0x46; refresh_checksum(f); break;                    // IP options
-      case 6: wire::put_be16(&f[20], 0x2000); refresh_checksum(f); break;  // more fragments
-      case 7: wire::put_be16(&f[20], 0x0010); refresh_checksum(f); break;  // fragment offset
-      case 8: wire::put_be16(&f[38], static_cast<std::uint16_t>(wire::get_be16(&f[38]) + 2)); break;  // UDP len
-      case 9: {  // IP says more than the frame holds: caught at the frame's end
-        wire::put_be16(&f[16], static_cast<std::uint16_t>(wire::get_be16(&f[16]) + 4));
-        wire::put_be16(&f[38], static_cast<std::uint16_t>(wire::get_be16(&f[38]) + 4));
-        refresh_checksum(f);
-        break;
-      }
-      case 10: f.resize(f.size() + 1 + pick(12), 0); break;   // trailing bytes
-      case 11: f.resize(1 + pick(f.size())); break;           // truncated anywhere
-      case 12: mac_error = true; break;                       // bad FCS seen by the MAC
-      case 13: {                                              // random bytes
-        f.resize(1 + pick(120));
-        for (auto& b : f) b = static_cast<std::uint8_t>(rng());
-        break;
-      }
-      default: break;                                         // valid
-    }
-    return f;
-  }
+  std::uint64_t frames_ = 0;
 };
 
 // ---- tests ---------------------------------------------------------------------------------------

@@ -1,0 +1,135 @@
+// Message decoder: gathers one UDP payload (from pg_udp_rx, lane-0 aligned) into a message of up
+// to 64 bytes and checks its header against the wire protocol (perpgate_wire_pkg): a known inbound
+// type, version 1, length field = message size of the type = payload length. A good message is
+// offered on msg_* whole (byte i of the message at msg_data_o[8i +: 8]); anything else is counted
+// and dropped. Payloads flagged bad by the receive path (tuser on the last beat) are dropped
+// without counting: pg_udp_rx counted them.
+`default_nettype none
+
+module pg_msg_rx (
+  input  wire logic         clk_i,
+  input  wire logic         rst_ni,
+
+  input  wire logic [63:0]  s_axis_tdata,
+  input  wire logic [7:0]   s_axis_tkeep,
+  input  wire logic         s_axis_tvalid,
+  output      logic         s_axis_tready,
+  input  wire logic         s_axis_tlast,
+  input  wire logic         s_axis_tuser,
+
+  output      logic         msg_valid_o,
+  input  wire logic         msg_ready_i,
+  output      logic [7:0]   msg_type_o,
+  output      logic [511:0] msg_data_o,
+
+  output      logic         msg_ok_o,         // one-cycle pulses, one per payload
+  output      logic         msg_malformed_o
+);
+
+  localparam int unsigned MaxBytes = 64;
+
+  logic [511:0] data_d, data_q;
+  logic [6:0]   bytes_d, bytes_q;      // bytes gathered, saturating above MaxBytes
+  logic         too_long_d, too_long_q;
+  logic         out_valid_d, out_valid_q;
+
+  wire logic in_fire = s_axis_tvalid && s_axis_tready;
+
+  function automatic logic [3:0] keep_count(input logic [7:0] k);
+    keep_count = 4'd0;
+    for (int unsigned i = 0; i < 8; i++) keep_count = keep_count + {3'd0, k[i]};
+  endfunction
+
+  // Message size of an inbound type, 0 for a type this port does not take.
+  function automatic logic [6:0] inbound_size(input logic [7:0] t);
+    unique case (t)
+      perpgate_wire_pkg::MsgNewOrder:  inbound_size = 7'(perpgate_wire_pkg::NewOrderSize);
+      perpgate_wire_pkg::MsgCancel:    inbound_size = 7'(perpgate_wire_pkg::CancelSize);
+      perpgate_wire_pkg::MsgMark:      inbound_size = 7'(perpgate_wire_pkg::MarkSize);
+      perpgate_wire_pkg::MsgIndex:     inbound_size = 7'(perpgate_wire_pkg::IndexSize);
+      perpgate_wire_pkg::MsgBookTop:   inbound_size = 7'(perpgate_wire_pkg::BookTopSize);
+      perpgate_wire_pkg::MsgTrade:     inbound_size = 7'(perpgate_wire_pkg::TradeSize);
+      perpgate_wire_pkg::MsgFunding:   inbound_size = 7'(perpgate_wire_pkg::FundingSize);
+      perpgate_wire_pkg::MsgFill:      inbound_size = 7'(perpgate_wire_pkg::FillSize);
+      perpgate_wire_pkg::MsgCancelAck: inbound_size = 7'(perpgate_wire_pkg::CancelAckSize);
+      default:                         inbound_size = 7'd0;
+    endcase
+  endfunction
+
+  // The beat being taken, merged into the message at its byte position.
+  logic [511:0] merged;
+  logic [6:0]   bytes_after;
+  logic [7:0]   hdr_type;
+  logic [7:0]   hdr_version;
+  logic [15:0]  hdr_length;
+  logic         good;
+
+  always_comb begin
+    merged = data_q;
+    for (int unsigned b = 0; b < 8; b++) begin
+      if (bytes_q[6:3] < 4'd8 && s_axis_tkeep[b]) merged[{bytes_q[5:3], 3'(b), 3'b000} +: 8] = s_axis_tdata[8*b +: 8];
+    end
+    bytes_after = (bytes_q > 7'(MaxBytes)) ? bytes_q : bytes_q + {3'd0, keep_count(s_axis_tkeep)};
+    hdr_type    = merged[8*perpgate_wire_pkg::HdrTypeOff +: perpgate_wire_pkg::HdrTypeBits];
+    hdr_version = merged[8*perpgate_wire_pkg::HdrVersionOff +: perpgate_wire_pkg::HdrVersionBits];
+    hdr_length  = merged[8*perpgate_wire_pkg::HdrLengthOff +: perpgate_wire_pkg::HdrLengthBits];
+    good = !too_long_q && bytes_after <= 7'(MaxBytes) && inbound_size(hdr_type) != 7'd0 &&
+           hdr_version == 8'(perpgate_wire_pkg::Version) &&
+           hdr_length == {9'd0, bytes_after} && bytes_after == inbound_size(hdr_type);
+  end
+
+  always_comb begin
+    data_d      = data_q;
+    bytes_d     = bytes_q;
+    too_long_d  = too_long_q;
+    out_valid_d = out_valid_q && !msg_ready_i;
+    msg_ok_o        = 1'b0;
+    msg_malformed_o = 1'b0;
+    if (in_fire) begin
+      data_d     = merged;
+      bytes_d    = bytes_after;
+      too_long_d = too_long_q || bytes_after > 7'(MaxBytes);
+      if (s_axis_tlast) begin
+        bytes_d    = 7'd0;
+        too_long_d = 1'b0;
+        if (!s_axis_tuser) begin
+          msg_ok_o        = good;
+          msg_malformed_o = !good;
+          out_valid_d     = good;
+        end
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      bytes_q     <= 7'd0;
+      too_long_q  <= 1'b0;
+      out_valid_q <= 1'b0;
+    end else begin
+      bytes_q     <= bytes_d;
+      too_long_q  <= too_long_d;
+      out_valid_q <= out_valid_d;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    data_q <= data_d;
+  end
+
+  // A new payload is only taken while no message waits to be consumed (registered).
+  assign s_axis_tready = !out_valid_q;
+  assign msg_valid_o   = out_valid_q;
+  assign msg_type_o    = data_q[8*perpgate_wire_pkg::HdrTypeOff +: perpgate_wire_pkg::HdrTypeBits];
+  assign msg_data_o    = data_q;
+
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) begin
+    // The offered message stays unchanged until taken.
+    if (out_valid_q && !msg_ready_i) assert (data_d == data_q);
+  end
+`endif
+
+endmodule
+
+`default_nettype wire
