@@ -1,0 +1,145 @@
+// Transmit path: one message in (whole, as pg_msg_rx hands them on), one Ethernet II / IPv4 /
+// UDP frame out on a 64-bit AXI-Stream towards the MAC. Headers come from the port's
+// configuration; IPv4 id 0 with don't-fragment (RFC 6864), TTL 64, UDP checksum 0 (none). The
+// first beat leaves the cycle after the message is taken. The byte layout is the one
+// host/wire/udp_frame.hpp builds, and the testbench holds it to that, byte for byte.
+`default_nettype none
+
+module pg_udp_tx (
+  input  wire logic         clk_i,
+  input  wire logic         rst_ni,
+
+  input  wire logic [47:0]  cfg_src_mac_i,  // byte 0 of the MAC in bits [47:40]
+  input  wire logic [47:0]  cfg_dst_mac_i,
+  input  wire logic [31:0]  cfg_src_ip_i,
+  input  wire logic [31:0]  cfg_dst_ip_i,
+  input  wire logic [15:0]  cfg_src_port_i,
+  input  wire logic [15:0]  cfg_dst_port_i,
+
+  input  wire logic         msg_valid_i,
+  output      logic         msg_ready_o,
+  input  wire logic [6:0]   msg_len_i,      // bytes, 16..64
+  input  wire logic [511:0] msg_data_i,
+
+  output      logic [63:0]  m_axis_tdata,
+  output      logic [7:0]   m_axis_tkeep,
+  output      logic         m_axis_tvalid,
+  input  wire logic         m_axis_tready,
+  output      logic         m_axis_tlast,
+  output      logic         m_axis_tuser
+);
+
+  localparam int unsigned HdrBytes   = 42;
+  localparam int unsigned FrameBytes = HdrBytes + 64;   // longest frame
+  localparam int unsigned FrameBeats = (FrameBytes + 7) / 8;
+
+  logic [8*FrameBeats*8-1:0] frame_d, frame_q;  // byte i at bits [8i +: 8]
+  logic [3:0]                beats_d, beats_q;  // beats of this frame
+  logic [3:0]                beat_d, beat_q;    // next beat to send
+  logic [2:0]                tail_d, tail_q;    // bytes in the last beat, 0 = 8
+  logic                      busy_d, busy_q;
+
+  // The header bytes for a message of msg_len_i bytes.
+  logic [8*HdrBytes-1:0] hdr;
+  logic [15:0] ip_len, udp_len;
+  logic [19:0] csum_sum;
+  logic [16:0] csum_fold1;
+  logic [15:0] csum;
+
+  function automatic logic [15:0] swap16(input logic [15:0] v);  // big-endian on the wire
+    swap16 = {v[7:0], v[15:8]};
+  endfunction
+
+  always_comb begin
+    udp_len = 16'd8 + {9'd0, msg_len_i};
+    ip_len  = 16'd28 + {9'd0, msg_len_i};
+    // IPv4 header checksum: one's-complement sum of the ten header words, checksum field 0.
+    csum_sum = {4'd0, 16'h4500} + {4'd0, ip_len} + {4'd0, 16'h0000} + {4'd0, 16'h4000} +
+               {4'd0, 16'h4011} + {4'd0, cfg_src_ip_i[31:16]} + {4'd0, cfg_src_ip_i[15:0]} +
+               {4'd0, cfg_dst_ip_i[31:16]} + {4'd0, cfg_dst_ip_i[15:0]};
+    csum_fold1 = {1'b0, csum_sum[15:0]} + {13'd0, csum_sum[19:16]};
+    csum = ~(csum_fold1[15:0] + {15'd0, csum_fold1[16]});
+    hdr = '0;
+    for (int unsigned i = 0; i < 6; i++) begin
+      hdr[8*i +: 8]       = cfg_dst_mac_i[8*(5-i) +: 8];
+      hdr[8*(6+i) +: 8]   = cfg_src_mac_i[8*(5-i) +: 8];
+    end
+    hdr[8*12 +: 16] = swap16(16'h0800);
+    hdr[8*14 +: 8]  = 8'h45;
+    hdr[8*15 +: 8]  = 8'h00;
+    hdr[8*16 +: 16] = swap16(ip_len);
+    hdr[8*18 +: 16] = 16'h0000;            // id
+    hdr[8*20 +: 16] = swap16(16'h4000);    // don't fragment
+    hdr[8*22 +: 8]  = 8'd64;               // TTL
+    hdr[8*23 +: 8]  = 8'd17;               // UDP
+    hdr[8*24 +: 16] = swap16(csum);
+    hdr[8*26 +: 16] = swap16(cfg_src_ip_i[31:16]);
+    hdr[8*28 +: 16] = swap16(cfg_src_ip_i[15:0]);
+    hdr[8*30 +: 16] = swap16(cfg_dst_ip_i[31:16]);
+    hdr[8*32 +: 16] = swap16(cfg_dst_ip_i[15:0]);
+    hdr[8*34 +: 16] = swap16(cfg_src_port_i);
+    hdr[8*36 +: 16] = swap16(cfg_dst_port_i);
+    hdr[8*38 +: 16] = swap16(udp_len);
+    hdr[8*40 +: 16] = 16'h0000;            // UDP checksum: none
+  end
+
+  wire logic msg_fire = msg_valid_i && msg_ready_o;
+  wire logic out_fire = m_axis_tvalid && m_axis_tready;
+  wire logic [6:0] frame_len = 7'(HdrBytes) + msg_len_i;  // <= 106
+
+  always_comb begin
+    frame_d = frame_q;
+    beats_d = beats_q;
+    beat_d  = beat_q;
+    tail_d  = tail_q;
+    busy_d  = busy_q;
+    if (out_fire) begin
+      beat_d = beat_q + 4'd1;
+      if (beat_q + 4'd1 == beats_q) busy_d = 1'b0;
+    end
+    if (msg_fire) begin
+      frame_d = '0;
+      frame_d[8*HdrBytes-1:0] = hdr;
+      frame_d[8*HdrBytes +: 512] = msg_data_i;
+      beats_d = frame_len[6:3] + {3'd0, frame_len[2:0] != 3'd0};
+      tail_d  = frame_len[2:0];
+      beat_d  = 4'd0;
+      busy_d  = 1'b1;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      busy_q <= 1'b0;
+      beat_q <= 4'd0;
+    end else begin
+      busy_q <= busy_d;
+      beat_q <= beat_d;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    frame_q <= frame_d;
+    beats_q <= beats_d;
+    tail_q  <= tail_d;
+  end
+
+  wire logic last_beat = beat_q + 4'd1 == beats_q;
+
+  // Registered ready: a new message is taken once the previous frame has gone.
+  assign msg_ready_o   = !busy_q;
+  assign m_axis_tvalid = busy_q;
+  assign m_axis_tdata  = frame_q[64*beat_q +: 64];
+  assign m_axis_tlast  = last_beat;
+  assign m_axis_tkeep  = (last_beat && tail_q != 3'd0) ? 8'((9'd1 << tail_q) - 9'd1) : 8'hff;
+  assign m_axis_tuser  = 1'b0;
+
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) begin
+    if (msg_fire) assert (msg_len_i >= 7'd16 && msg_len_i <= 7'd64);
+  end
+`endif
+
+endmodule
+
+`default_nettype wire
