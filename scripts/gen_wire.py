@@ -4,7 +4,8 @@
     python3 scripts/gen_wire.py            # (re)write the generated files
     python3 scripts/gen_wire.py --check    # exit 1 if a generated file is not current (ctest)
 
-Outputs: hls/include/perpgate/wire.hpp, hls/include/perpgate/reason.hpp, rtl/pkg/perpgate_wire_pkg.sv.
+Outputs: hls/include/perpgate/wire.hpp, hls/include/perpgate/reason.hpp, rtl/pkg/perpgate_wire_pkg.sv,
+and from protocol/regs.toml hls/include/perpgate/regs.hpp, rtl/pkg/perpgate_regs_pkg.sv.
 The description is validated first: alignment, overlap, sizes, unique types and codes.
 """
 import argparse
@@ -14,6 +15,7 @@ import tomllib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SPEC = ROOT / "protocol" / "wire.toml"
+REGS = ROOT / "protocol" / "regs.toml"
 SIZES = {"u8": 1, "u16": 2, "u32": 4, "u64": 8, "i64": 8, "i128": 16}
 CPP_TYPES = {"u8": "std::uint8_t", "u16": "std::uint16_t", "u32": "std::uint32_t",
              "u64": "std::uint64_t", "i64": "std::int64_t", "i128": "i128"}
@@ -139,16 +141,93 @@ def gen_sv_pkg(spec: dict) -> str:
     return "\n".join(out)
 
 
+def validate_regs(regs: dict) -> None:
+    seen = {}
+    def claim(addr: int, name: str) -> None:
+        if addr % 4 != 0:
+            fail(f"register {name}: address 0x{addr:x} not word aligned")
+        if addr in seen:
+            fail(f"register {name} overlaps {seen[addr]} at 0x{addr:x}")
+        seen[addr] = name
+    for r in regs["register"]:
+        claim(r["offset"], r["name"])
+    p = regs["ports"]
+    for i, port in enumerate(p["names"]):
+        base = p["base"] + i * p["stride"]
+        for r in regs["port_register"]:
+            claim(base + r["offset"], f"{port}.{r['name']}")
+        for c in regs["port_counter"]:
+            claim(base + c["offset"], f"{port}.{c['name']}_lo")
+            claim(base + c["offset"] + 4, f"{port}.{c['name']}_hi")
+        if max(c["offset"] for c in regs["port_counter"]) + 8 > p["stride"]:
+            fail("port block larger than its stride")
+
+
+def gen_regs_hpp(regs: dict) -> str:
+    p = regs["ports"]
+    out = [f"// {BANNER}".replace("wire.toml", "regs.toml"),
+           "// AXI-Lite register map (byte addresses of 32-bit registers), docs/protocol.md.",
+           "#pragma once", "", "#include <cstdint>", "", "namespace perpgate::regs {", "",
+           f"inline constexpr std::uint32_t kIdValue = 0x{regs['id_value']:08x};"]
+    for r in regs["register"]:
+        out.append(f"inline constexpr std::uint32_t k{camel(r['name'])} = 0x{r['offset']:03x};  // {r['access']}: {r['doc']}")
+    out += ["", f"inline constexpr std::uint32_t kPortBase = 0x{p['base']:03x};",
+            f"inline constexpr std::uint32_t kPortStride = 0x{p['stride']:03x};",
+            f"inline constexpr int kPortCount = {len(p['names'])};"]
+    for i, n in enumerate(p["names"]):
+        out.append(f"inline constexpr int kPort{camel(n)} = {i};")
+    out += ["", "// Offsets inside a port block."]
+    for r in regs["port_register"]:
+        out.append(f"inline constexpr std::uint32_t kPort{camel(r['name'])} = 0x{r['offset']:02x};  // {r['access']}: {r['doc']}")
+    out.append("// 64-bit counters (lo; hi at +4).")
+    for c in regs["port_counter"]:
+        out.append(f"inline constexpr std::uint32_t kPort{camel(c['name'])} = 0x{c['offset']:02x};  // {c['doc']}")
+    out += ["", "constexpr std::uint32_t port_reg(int port, std::uint32_t offset) {",
+            "  return kPortBase + static_cast<std::uint32_t>(port) * kPortStride + offset;", "}", "",
+            "}  // namespace perpgate::regs", ""]
+    return "\n".join(out)
+
+
+def gen_regs_pkg(regs: dict) -> str:
+    p = regs["ports"]
+    out = [f"// {BANNER}".replace("wire.toml", "regs.toml"),
+           "// AXI-Lite register map for the RTL: byte addresses of 32-bit registers.",
+           "// A package of constants: each module uses some of them, so unused ones are expected here.",
+           "/* verilator lint_off UNUSEDPARAM */", "package perpgate_regs_pkg;", "",
+           f"  localparam logic [31:0] IdValue = 32'h{regs['id_value']:08x};"]
+    for r in regs["register"]:
+        out.append(f"  localparam logic [11:0] Reg{camel(r['name'])} = 12'h{r['offset']:03x};")
+    out += [f"  localparam logic [11:0] PortBase = 12'h{p['base']:03x};",
+            f"  localparam logic [11:0] PortStride = 12'h{p['stride']:03x};",
+            f"  localparam int unsigned PortCount = {len(p['names'])};"]
+    for i, n in enumerate(p["names"]):
+        out.append(f"  localparam int unsigned Port{camel(n)} = {i};")
+    for r in regs["port_register"]:
+        out.append(f"  localparam logic [6:0] Port{camel(r['name'])} = 7'h{r['offset']:02x};")
+    out.append(f"  localparam int unsigned PortCounterCount = {len(regs['port_counter'])};")
+    for k, c in enumerate(regs["port_counter"]):
+        if c["offset"] != regs["port_counter"][0]["offset"] + 8 * k:
+            fail("port counters must be consecutive 64-bit pairs")
+        out.append(f"  localparam int unsigned Cnt{camel(c['name'])} = {k};  // at 0x{c['offset']:02x}")
+    out.append(f"  localparam logic [6:0] PortCounterBase = 7'h{regs['port_counter'][0]['offset']:02x};")
+    out += ["", "endpackage", "/* verilator lint_on UNUSEDPARAM */", ""]
+    return "\n".join(out)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="fail if a generated file is stale")
     args = ap.parse_args()
     spec = tomllib.loads(SPEC.read_text())
     validate(spec)
+    regs = tomllib.loads(REGS.read_text())
+    validate_regs(regs)
     outputs = {
         ROOT / "hls/include/perpgate/wire.hpp": gen_wire_hpp(spec),
         ROOT / "hls/include/perpgate/reason.hpp": gen_reason_hpp(spec),
         ROOT / "rtl/pkg/perpgate_wire_pkg.sv": gen_sv_pkg(spec),
+        ROOT / "hls/include/perpgate/regs.hpp": gen_regs_hpp(regs),
+        ROOT / "rtl/pkg/perpgate_regs_pkg.sv": gen_regs_pkg(regs),
     }
     stale = []
     for path, text in outputs.items():

@@ -11,7 +11,7 @@
 #include "Vpg_rx_port.h"
 #include "axis_harness.hpp"
 #include "frame_gen.hpp"
-#include "verilated_model.hpp"
+#include "clocked_model.hpp"
 #include "wire/codec.hpp"
 
 namespace perpgate::sim {
@@ -30,7 +30,7 @@ class RxPortBench {
       : top_(seed), src_(seed, idle), rng_(seed + 7), stall_(stall) {
     top_->cfg_ip_i = kOurIp;
     top_->cfg_port_i = kOurPort;
-    top_->rst_ni = 0;
+    top_.assert_reset();
     for (int i = 0; i < 4; ++i) cycle();
     top_->rst_ni = 1;
   }
@@ -116,7 +116,7 @@ class RxPortBench {
     }
   }
 
-  VerilatedModel<Vpg_rx_port> top_;
+  ClockedModel<Vpg_rx_port> top_;
   AxisSource src_;
   std::mt19937_64 rng_;
   double stall_;

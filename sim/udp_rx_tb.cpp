@@ -8,7 +8,7 @@
 #include "Vpg_udp_rx.h"
 #include "axis_harness.hpp"
 #include "frame_gen.hpp"
-#include "verilated_model.hpp"
+#include "clocked_model.hpp"
 #include "wire/udp_frame.hpp"
 
 namespace perpgate::sim {
@@ -36,7 +36,7 @@ class UdpRxBench {
   }
 
   void reset(int cycles) {
-    top_->rst_ni = 0;
+    top_.assert_reset();
     for (int i = 0; i < cycles; ++i) cycle(false);
     top_->rst_ni = 1;
     // What was in flight is abandoned: the source drops it, no output is owed for it.
@@ -125,7 +125,7 @@ class UdpRxBench {
     }
   }
 
-  VerilatedModel<Vpg_udp_rx> top_;
+  ClockedModel<Vpg_udp_rx> top_;
   AxisSource src_;
   AxisSink sink_;
   std::deque<Pending> inflight_;

@@ -7,7 +7,7 @@
 
 #include "Vpg_udp_tx.h"
 #include "axis_harness.hpp"
-#include "verilated_model.hpp"
+#include "clocked_model.hpp"
 #include "wire/udp_frame.hpp"
 
 namespace perpgate::sim {
@@ -35,7 +35,7 @@ class UdpTxBench {
     top_->cfg_src_port_i = src_.port;
     top_->cfg_dst_port_i = dst_.port;
     top_->msg_valid_i = 0;
-    top_->rst_ni = 0;
+    top_.assert_reset();
     for (int i = 0; i < 3; ++i) top_.tick();
     top_->rst_ni = 1;
   }
@@ -91,7 +91,7 @@ class UdpTxBench {
   std::uint64_t cycles() const { return top_.cycles(); }
 
  private:
-  VerilatedModel<Vpg_udp_tx> top_;
+  ClockedModel<Vpg_udp_tx> top_;
   AxisSink sink_;
   std::mt19937_64 rng_;
   wire::UdpEndpoint src_, dst_;

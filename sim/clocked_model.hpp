@@ -12,9 +12,9 @@
 namespace perpgate::sim {
 
 template <class Model>
-class VerilatedModel {
+class ClockedModel {
  public:
-  explicit VerilatedModel(std::uint64_t seed) : ctx_(std::make_unique<VerilatedContext>()) {
+  explicit ClockedModel(std::uint64_t seed) : ctx_(std::make_unique<VerilatedContext>()) {
     ctx_->randReset(2);  // registers without a reset start random
     ctx_->randSeed(static_cast<int>(seed));
     top_ = std::make_unique<Model>(ctx_.get());
@@ -25,14 +25,22 @@ class VerilatedModel {
       trace_->open(waves);
     }
   }
-  ~VerilatedModel() {
+  ~ClockedModel() {
     if (trace_) trace_->close();
     top_->final();
   }
-  VerilatedModel(const VerilatedModel&) = delete;
-  VerilatedModel& operator=(const VerilatedModel&) = delete;
+  ClockedModel(const ClockedModel&) = delete;
+  ClockedModel& operator=(const ClockedModel&) = delete;
 
   Model* operator->() { return top_.get(); }
+  // Asserts the active-low asynchronous reset with a real falling edge, so that registers with an
+  // asynchronous reset take it at once (a reset low from time 0 has no edge to act on).
+  void assert_reset() {
+    top_->rst_ni = 1;
+    top_->eval();
+    top_->rst_ni = 0;
+    top_->eval();
+  }
   // Settles the inputs set for this cycle (clock low), so outputs can be sampled before the edge.
   void settle() {
     top_->clk_i = 0;

@@ -1,0 +1,270 @@
+// AXI4-Lite control registers and counters (map: protocol/regs.toml via perpgate_regs_pkg).
+// One write and one read in flight at a time; ready signals and responses are registered.
+// Counters are 64 bits, incremented by one-cycle pulses; reading a counter's lo word latches its
+// hi word, so a lo-then-hi read pair is consistent. Unmapped addresses read 0 and answer SLVERR.
+`default_nettype none
+
+module pg_axil_regs #(
+  parameter int unsigned PortCount = perpgate_regs_pkg::PortCount,
+  parameter int unsigned CntCount  = perpgate_regs_pkg::PortCounterCount
+) (
+  input  wire logic                          clk_i,
+  input  wire logic                          rst_ni,
+
+  input  wire logic [11:0]                   s_axil_awaddr,
+  input  wire logic                          s_axil_awvalid,
+  output      logic                          s_axil_awready,
+  input  wire logic [31:0]                   s_axil_wdata,
+  input  wire logic [3:0]                    s_axil_wstrb,
+  input  wire logic                          s_axil_wvalid,
+  output      logic                          s_axil_wready,
+  output      logic [1:0]                    s_axil_bresp,
+  output      logic                          s_axil_bvalid,
+  input  wire logic                          s_axil_bready,
+  input  wire logic [11:0]                   s_axil_araddr,
+  input  wire logic                          s_axil_arvalid,
+  output      logic                          s_axil_arready,
+  output      logic [31:0]                   s_axil_rdata,
+  output      logic [1:0]                    s_axil_rresp,
+  output      logic                          s_axil_rvalid,
+  input  wire logic                          s_axil_rready,
+
+  // Per-port configuration, port p in bits [p*W +: W].
+  output      logic [PortCount*32-1:0]       cfg_ip_o,
+  output      logic [PortCount*16-1:0]       cfg_port_o,
+  output      logic [PortCount*48-1:0]       cfg_mac_o,
+  output      logic [PortCount*32-1:0]       cfg_peer_ip_o,
+  output      logic [PortCount*16-1:0]       cfg_peer_port_o,
+  output      logic [PortCount*48-1:0]       cfg_peer_mac_o,
+
+  // Counter pulses, counter c of port p at bit p*CntCount + c.
+  input  wire logic [PortCount*CntCount-1:0] cnt_inc_i
+);
+
+  localparam int unsigned StrideBits = $clog2(perpgate_regs_pkg::PortStride);
+  localparam int unsigned CntTotal   = PortCount * CntCount;
+  localparam int unsigned PortIdxBits = PortCount > 1 ? $clog2(PortCount) : 1;
+  localparam int unsigned CntIdxBits  = CntTotal > 1 ? $clog2(CntTotal) : 1;
+  localparam logic [1:0]  RespOkay   = 2'b00;
+  localparam logic [1:0]  RespSlvErr = 2'b10;
+
+`ifndef SYNTHESIS
+  initial begin
+    assert (perpgate_regs_pkg::PortStride == (12'd1 << StrideBits)) else $fatal(1, "stride not a power of 2");
+    assert (PortCount >= 1 && PortCount <= 8) else $fatal(1, "PortCount out of range");
+  end
+`endif
+
+  // ---- registers -------------------------------------------------------------------------------
+  logic [31:0] scratch_q;
+  logic [31:0] ip_q [PortCount];
+  logic [15:0] port_q [PortCount];
+  logic [47:0] mac_q [PortCount];
+  logic [31:0] peer_ip_q [PortCount];
+  logic [15:0] peer_port_q [PortCount];
+  logic [47:0] peer_mac_q [PortCount];
+  logic [63:0] cnt_q [CntTotal];
+  logic [31:0] hi_shadow_q;
+  logic        clear_q;
+
+  // ---- address decode ----------------------------------------------------------------------------
+  // Port block p covers [PortBase + p*Stride, PortBase + (p+1)*Stride).
+  function automatic logic [4:0] port_of(input logic [11:0] a);
+    port_of = 5'((a - perpgate_regs_pkg::PortBase) >> StrideBits);
+  endfunction
+  function automatic logic [6:0] offset_of(input logic [11:0] a);
+    offset_of = 7'(a - perpgate_regs_pkg::PortBase);
+  endfunction
+  function automatic logic in_port(input logic [11:0] a);
+    in_port = a >= perpgate_regs_pkg::PortBase && port_of(a) < 5'(PortCount);
+  endfunction
+
+  // ---- write channel -----------------------------------------------------------------------------
+  logic awready_q, bvalid_q;
+  logic [1:0] bresp_q;
+  wire logic do_write = awready_q;  // awvalid and wvalid are held until the handshake
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      awready_q <= 1'b0;
+      bvalid_q  <= 1'b0;
+      bresp_q   <= RespOkay;
+    end else begin
+      awready_q <= !awready_q && !bvalid_q && s_axil_awvalid && s_axil_wvalid;
+      if (do_write) begin
+        bvalid_q <= 1'b1;
+        bresp_q  <= write_ok(s_axil_awaddr) ? RespOkay : RespSlvErr;
+      end else if (bvalid_q && s_axil_bready) begin
+        bvalid_q <= 1'b0;
+      end
+    end
+  end
+
+  function automatic logic write_ok(input logic [11:0] a);
+    logic [6:0] off;
+    off = offset_of(a);
+    if (a == perpgate_regs_pkg::RegScratch || a == perpgate_regs_pkg::RegCounterClear) begin
+      write_ok = 1'b1;
+    end else if (in_port(a)) begin
+      write_ok = off[1:0] == 2'd0 && off <= perpgate_regs_pkg::PortPeerMacHi;
+    end else begin
+      write_ok = 1'b0;
+    end
+  endfunction
+
+  // Byte-enable merge of a write into a 32-bit register value.
+  function automatic logic [31:0] merge(input logic [31:0] old, input logic [31:0] data, input logic [3:0] strb);
+    for (int unsigned b = 0; b < 4; b++) merge[8*b +: 8] = strb[b] ? data[8*b +: 8] : old[8*b +: 8];
+  endfunction
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      scratch_q <= 32'd0;
+      clear_q   <= 1'b0;
+      for (int unsigned p = 0; p < PortCount; p++) begin
+        ip_q[p]        <= 32'd0;
+        port_q[p]      <= 16'd0;
+        mac_q[p]       <= 48'd0;
+        peer_ip_q[p]   <= 32'd0;
+        peer_port_q[p] <= 16'd0;
+        peer_mac_q[p]  <= 48'd0;
+      end
+    end else begin
+      clear_q <= 1'b0;
+      if (do_write) begin
+        if (s_axil_awaddr == perpgate_regs_pkg::RegScratch) begin
+          scratch_q <= merge(scratch_q, s_axil_wdata, s_axil_wstrb);
+        end else if (s_axil_awaddr == perpgate_regs_pkg::RegCounterClear) begin
+          clear_q <= s_axil_wdata[0] && s_axil_wstrb[0];
+        end else begin
+          for (int unsigned p = 0; p < PortCount; p++) begin
+            unique case (s_axil_awaddr - perpgate_regs_pkg::PortBase - 12'(p << StrideBits))
+              12'(perpgate_regs_pkg::PortIp):        ip_q[p] <= merge(ip_q[p], s_axil_wdata, s_axil_wstrb);
+              12'(perpgate_regs_pkg::PortUdpPort):   port_q[p] <= 16'(merge({16'd0, port_q[p]}, s_axil_wdata, s_axil_wstrb));
+              12'(perpgate_regs_pkg::PortMacLo):     mac_q[p][31:0] <= merge(mac_q[p][31:0], s_axil_wdata, s_axil_wstrb);
+              12'(perpgate_regs_pkg::PortMacHi):     mac_q[p][47:32] <= 16'(merge({16'd0, mac_q[p][47:32]}, s_axil_wdata, s_axil_wstrb));
+              12'(perpgate_regs_pkg::PortPeerIp):    peer_ip_q[p] <= merge(peer_ip_q[p], s_axil_wdata, s_axil_wstrb);
+              12'(perpgate_regs_pkg::PortPeerUdpPort): peer_port_q[p] <= 16'(merge({16'd0, peer_port_q[p]}, s_axil_wdata, s_axil_wstrb));
+              12'(perpgate_regs_pkg::PortPeerMacLo): peer_mac_q[p][31:0] <= merge(peer_mac_q[p][31:0], s_axil_wdata, s_axil_wstrb);
+              12'(perpgate_regs_pkg::PortPeerMacHi): peer_mac_q[p][47:32] <= 16'(merge({16'd0, peer_mac_q[p][47:32]}, s_axil_wdata, s_axil_wstrb));
+              default: ;
+            endcase
+          end
+        end
+      end
+    end
+  end
+
+  // ---- counters --------------------------------------------------------------------------------
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      for (int unsigned c = 0; c < CntTotal; c++) cnt_q[c] <= 64'd0;
+    end else begin
+      for (int unsigned c = 0; c < CntTotal; c++) begin
+        if (clear_q) cnt_q[c] <= {63'd0, cnt_inc_i[c]};
+        else if (cnt_inc_i[c]) cnt_q[c] <= cnt_q[c] + 64'd1;
+      end
+    end
+  end
+
+  // ---- read channel ------------------------------------------------------------------------------
+  logic        arready_q, rvalid_q;
+  logic [31:0] rdata_q;
+  logic [1:0]  rresp_q;
+  logic [31:0] rd_value;
+  logic        rd_ok, rd_lo;
+  logic [63:0] rd_cnt;
+
+  logic [6:0]             rd_off;
+  logic [3:0]             rd_cnt_word;   // which 64-bit counter of the port
+  logic [PortIdxBits-1:0] rd_pi;
+  logic [CntIdxBits-1:0]  rd_ci;
+
+  always_comb begin
+    rd_value = 32'd0;
+    rd_ok    = 1'b1;
+    rd_lo    = 1'b0;
+    rd_cnt   = 64'd0;
+    rd_off      = offset_of(s_axil_araddr);
+    rd_cnt_word = rd_off[6:3] - perpgate_regs_pkg::PortCounterBase[6:3];
+    rd_pi       = PortIdxBits'(port_of(s_axil_araddr));
+    rd_ci       = CntIdxBits'(32'(rd_pi) * CntCount + 32'(rd_cnt_word));
+    if (s_axil_araddr == perpgate_regs_pkg::RegId) begin
+      rd_value = perpgate_regs_pkg::IdValue;
+    end else if (s_axil_araddr == perpgate_regs_pkg::RegVersion) begin
+      rd_value = 32'(perpgate_wire_pkg::Version);
+    end else if (s_axil_araddr == perpgate_regs_pkg::RegScratch) begin
+      rd_value = scratch_q;
+    end else if (in_port(s_axil_araddr) && rd_off[1:0] == 2'd0) begin
+      if (rd_off >= perpgate_regs_pkg::PortCounterBase &&
+          rd_off < perpgate_regs_pkg::PortCounterBase + 7'(8 * CntCount)) begin
+        rd_cnt   = cnt_q[rd_ci];
+        rd_lo    = !rd_off[2];
+        rd_value = rd_off[2] ? hi_shadow_q : rd_cnt[31:0];
+      end else begin
+        unique case (rd_off)
+          perpgate_regs_pkg::PortIp:          rd_value = ip_q[rd_pi];
+          perpgate_regs_pkg::PortUdpPort:     rd_value = {16'd0, port_q[rd_pi]};
+          perpgate_regs_pkg::PortMacLo:       rd_value = mac_q[rd_pi][31:0];
+          perpgate_regs_pkg::PortMacHi:       rd_value = {16'd0, mac_q[rd_pi][47:32]};
+          perpgate_regs_pkg::PortPeerIp:      rd_value = peer_ip_q[rd_pi];
+          perpgate_regs_pkg::PortPeerUdpPort: rd_value = {16'd0, peer_port_q[rd_pi]};
+          perpgate_regs_pkg::PortPeerMacLo:   rd_value = peer_mac_q[rd_pi][31:0];
+          perpgate_regs_pkg::PortPeerMacHi:   rd_value = {16'd0, peer_mac_q[rd_pi][47:32]};
+          default:                            rd_ok = 1'b0;
+        endcase
+      end
+    end else begin
+      rd_ok = 1'b0;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      arready_q   <= 1'b0;
+      rvalid_q    <= 1'b0;
+      rdata_q     <= 32'd0;
+      rresp_q     <= RespOkay;
+      hi_shadow_q <= 32'd0;
+    end else begin
+      arready_q <= !arready_q && !rvalid_q && s_axil_arvalid;
+      if (arready_q) begin  // arvalid is held until the handshake
+        rvalid_q <= 1'b1;
+        rdata_q  <= rd_value;
+        rresp_q  <= rd_ok ? RespOkay : RespSlvErr;
+        if (rd_lo) hi_shadow_q <= rd_cnt[63:32];
+      end else if (rvalid_q && s_axil_rready) begin
+        rvalid_q <= 1'b0;
+      end
+    end
+  end
+
+  assign s_axil_awready = awready_q;
+  assign s_axil_wready  = awready_q;
+  assign s_axil_bvalid  = bvalid_q;
+  assign s_axil_bresp   = bresp_q;
+  assign s_axil_arready = arready_q;
+  assign s_axil_rvalid  = rvalid_q;
+  assign s_axil_rdata   = rdata_q;
+  assign s_axil_rresp   = rresp_q;
+
+  for (genvar gp = 0; gp < PortCount; gp++) begin : gen_cfg
+    assign cfg_ip_o[32*gp +: 32]        = ip_q[gp];
+    assign cfg_port_o[16*gp +: 16]      = port_q[gp];
+    assign cfg_mac_o[48*gp +: 48]       = mac_q[gp];
+    assign cfg_peer_ip_o[32*gp +: 32]   = peer_ip_q[gp];
+    assign cfg_peer_port_o[16*gp +: 16] = peer_port_q[gp];
+    assign cfg_peer_mac_o[48*gp +: 48]  = peer_mac_q[gp];
+  end
+
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) begin
+    // The master holds address and data until the handshake (AXI4-Lite).
+    if (awready_q) assert (s_axil_awvalid && s_axil_wvalid);
+    if (arready_q) assert (s_axil_arvalid);
+  end
+`endif
+
+endmodule
+
+`default_nettype wire
