@@ -63,6 +63,12 @@ def validate(spec: dict) -> None:
     codes = [r["code"] for r in spec["reason"]]
     if codes != list(range(len(codes))):
         fail("reason codes must be 0, 1, 2, ... in order")
+    codes = [e["code"] for e in spec["error"]]
+    if codes != list(range(1, len(codes) + 1)):
+        fail("error codes must be 1, 2, 3, ... in order")
+    for e in spec["error"]:
+        if '"' in e["text"] or "\\" in e["text"]:
+            fail(f"error {e['name']}: text must not need escaping")
 
 
 def gen_wire_hpp(spec: dict) -> str:
@@ -109,7 +115,18 @@ def gen_reason_hpp(spec: dict) -> str:
             "constexpr std::string_view reason_name(Reason r) {", "  switch (r) {"]
     for r in spec["reason"]:
         out.append(f"    case Reason::k{camel(r['name'])}: return \"{r['name']}\";")
-    out += ["  }", "  return \"UNKNOWN_REASON\";", "}", "", "}  // namespace perpgate", ""]
+    out += ["  }", "  return \"UNKNOWN_REASON\";", "}", "",
+            "// Engine error codes: events the engine cannot apply (or applies with a warning). The RTL",
+            "// reports them by code (event_error messages, command status); the text is the replay line.",
+            "enum class EngineError : std::uint8_t {", "  kNone = 0,"]
+    for e in spec["error"]:
+        out.append(f"  k{camel(e['name'])} = {e['code']},")
+    out += ["};", f"inline constexpr int kEngineErrorCount = {len(spec['error']) + 1};", "",
+            "constexpr const char* error_text(EngineError e) {", "  switch (e) {",
+            "    case EngineError::kNone: return \"no error\";"]
+    for e in spec["error"]:
+        out.append(f"    case EngineError::k{camel(e['name'])}: return \"{e['text']}\";")
+    out += ["  }", "  return \"unknown engine error\";", "}", "", "}  // namespace perpgate", ""]
     return "\n".join(out)
 
 
@@ -138,6 +155,11 @@ def gen_sv_pkg(spec: dict) -> str:
     out.append("  // Reject reason codes.")
     for r in spec["reason"]:
         out.append(f"  localparam logic [7:0] Reason{camel(r['name'])} = 8'd{r['code']};")
+    out.append("")
+    out.append("  // Engine error codes (event_error, command status); 0: none.")
+    out.append("  localparam logic [7:0] ErrNone = 8'd0;")
+    for e in spec["error"]:
+        out.append(f"  localparam logic [7:0] Err{camel(e['name'])} = 8'd{e['code']};")
     out += ["", "endpackage", "/* verilator lint_on UNUSEDPARAM */", ""]
     return "\n".join(out)
 
@@ -162,6 +184,15 @@ def validate_regs(regs: dict) -> None:
             claim(base + c["offset"] + 4, f"{port}.{c['name']}_hi")
         if max(c["offset"] for c in regs["port_counter"]) + 8 > p["stride"]:
             fail("port block larger than its stride")
+    mb = regs["mailbox"]
+    for w in range(2 * mb["words"]):
+        claim(mb["args_base"] + 4 * w, f"mailbox.arg{w // 2}")
+        claim(mb["result_base"] + 4 * w, f"mailbox.result{w // 2}")
+    for n in ["op", "status", "done"]:
+        claim(mb[n], f"mailbox.{n}")
+    ops = [c["op"] for c in regs["command"]]
+    if len(set(ops)) != len(ops) or min(ops) < 0xc0 or max(ops) > 0xff:
+        fail("command opcodes must be distinct and in 0xc0..0xff (below: wire message types)")
 
 
 def gen_regs_hpp(regs: dict) -> str:
@@ -183,6 +214,18 @@ def gen_regs_hpp(regs: dict) -> str:
     out.append("// 64-bit counters (lo; hi at +4).")
     for c in regs["port_counter"]:
         out.append(f"inline constexpr std::uint32_t kPort{camel(c['name'])} = 0x{c['offset']:02x};  // {c['doc']}")
+    mb = regs["mailbox"]
+    out += ["", "// Command mailbox.",
+            f"inline constexpr std::uint32_t kMboxArgs = 0x{mb['args_base']:03x};",
+            f"inline constexpr std::uint32_t kMboxOp = 0x{mb['op']:03x};",
+            f"inline constexpr std::uint32_t kMboxStatus = 0x{mb['status']:03x};",
+            f"inline constexpr std::uint32_t kMboxDone = 0x{mb['done']:03x};",
+            f"inline constexpr std::uint32_t kMboxResult = 0x{mb['result_base']:03x};",
+            f"inline constexpr int kMboxWords = {mb['words']};",
+            "", "enum class Command : std::uint8_t {"]
+    for c in regs["command"]:
+        out.append(f"  k{camel(c['name'])} = 0x{c['op']:02x},  // {c['doc']}")
+    out += ["};"]
     out += ["", "constexpr std::uint32_t port_reg(int port, std::uint32_t offset) {",
             "  return kPortBase + static_cast<std::uint32_t>(port) * kPortStride + offset;", "}", "",
             "}  // namespace perpgate::regs", ""]
@@ -211,6 +254,16 @@ def gen_regs_pkg(regs: dict) -> str:
             fail("port counters must be consecutive 64-bit pairs")
         out.append(f"  localparam int unsigned Cnt{camel(c['name'])} = {k};  // at 0x{c['offset']:02x}")
     out.append(f"  localparam logic [6:0] PortCounterBase = 7'h{regs['port_counter'][0]['offset']:02x};")
+    mb = regs["mailbox"]
+    out += ["", "  // Command mailbox.",
+            f"  localparam logic [11:0] MboxArgs = 12'h{mb['args_base']:03x};",
+            f"  localparam logic [11:0] MboxOp = 12'h{mb['op']:03x};",
+            f"  localparam logic [11:0] MboxStatus = 12'h{mb['status']:03x};",
+            f"  localparam logic [11:0] MboxDone = 12'h{mb['done']:03x};",
+            f"  localparam logic [11:0] MboxResult = 12'h{mb['result_base']:03x};",
+            f"  localparam int unsigned MboxWords = {mb['words']};"]
+    for c in regs["command"]:
+        out.append(f"  localparam logic [7:0] Cmd{camel(c['name'])} = 8'h{c['op']:02x};")
     out += ["", "endpackage", "/* verilator lint_on UNUSEDPARAM */", ""]
     return "\n".join(out)
 
@@ -246,6 +299,8 @@ def gen_fixed_pkg(c: dict) -> str:
     prod_bits = raw_bits + rate_bits + 1              # raw x rate (+ divisor - 1 for a ceiling)
     unit = c["kNotionalDiv"] * c["kRateScale"]        # 1e18
     m_rate, s_rate = magic(unit, prod_bits)
+    money_bits = 127                                  # |uPnL sum| < 2**127 (raw units)
+    m_money, s_money = magic(c["kNotionalDiv"], money_bits)
     out = ["// GENERATED by scripts/gen_wire.py from hls/include/perpgate/fixed_point.hpp: do not edit by hand.",
            "// Fixed-point scales and bounds for the RTL, and the reciprocals that turn each division",
            "// by a scale constant into a multiplication (exact over the stated operand width).",
@@ -263,6 +318,11 @@ def gen_fixed_pkg(c: dict) -> str:
             f"  localparam int unsigned RateMagicBits = {m_rate.bit_length()};",
             f"  localparam logic [{m_rate.bit_length() - 1}:0] RateMagic = {m_rate.bit_length()}'d{m_rate};",
             f"  localparam int unsigned RateShift = {s_rate};",
+            f"  // floor(u / NotionalDiv) = (u x MoneyMagic) >> MoneyShift for 0 <= u < 2**MoneyNumBits",
+            f"  localparam int unsigned MoneyNumBits = {money_bits};",
+            f"  localparam int unsigned MoneyMagicBits = {m_money.bit_length()};",
+            f"  localparam logic [{m_money.bit_length() - 1}:0] MoneyMagic = {m_money.bit_length()}'d{m_money};",
+            f"  localparam int unsigned MoneyShift = {s_money};",
             "", "endpackage", "/* verilator lint_on UNUSEDPARAM */", ""]
     return "\n".join(out)
 

@@ -24,6 +24,11 @@ package perpgate_fixed_pkg;
   localparam int unsigned RateMagicBits = 143;
   localparam logic [142:0] RateMagic = 143'd6427752177035961102167848369364650410088812;
   localparam int unsigned RateShift = 202;
+  // floor(u / NotionalDiv) = (u x MoneyMagic) >> MoneyShift for 0 <= u < 2**MoneyNumBits
+  localparam int unsigned MoneyNumBits = 127;
+  localparam int unsigned MoneyMagicBits = 128;
+  localparam logic [127:0] MoneyMagic = 128'd292300327466180583640736966543256603932;
+  localparam int unsigned MoneyShift = 161;
 
 endpackage
 /* verilator lint_on UNUSEDPARAM */

@@ -32,5 +32,26 @@ package perpgate_regs_pkg;
   localparam int unsigned CntMsgMalformed = 5;  // at 0x68
   localparam logic [6:0] PortCounterBase = 7'h40;
 
+  // Command mailbox.
+  localparam logic [11:0] MboxArgs = 12'h300;
+  localparam logic [11:0] MboxOp = 12'h340;
+  localparam logic [11:0] MboxStatus = 12'h344;
+  localparam logic [11:0] MboxDone = 12'h348;
+  localparam logic [11:0] MboxResult = 12'h380;
+  localparam int unsigned MboxWords = 8;
+  localparam logic [7:0] CmdCreateAccount = 8'hc0;
+  localparam logic [7:0] CmdSetLeverage = 8'hc1;
+  localparam logic [7:0] CmdSetRateLimit = 8'hc2;
+  localparam logic [7:0] CmdDeposit = 8'hc3;
+  localparam logic [7:0] CmdWithdraw = 8'hc4;
+  localparam logic [7:0] CmdKill = 8'hc5;
+  localparam logic [7:0] CmdClock = 8'hc6;
+  localparam logic [7:0] CmdSymbolA = 8'hc7;
+  localparam logic [7:0] CmdSymbolB = 8'hc8;
+  localparam logic [7:0] CmdSymbolTier = 8'hc9;
+  localparam logic [7:0] CmdSymbolCommit = 8'hca;
+  localparam logic [7:0] CmdQueryAccount = 8'hcb;
+  localparam logic [7:0] CmdQuerySlot = 8'hcc;
+
 endpackage
 /* verilator lint_on UNUSEDPARAM */

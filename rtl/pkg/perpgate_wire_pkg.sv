@@ -103,6 +103,14 @@ package perpgate_wire_pkg;
   localparam int unsigned MarkOutPxOff = 24;
   localparam int unsigned MarkOutPxBits = 64;
 
+  // event_error (gateway -> risk desk)
+  localparam logic [7:0] MsgEventError = 8'h87;
+  localparam int unsigned EventErrorSize = 32;
+  localparam int unsigned EventErrorCodeOff = 16;
+  localparam int unsigned EventErrorCodeBits = 8;
+  localparam int unsigned EventErrorRefOff = 24;
+  localparam int unsigned EventErrorRefBits = 64;
+
   // mark (market data -> gateway)
   localparam logic [7:0] MsgMark = 8'h10;
   localparam int unsigned MarkSize = 40;
@@ -189,6 +197,24 @@ package perpgate_wire_pkg;
   localparam logic [7:0] ReasonMaxPosition = 8'd14;
   localparam logic [7:0] ReasonCapacity = 8'd15;
   localparam logic [7:0] ReasonInsufficientMargin = 8'd16;
+
+  // Engine error codes (event_error, command status); 0: none.
+  localparam logic [7:0] ErrNone = 8'd0;
+  localparam logic [7:0] ErrSymbolTableFull = 8'd1;
+  localparam logic [7:0] ErrAccountTableFull = 8'd2;
+  localparam logic [7:0] ErrAccountExists = 8'd3;
+  localparam logic [7:0] ErrUnknownAccount = 8'd4;
+  localparam logic [7:0] ErrUnknownSymbolInLev = 8'd5;
+  localparam logic [7:0] ErrLeverageRange = 8'd6;
+  localparam logic [7:0] ErrDepositOverflow = 8'd7;
+  localparam logic [7:0] ErrUnknownSymbol = 8'd8;
+  localparam logic [7:0] ErrFundingBeforeMark = 8'd9;
+  localparam logic [7:0] ErrFundingSaturated = 8'd10;
+  localparam logic [7:0] ErrFillUnknownOrder = 8'd11;
+  localparam logic [7:0] ErrFillPastQtyBound = 8'd12;
+  localparam logic [7:0] ErrFillExceedsOpen = 8'd13;
+  localparam logic [7:0] ErrFillSaturated = 8'd14;
+  localparam logic [7:0] ErrCancelUnknownOrder = 8'd15;
 
 endpackage
 /* verilator lint_on UNUSEDPARAM */

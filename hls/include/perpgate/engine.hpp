@@ -30,7 +30,7 @@ class Engine {
   // ---------------------------------------------------------------- control plane ------------
   template <class S>
   void define_symbol(int s, const SymbolConfig& cfg, S& out) {
-    if (s < 0 || s >= P::kSymbols) return out.error("symbol table full");
+    if (s < 0 || s >= P::kSymbols) return out.error(error_text(EngineError::kSymbolTableFull));
     if (const char* why = symbol_config_error(cfg)) return out.error(why);
     Symbol& y = sym_[s];
     const bool update = y.defined;
@@ -42,9 +42,9 @@ class Engine {
 
   template <class S>
   void create_account(int a, i64 collateral, S& out) {
-    if (a < 0 || a >= P::kAccounts) return out.error("account table full");
+    if (a < 0 || a >= P::kAccounts) return out.error(error_text(EngineError::kAccountTableFull));
     Account<P>& acc = acct_[a];
-    if (acc.exists) return out.error("account exists: collateral unchanged (use deposit/withdraw)");
+    if (acc.exists) return out.error(error_text(EngineError::kAccountExists));
     acc = Account<P>{};
     acc.exists = true;
     acc.collateral = collateral;
@@ -52,9 +52,9 @@ class Engine {
 
   template <class S>
   void set_leverage(int a, int s, i64 lev, S& out) {
-    if (!account_ok(a)) return out.error("unknown account");
-    if (!symbol_ok(s)) return out.error("unknown symbol in lev");
-    if (lev < 1 || lev > kLevMax) return out.error("leverage must be an integer from 1 to 10000");
+    if (!account_ok(a)) return out.error(error_text(EngineError::kUnknownAccount));
+    if (!symbol_ok(s)) return out.error(error_text(EngineError::kUnknownSymbolInLev));
+    if (lev < 1 || lev > kLevMax) return out.error(error_text(EngineError::kLeverageRange));
     Account<P>& acc = acct_[a];
     acc.lev[s] = static_cast<std::uint16_t>(lev);
     const int slot = find_slot(acc, s);
@@ -72,9 +72,9 @@ class Engine {
 
   template <class S>
   void deposit(int a, i64 amount, S& out) {
-    if (!account_ok(a)) return out.error("unknown account");
+    if (!account_ok(a)) return out.error(error_text(EngineError::kUnknownAccount));
     Account<P>& acc = acct_[a];
-    if (i128{acc.collateral} + amount > kMoneyMax) return out.error("deposit would overflow collateral");
+    if (i128{acc.collateral} + amount > kMoneyMax) return out.error(error_text(EngineError::kDepositOverflow));
     acc.collateral += amount;
     check_liquidation(a, out);
   }
@@ -83,7 +83,7 @@ class Engine {
   // profit is not withdrawable).
   template <class S>
   void withdraw(int a, i64 amount, S& out) {
-    if (!account_ok(a)) return out.error("unknown account");
+    if (!account_ok(a)) return out.error(error_text(EngineError::kUnknownAccount));
     Account<P>& acc = acct_[a];
     const bool ok = amount <= acc.collateral && equity(acc) - amount >= acc.im_sum;
     if (ok) acc.collateral -= amount;
@@ -105,7 +105,7 @@ class Engine {
   // ---------------------------------------------------------------- market data --------------
   template <class S>
   void on_mark(int s, i64 px, S& out) {
-    if (!symbol_ok(s)) return out.error("unknown symbol");
+    if (!symbol_ok(s)) return out.error(error_text(EngineError::kUnknownSymbol));
     Symbol& y = sym_[s];
     if (y.cfg.local_mark) {
       y.local.external = px;
@@ -118,20 +118,20 @@ class Engine {
 
   template <class S>
   void on_index(int s, i64 px, S& out) {
-    if (!symbol_ok(s)) return out.error("unknown symbol");
+    if (!symbol_ok(s)) return out.error(error_text(EngineError::kUnknownSymbol));
     sym_[s].local.index = px;
     on_local_input(s, out);
   }
   template <class S>
   void on_book(int s, i64 bid, i64 ask, S& out) {
-    if (!symbol_ok(s)) return out.error("unknown symbol");
+    if (!symbol_ok(s)) return out.error(error_text(EngineError::kUnknownSymbol));
     sym_[s].local.bid = bid;
     sym_[s].local.ask = ask;
     on_local_input(s, out);
   }
   template <class S>
   void on_trade(int s, i64 px, S& out) {
-    if (!symbol_ok(s)) return out.error("unknown symbol");
+    if (!symbol_ok(s)) return out.error(error_text(EngineError::kUnknownSymbol));
     sym_[s].local.last = px;
     on_local_input(s, out);
   }
@@ -140,9 +140,9 @@ class Engine {
   // rate > 0). A payment rounds up, a receipt rounds down.
   template <class S>
   void on_funding(int s, i64 rate, S& out) {
-    if (!symbol_ok(s)) return out.error("unknown symbol");
+    if (!symbol_ok(s)) return out.error(error_text(EngineError::kUnknownSymbol));
     const Symbol& y = sym_[s];
-    if (y.mark <= 0) return out.error("funding before any mark price");
+    if (y.mark <= 0) return out.error(error_text(EngineError::kFundingBeforeMark));
     for_each_holder(s, [&](int a) {
       Account<P>& acc = acct_[a];
       const Position& p = acc.pos[find_slot(acc, s)];
@@ -151,7 +151,7 @@ class Engine {
       const bool pays = (p.qty > 0) == (rate > 0);
       const i128 amount = rate_of_notional(raw, abs64(rate), /*round_up=*/pays);
       if (!add_money_saturating(acc.collateral, pays ? -amount : amount))
-        out.error("collateral saturated at its bound by funding");
+        out.error(error_text(EngineError::kFundingSaturated));
       check_liquidation(a, out);
     });
   }
@@ -231,21 +231,21 @@ class Engine {
   template <class S>
   void on_fill(const FillEvent& f, S& out) {
     OpenOrder* e = orders_.find(f.id);
-    if (e == nullptr) return out.error("fill of an unknown or closed order");
+    if (e == nullptr) return out.error(error_text(EngineError::kFillUnknownOrder));
     const int a = e->acct;
     const int slot = e->slot;
     Account<P>& acc = acct_[a];
     Position& p = acc.pos[slot];
     const i64 signed_qty = e->buy ? f.qty : -f.qty;
     if (abs128(i128{p.qty} + signed_qty) > kQtyMax)
-      return out.error("fill would take the position past the quantity bound; not applied");
-    if (f.qty > e->remaining) out.error("fill exceeds the order's open quantity; applied in full");
+      return out.error(error_text(EngineError::kFillPastQtyBound));
+    if (f.qty > e->remaining) out.error(error_text(EngineError::kFillExceedsOpen));
     release(p, *e, min64(f.qty, e->remaining));
 
     const i128 realised_raw = apply_fill_to_position(p, signed_qty, f.px);
     const i128 credit = money_floor(realised_raw) - f.fee;
     if (!add_money_saturating(acc.collateral, credit))
-      out.error("collateral saturated at its bound by a fill");
+      out.error(error_text(EngineError::kFillSaturated));
     if (e->remaining == 0) orders_.on_erase(e);
     settle_slot(acc, a, slot);
     check_liquidation(a, out);
@@ -254,7 +254,7 @@ class Engine {
   template <class S>
   void on_cancel(i64 id, S& out) {
     OpenOrder* e = orders_.find(id);
-    if (e == nullptr) return out.error("cancel of an unknown or closed order");
+    if (e == nullptr) return out.error(error_text(EngineError::kCancelUnknownOrder));
     const int a = e->acct;
     const int slot = e->slot;
     release(acct_[a].pos[slot], *e, e->remaining);
@@ -265,7 +265,7 @@ class Engine {
 
   template <class S>
   void query(int a, S& out) {
-    if (!account_ok(a)) return out.error("unknown account");
+    if (!account_ok(a)) return out.error(error_text(EngineError::kUnknownAccount));
     out.account(a, view(a));
   }
 

@@ -52,4 +52,48 @@ constexpr std::string_view reason_name(Reason r) {
   return "UNKNOWN_REASON";
 }
 
+// Engine error codes: events the engine cannot apply (or applies with a warning). The RTL
+// reports them by code (event_error messages, command status); the text is the replay line.
+enum class EngineError : std::uint8_t {
+  kNone = 0,
+  kSymbolTableFull = 1,
+  kAccountTableFull = 2,
+  kAccountExists = 3,
+  kUnknownAccount = 4,
+  kUnknownSymbolInLev = 5,
+  kLeverageRange = 6,
+  kDepositOverflow = 7,
+  kUnknownSymbol = 8,
+  kFundingBeforeMark = 9,
+  kFundingSaturated = 10,
+  kFillUnknownOrder = 11,
+  kFillPastQtyBound = 12,
+  kFillExceedsOpen = 13,
+  kFillSaturated = 14,
+  kCancelUnknownOrder = 15,
+};
+inline constexpr int kEngineErrorCount = 16;
+
+constexpr const char* error_text(EngineError e) {
+  switch (e) {
+    case EngineError::kNone: return "no error";
+    case EngineError::kSymbolTableFull: return "symbol table full";
+    case EngineError::kAccountTableFull: return "account table full";
+    case EngineError::kAccountExists: return "account exists: collateral unchanged (use deposit/withdraw)";
+    case EngineError::kUnknownAccount: return "unknown account";
+    case EngineError::kUnknownSymbolInLev: return "unknown symbol in lev";
+    case EngineError::kLeverageRange: return "leverage must be an integer from 1 to 10000";
+    case EngineError::kDepositOverflow: return "deposit would overflow collateral";
+    case EngineError::kUnknownSymbol: return "unknown symbol";
+    case EngineError::kFundingBeforeMark: return "funding before any mark price";
+    case EngineError::kFundingSaturated: return "collateral saturated at its bound by funding";
+    case EngineError::kFillUnknownOrder: return "fill of an unknown or closed order";
+    case EngineError::kFillPastQtyBound: return "fill would take the position past the quantity bound; not applied";
+    case EngineError::kFillExceedsOpen: return "fill exceeds the order's open quantity; applied in full";
+    case EngineError::kFillSaturated: return "collateral saturated at its bound by a fill";
+    case EngineError::kCancelUnknownOrder: return "cancel of an unknown or closed order";
+  }
+  return "unknown engine error";
+}
+
 }  // namespace perpgate

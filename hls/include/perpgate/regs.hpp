@@ -36,6 +36,30 @@ inline constexpr std::uint32_t kPortDropMacError = 0x58;  // frames dropped: err
 inline constexpr std::uint32_t kPortMsgOk = 0x60;  // well-formed messages
 inline constexpr std::uint32_t kPortMsgMalformed = 0x68;  // payloads that are not a well-formed inbound message
 
+// Command mailbox.
+inline constexpr std::uint32_t kMboxArgs = 0x300;
+inline constexpr std::uint32_t kMboxOp = 0x340;
+inline constexpr std::uint32_t kMboxStatus = 0x344;
+inline constexpr std::uint32_t kMboxDone = 0x348;
+inline constexpr std::uint32_t kMboxResult = 0x380;
+inline constexpr int kMboxWords = 8;
+
+enum class Command : std::uint8_t {
+  kCreateAccount = 0xc0,  // arg0 account, arg1 collateral (money)
+  kSetLeverage = 0xc1,  // arg0 account, arg1 symbol, arg2 leverage 1..10000
+  kSetRateLimit = 0xc2,  // arg0 account, arg1 orders per second (0: unlimited)
+  kDeposit = 0xc3,  // arg0 account, arg1 amount (money)
+  kWithdraw = 0xc4,  // arg0 account, arg1 amount; result0 bit 0: done (1) or refused (0)
+  kKill = 0xc5,  // arg0 account (all ones: every account), arg1 on (1) or off (0)
+  kClock = 0xc6,  // arg0 engine time, ms (never goes back)
+  kSymbolA = 0xc7,  // stage: arg0 tick, arg1 lot, arg2 max_lev, arg3 tier count, arg4 band, arg5 max_qty, arg6 max_notional, arg7 max_pos
+  kSymbolB = 0xc8,  // stage: arg0 bit 0 local mark, arg1 ema_ms, arg2 stale_ms
+  kSymbolTier = 0xc9,  // stage: arg0 tier index, arg1 floor (money), arg2 mmr, arg3 maintenance amount, arg4 max_lev (0: none)
+  kSymbolCommit = 0xca,  // arg0 symbol: the staged configuration becomes the symbol's (holders are revalued on an update)
+  kQueryAccount = 0xcb,  // arg0 account; result0 collateral, 1-2 uPnL sum (raw), 3-4 MM, 5-6 IM, 7 bit 0 killed, bit 1 liq armed
+  kQuerySlot = 0xcc,  // arg0 account, arg1 slot; result0 bit 16 used, bits 11:0 symbol; 1 qty, 2-3 cost, 4-7 open buy/sell, reduce-only buy/sell
+};
+
 constexpr std::uint32_t port_reg(int port, std::uint32_t offset) {
   return kPortBase + static_cast<std::uint32_t>(port) * kPortStride + offset;
 }

@@ -30,6 +30,7 @@ enum class MsgType : std::uint8_t {
   kForwardOrder = 0x84,  // gateway -> venue
   kLiquidate = 0x85,  // gateway -> venue and risk desk
   kMarkOut = 0x86,  // gateway -> risk desk
+  kEventError = 0x87,  // gateway -> risk desk
   kMark = 0x10,  // market data -> gateway
   kIndex = 0x11,  // market data -> gateway
   kBookTop = 0x12,  // market data -> gateway
@@ -114,6 +115,14 @@ struct MarkOut {
   static constexpr std::size_t kPx = 24;  // i64: locally computed mark, 1e-8 quote units
 };
 
+// event_error (gateway -> risk desk)
+struct EventError {
+  static constexpr MsgType kType = MsgType::kEventError;
+  static constexpr std::size_t kSize = 32;
+  static constexpr std::size_t kCode = 16;  // u8: engine error code (below)
+  static constexpr std::size_t kRef = 24;  // u64: order id, account or symbol index the error is about
+};
+
 // mark (market data -> gateway)
 struct Mark {
   static constexpr MsgType kType = MsgType::kMark;
@@ -187,6 +196,7 @@ constexpr std::size_t message_size(std::uint8_t type) {
     case 0x84: return 48;
     case 0x85: return 64;
     case 0x86: return 32;
+    case 0x87: return 32;
     case 0x10: return 40;
     case 0x11: return 40;
     case 0x12: return 48;

@@ -1,0 +1,1532 @@
+// The risk core: applies events one at a time, in arrival order, exactly as the golden model
+// (hls/include/perpgate/engine.hpp) does. Because one event finishes before the next starts, an
+// order right behind a fill or a mark tick always sees its effect: there are no hazards to
+// forward around. A new order takes a fixed number of cycles, fewer than a minimum-size order
+// frame takes to arrive on a 64-bit bus, so orders run at line rate.
+//
+// Inputs: wire messages as pg_rx_port hands them on (type, whole message) and control commands
+// from the AXI-Lite mailbox (type = command opcode, 8 x 64-bit arguments). Outputs: whole wire
+// messages on three channels (client: ack/reject/canceled; venue: forward/liquidate; desk:
+// liquidate/mark_out/event_error), header session and sequence left for the transmit side.
+//
+// Tables (inferred RAM, registered read, one read and one write port each): accounts, slot maps
+// (which symbol each of an account's position slots holds), positions, per-account initial
+// margin rates, symbol configuration, tiers and state, holder bitmaps, open orders.
+`default_nettype none
+
+module pg_risk_core #(
+  parameter int unsigned Accounts  = 1024,
+  parameter int unsigned Symbols   = 64,
+  parameter int unsigned Slots     = 8,
+  parameter int unsigned OrderSets = 4096,
+  parameter int unsigned OrderWays = 4
+) (
+  input  wire logic           clk_i,
+  input  wire logic           rst_ni,
+
+  input  wire logic           ev_valid_i,
+  output      logic           ev_ready_o,
+  input  wire logic [7:0]     ev_type_i,
+  input  wire logic [511:0]   ev_data_i,
+
+  output      logic [2:0]     out_valid_o,   // 0 client, 1 venue, 2 desk
+  input  wire logic [2:0]     out_ready_i,
+  output      logic [1535:0]  out_data_o,    // channel c at [512c +: 512]
+
+  output      logic           cmd_done_o,    // one-cycle pulse per completed command
+  output      logic [7:0]     cmd_err_o,     // engine error code of the last command
+  output      logic [511:0]   cmd_result_o,  // its result words
+  output      logic           idle_o         // no event in flight and nothing left to send
+);
+
+  // ---- sizes -----------------------------------------------------------------------------------
+  localparam int unsigned AW      = $clog2(Accounts);
+  localparam int unsigned SW      = $clog2(Symbols);
+  localparam int unsigned LW      = Slots > 1 ? $clog2(Slots) : 1;
+  localparam int unsigned SetW    = $clog2(OrderSets);
+  localparam int unsigned Words   = Accounts / 64;
+  localparam int unsigned HW      = Words > 1 ? $clog2(Words) : 1;
+  localparam int unsigned WayW    = OrderWays > 1 ? $clog2(OrderWays) : 1;
+  localparam int unsigned TierW   = pg_risk_pkg::TierBits;
+  localparam int unsigned OrdW    = pg_risk_pkg::OrdBits;
+  localparam int unsigned SlotB   = pg_risk_pkg::SlotBits;
+  localparam int unsigned ClearN  = Accounts > OrderSets ?
+                                    (Accounts > Symbols * Words ? Accounts : Symbols * Words) :
+                                    (OrderSets > Symbols * Words ? OrderSets : Symbols * Words);
+  localparam int unsigned CW      = $clog2(ClearN + 1);
+
+`ifndef SYNTHESIS
+  initial begin
+    assert (Accounts >= 64 && (Accounts & (Accounts - 1)) == 0 && Accounts <= (1 << 20))
+      else $fatal(1, "Accounts must be a power of 2 from 64 to 2^20");
+    assert (Symbols >= 2 && (Symbols & (Symbols - 1)) == 0 && Symbols <= 4096)
+      else $fatal(1, "Symbols must be a power of 2 up to 4096");
+    assert (Slots >= 2 && (Slots & (Slots - 1)) == 0 && Slots <= 16)
+      else $fatal(1, "Slots must be a power of 2 from 2 to 16");
+    assert ((OrderSets & (OrderSets - 1)) == 0 && OrderSets >= 2) else $fatal(1, "OrderSets: power of 2");
+    assert (OrderWays >= 1 && OrderWays <= 16) else $fatal(1, "OrderWays: 1 to 16");
+  end
+`endif
+
+  typedef pg_risk_pkg::acct_t acct_t;
+  typedef pg_risk_pkg::pos_t  pos_t;
+  typedef pg_risk_pkg::cfg_t  cfg_t;
+  typedef pg_risk_pkg::sst_t  sst_t;
+  typedef pg_risk_pkg::tier_t tier_t;
+  typedef pg_risk_pkg::ord_t  ord_t;
+
+  localparam logic signed [127:0] NotionalDiv = 128'(perpgate_fixed_pkg::NotionalDiv);
+  localparam logic signed [63:0]  QtyMax      = 64'(perpgate_fixed_pkg::QtyMax);
+  localparam logic signed [63:0]  PxMax       = 64'(perpgate_fixed_pkg::PxMax);
+  localparam logic signed [63:0]  MoneyMax    = 64'(perpgate_fixed_pkg::MoneyMax);
+  localparam logic signed [63:0]  RateScale   = 64'(perpgate_fixed_pkg::RateScale);
+
+  // ---- tables ----------------------------------------------------------------------------------
+  acct_t                      acct_mem [Accounts];
+  logic [Slots*SlotB-1:0]     slots_mem [Accounts];
+  pos_t                       pos_mem [Accounts*Slots];
+  logic [26:0]                imr_mem [Accounts*Symbols];
+  cfg_t                       cfg_mem [Symbols];
+  logic [16*TierW-1:0]        tier_mem [Symbols];
+  sst_t                       sst_mem [Symbols];
+  logic [63:0]                hold_mem [Symbols*Words];
+  logic [OrderWays*OrdW-1:0]  ord_mem [OrderSets];
+
+  acct_t                      acct_rd;
+  logic [Slots*SlotB-1:0]     slots_rd;
+  pos_t                       pos_rd;
+  logic [26:0]                imr_rd;
+  cfg_t                       cfg_rd;
+  logic [16*TierW-1:0]        tier_rd;
+  sst_t                       sst_rd;
+  logic [63:0]                hold_rd;
+  logic [OrderWays*OrdW-1:0]  ord_rd;
+
+  logic acct_we, slots_we, pos_we, imr_we, cfg_we, tier_we, sst_we, hold_we, ord_we;
+  acct_t                      acct_wd;
+  logic [Slots*SlotB-1:0]     slots_wd;
+  pos_t                       pos_wd;
+  logic [26:0]                imr_wd;
+  cfg_t                       cfg_wd;
+  logic [16*TierW-1:0]        tier_wd;
+  sst_t                       sst_wd;
+  logic [63:0]                hold_wd;
+  logic [OrderWays*OrdW-1:0]  ord_wd;
+  logic [AW-1:0]              acct_wa;
+  logic [AW+LW-1:0]           pos_wa;
+  logic [AW+SW-1:0]           imr_wa;
+  logic [SW-1:0]              sym_wa;
+  logic [SW+HW-1:0]           hold_wa;
+  logic [SetW-1:0]            ord_wa;
+
+  // Read addresses follow the next value of the address registers, so data for a_q, s_q, ...
+  // is there in the cycle after they change.
+  logic [AW-1:0]   a_d, a_q;
+  logic [SW-1:0]   s_d, s_q;
+  logic [LW-1:0]   slot_d, slot_q;
+  logic [SetW-1:0] set_d, set_q;
+  logic [HW-1:0]   hw_d, hw_q;
+
+  always_ff @(posedge clk_i) begin
+    if (acct_we)  acct_mem[acct_wa] <= acct_wd;
+    if (slots_we) slots_mem[acct_wa] <= slots_wd;
+    if (pos_we)   pos_mem[pos_wa] <= pos_wd;
+    if (imr_we)   imr_mem[imr_wa] <= imr_wd;
+    if (cfg_we)   cfg_mem[sym_wa] <= cfg_wd;
+    if (tier_we)  tier_mem[sym_wa] <= tier_wd;
+    if (sst_we)   sst_mem[sym_wa] <= sst_wd;
+    if (hold_we)  hold_mem[hold_wa] <= hold_wd;
+    if (ord_we)   ord_mem[ord_wa] <= ord_wd;
+    acct_rd  <= acct_mem[a_d];
+    slots_rd <= slots_mem[a_d];
+    pos_rd   <= pos_mem[{a_d, slot_d}];
+    imr_rd   <= imr_mem[{a_d, s_d}];
+    cfg_rd   <= cfg_mem[s_d];
+    tier_rd  <= tier_mem[s_d];
+    sst_rd   <= sst_mem[s_d];
+    hold_rd  <= hold_mem[{s_d, hw_d}];
+    ord_rd   <= ord_mem[set_d];
+  end
+
+  // ---- helpers ---------------------------------------------------------------------------------
+  function automatic tier_t tier_at(input logic [16*TierW-1:0] t, input logic [3:0] i);
+    tier_at = t[i*TierW +: TierW];
+  endfunction
+
+  // Index of the tier for raw notional `raw`: the highest floor <= raw among the first `count`.
+  function automatic logic [3:0] tier_index(input logic [16*TierW-1:0] t, input logic [4:0] count,
+                                            input logic [127:0] raw);
+    tier_index = 4'd0;
+    for (int unsigned i = 1; i < 16; i++) begin
+      // floor_raw is the tier's leading field
+      if (5'(i) < count && {32'd0, t[i*TierW + TierW - 96 +: 96]} <= raw) tier_index = 4'(i);
+    end
+  endfunction
+
+  function automatic logic [63:0] abs64(input logic signed [63:0] v);
+    abs64 = v < 0 ? -v : v;
+  endfunction
+  function automatic logic [127:0] abs128(input logic signed [127:0] v);
+    abs128 = v < 0 ? -v : v;
+  endfunction
+  function automatic logic signed [63:0] min64(input logic signed [63:0] x, input logic signed [63:0] y);
+    min64 = x < y ? x : y;
+  endfunction
+  function automatic logic signed [63:0] max64(input logic signed [63:0] x, input logic signed [63:0] y);
+    max64 = x > y ? x : y;
+  endfunction
+
+  function automatic logic signed [63:0] worst_qty(input logic signed [63:0] qty,
+                                                   input logic signed [63:0] ob,
+                                                   input logic signed [63:0] os);
+    logic [63:0] x, y;
+    x = abs64(qty + ob);
+    y = abs64(qty - os);
+    worst_qty = x > y ? x : y;
+  endfunction
+
+  // Slot of symbol s in a slot map (the highest, as the model's loop), or -1.
+  function automatic logic [LW:0] find_slot(input logic [Slots*SlotB-1:0] m, input logic [SW-1:0] s);
+    find_slot = '1;
+    for (int unsigned i = 0; i < Slots; i++) begin
+      if (m[i*SlotB + 15] && m[i*SlotB +: 12] == 12'(s)) find_slot = (LW+1)'(i);
+    end
+  endfunction
+  function automatic logic [LW:0] free_slot(input logic [Slots*SlotB-1:0] m);
+    free_slot = '1;
+    for (int unsigned i = 0; i < Slots; i++) begin
+      if (!m[i*SlotB + 15]) free_slot = (LW+1)'(i);
+    end
+  endfunction
+
+  function automatic logic [SetW-1:0] set_of(input logic [63:0] id);
+    logic [63:0] h;
+    h = id * 64'h9E3779B97F4A7C15;
+    h = h ^ (h >> 29);
+    set_of = h[SetW-1:0];
+  endfunction
+
+  // Way holding id (lowest), or -1; a free way (lowest), or -1.
+  // Only the valid flag and id of each entry are looked at here.
+  /* verilator lint_off UNUSEDSIGNAL */
+  function automatic logic [WayW:0] find_way(input logic [OrderWays*OrdW-1:0] set, input logic [63:0] id);
+    ord_t e;
+    find_way = '1;
+    for (int i = OrderWays - 1; i >= 0; i--) begin
+      e = set[i*OrdW +: OrdW];
+      if (e.valid && e.id == id) find_way = (WayW+1)'(i);
+    end
+  endfunction
+  function automatic logic [WayW:0] free_way(input logic [OrderWays*OrdW-1:0] set);
+    ord_t e;
+    free_way = '1;
+    for (int i = OrderWays - 1; i >= 0; i--) begin
+      e = set[i*OrdW +: OrdW];
+      if (!e.valid) free_way = (WayW+1)'(i);
+    end
+  endfunction
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  function automatic logic [63:0] rotr64(input logic [63:0] v, input logic [5:0] k);
+    rotr64 = (v >> k) | (v << (7'd64 - {1'b0, k}));
+  endfunction
+  // n divisible by d, n >= 0, by the inverse of d's odd part (see pg_risk_pkg::cfg_t).
+  function automatic logic divisible(input logic [63:0] n, input logic [63:0] inv,
+                                     input logic [5:0] k, input logic [63:0] lim);
+    logic [63:0] p;
+    p = n * inv;
+    divisible = rotr64(p, k) <= lim;
+  endfunction
+
+  function automatic logic [6:0] ctz64(input logic [63:0] v);
+    ctz64 = 7'd64;
+    for (int i = 63; i >= 0; i--) if (v[i]) ctz64 = 7'(i);
+  endfunction
+
+  // Median of the non-zero values among x, y, z (0: none), local_mark.hpp's median_present.
+  function automatic logic signed [63:0] median_present(input logic signed [63:0] x,
+                                                        input logic signed [63:0] y,
+                                                        input logic signed [63:0] z);
+    logic signed [63:0] v0, v1, v2;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic signed [64:0] sum;            // its bit 0 is what the floored halving drops
+    /* verilator lint_on UNUSEDSIGNAL */
+    logic [1:0] n;
+    v0 = '0; v1 = '0; v2 = '0; n = 2'd0;
+    if (x > 0) begin v0 = x; n = 2'd1; end
+    if (y > 0) begin if (n == 2'd0) v0 = y; else v1 = y; n = n + 2'd1; end
+    if (z > 0) begin
+      if (n == 2'd0) v0 = z; else if (n == 2'd1) v1 = z; else v2 = z;
+      n = n + 2'd1;
+    end
+    sum = 65'(v0) + 65'(v1);
+    unique case (n)
+      2'd3:    median_present = max64(min64(v0, v1), min64(max64(v0, v1), v2));
+      2'd2:    median_present = sum[64:1];
+      2'd1:    median_present = v0;
+      default: median_present = '0;
+    endcase
+  endfunction
+
+  // Message headers: type, version, length; session and sequence are the transmit side's.
+  function automatic logic [511:0] header(input logic [7:0] t, input logic [15:0] size);
+    header = '0;
+    header[7:0]   = t;
+    header[15:8]  = 8'(perpgate_wire_pkg::Version);
+    header[31:16] = 16'(size);
+  endfunction
+  function automatic logic [511:0] msg_event_error(input logic [7:0] code, input logic [63:0] ref_v);
+    msg_event_error = header(perpgate_wire_pkg::MsgEventError, 16'(perpgate_wire_pkg::EventErrorSize));
+    msg_event_error[8*perpgate_wire_pkg::EventErrorCodeOff +: 8] = code;
+    msg_event_error[8*perpgate_wire_pkg::EventErrorRefOff +: 64] = ref_v;
+  endfunction
+
+  // ---- arithmetic units ------------------------------------------------------------------------
+  // Two rate x notional units (MM and IM of one position side by side; funding uses the first).
+  logic          ron_go;
+  logic [113:0]  ron0_raw, ron1_raw;
+  logic [26:0]   ron0_rate, ron1_rate;
+  logic          ron0_up;
+  logic          ron0_valid, ron1_valid;
+  logic [127:0]  ron0_money, ron1_money;
+
+  pg_rate_of_notional u_ron0 (
+    .clk_i, .rst_ni, .valid_i (ron_go), .raw_i (ron0_raw), .rate_i (ron0_rate),
+    .round_up_i (ron0_up), .valid_o (ron0_valid), .money_o (ron0_money)
+  );
+  pg_rate_of_notional u_ron1 (
+    .clk_i, .rst_ni, .valid_i (ron_go), .raw_i (ron1_raw), .rate_i (ron1_rate),
+    .round_up_i (1'b1), .valid_o (ron1_valid), .money_o (ron1_money)
+  );
+
+  // The divider: fills, the local-mark EMA, control-plane reciprocals.
+  logic          div_go, div_busy, div_done;
+  logic [127:0]  div_n, div_q;
+  logic [63:0]   div_d, div_r;
+  pg_divu u_div (
+    .clk_i, .rst_ni, .start_i (div_go), .n_i (div_n), .d_i (div_d),
+    .busy_o (div_busy), .done_o (div_done), .q_o (div_q), .r_o (div_r)
+  );
+  // Signed floor/ceil of a quotient from the magnitude the divider saw.
+  function automatic logic signed [127:0] signed_div(input logic neg, input logic ceil_mode,
+                                                     input logic [127:0] q, input logic [63:0] r);
+    logic inexact;
+    inexact = r != 64'd0;
+    if (!neg) signed_div = (ceil_mode && inexact) ? q + 128'd1 : q;
+    else      signed_div = (!ceil_mode && inexact) ? -q - 128'd1 : -q;
+  endfunction
+
+  // floor(u / 1e10) by the reciprocal (perpgate_fixed_pkg::MoneyMagic), |u| < 2^127.
+  function automatic logic signed [127:0] money_floor(input logic signed [127:0] u);
+    logic [127:0] n;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [255:0] p;                    // its low MoneyShift bits: the scaled remainder
+    /* verilator lint_on UNUSEDSIGNAL */
+    logic [127:0] q;
+    n = u < 0 ? (-u) + 128'(perpgate_fixed_pkg::NotionalDiv) - 128'd1 : u;  // floor of a negative
+    p = 256'(n) * 256'(perpgate_fixed_pkg::MoneyMagic);
+    // the low MoneyShift bits are the scaled remainder, discarded by design
+    q = 128'(p[255:perpgate_fixed_pkg::MoneyShift]);
+    money_floor = u < 0 ? -q : q;
+  endfunction
+  // ---- state -----------------------------------------------------------------------------------
+  typedef enum logic [6:0] {
+    SClear, SIdle, SLoad, SDispatch,
+    // orders
+    SO1, SO2, SO3, SO4, SO5, SO6, SOReject, SOAccept, SOFwdCancel,
+    // cancel / fill
+    SC1, SC2, SF1, SF2, SF3, SF4, SF5, SF6, SFCredit, SFMoney, SFSettle, SSettle1, SSettleWb,
+    // market data
+    SMark, SFund, SFund1, SFund2, SFund3, SLocal, SEma1, SEma2, SEma3, SLm1, SLm2, SLmEmit,
+    // control
+    SCreate, SCreateImr, SLev1, SLev2, SLevWb, SDeposit, SWithdraw, SCommit1, SCommit2,
+    SCommitInv, SCommitLim, SCommitTier, SCommitWrite, SAcctWb, SQuerySlot,
+    // subroutines: context load, refresh, liquidation check, revaluation loop
+    SCtx0, SCtx1, SR0, SR1, SR2, SR3, SL0, SL1, SL2, SRv0, SRvWord, SRvBits, SRvSlot, SRvRefreshed,
+    SRvChecked, SEmitErr, SDone
+  } state_e;
+
+  state_e state_d, state_q, ret_d, ret_q, rv_ret_d, rv_ret_q;
+
+  logic [7:0]    op_d, op_q;
+  logic [511:0]  ev_d, ev_q;
+  acct_t         acc_d, acc_q;
+  logic [Slots*SlotB-1:0] slots_d, slots_q;
+  pos_t          pos_d, pos_q;
+  cfg_t          cfg_d, cfg_q;
+  logic [16*TierW-1:0] tiers_d, tiers_q;
+  sst_t          sst_d, sst_q;
+  logic [26:0]   imr_d, imr_q;
+  logic [63:0]   hbits_d, hbits_q;
+  logic [OrderWays*OrdW-1:0] oset_d, oset_q;
+  logic [WayW:0] way_d, way_q;
+  logic          a_ok_d, a_ok_q, s_ok_d, s_ok_q;      // index in range and entry in use
+  logic          by_slot_d, by_slot_q, keep_sym_d, keep_sym_q;
+  logic [7:0]    reason_d, reason_q;
+  logic [7:0]    err_d, err_q;                         // error to emit (SEmitErr) / command error
+  logic [63:0]   err_ref_d, err_ref_q;
+  state_e        err_ret_d, err_ret_q;
+  logic [511:0]  res_d, res_q;
+  logic          done_d, done_q;
+  logic          killed_all_d, killed_all_q;
+  logic signed [63:0] now_d, now_q;
+  // working values of the current step
+  logic signed [127:0] t0_d, t0_q, t1_d, t1_q, t2_d, t2_q, t3_d, t3_q;
+  logic signed [63:0]  u0_d, u0_q, u1_d, u1_q, u2_d, u2_q;
+  logic          f0_d, f0_q, f1_d, f1_q;
+  logic [4:0]    k_d, k_q;
+  // staged symbol configuration (symbol_a/_b/_tier commands)
+  cfg_t          stage_d, stage_q;
+  logic [63:0]   stage_lev_d, stage_lev_q;             // symbol max_lev
+  logic [16*TierW-1:0] stage_tiers_d, stage_tiers_q;
+  logic [16*16-1:0] stage_tlev_d, stage_tlev_q;        // tier max_lev (16 bits each)
+  logic [CW-1:0] clr_d, clr_q;
+  // outputs
+  logic [2:0]    out_v_d, out_v_q;
+  logic [511:0]  out_m_d [3];
+  logic [511:0]  out_m_q [3];
+
+  // Event fields (wire layouts, or command arguments in 64-bit words).
+  function automatic logic [63:0] arg(input logic [511:0] d, input int unsigned i);
+    arg = d[64*i +: 64];
+  endfunction
+
+  logic [63:0] ev_w2, ev_w3, ev_w4, ev_w5;
+  assign ev_w2 = arg(ev_q, 2);
+  assign ev_w3 = arg(ev_q, 3);
+  assign ev_w4 = arg(ev_q, 4);
+  assign ev_w5 = arg(ev_q, 5);
+
+  // New order fields (byte offsets of perpgate_wire_pkg, 8-byte aligned groups).
+  logic [31:0] o_acct;
+  logic [15:0] o_sym;
+  logic        o_buy, o_ro;
+  logic [63:0] o_id;
+  logic signed [63:0] o_qty, o_px;
+  assign o_acct = ev_q[8*perpgate_wire_pkg::NewOrderAcctOff +: 32];
+  assign o_sym  = ev_q[8*perpgate_wire_pkg::NewOrderSymOff +: 16];
+  assign o_buy  = ev_q[8*perpgate_wire_pkg::NewOrderFlagsOff];
+  assign o_ro   = ev_q[8*perpgate_wire_pkg::NewOrderFlagsOff + 1];
+  assign o_id   = ev_q[8*perpgate_wire_pkg::NewOrderIdOff +: 64];
+  assign o_qty  = ev_q[8*perpgate_wire_pkg::NewOrderQtyOff +: 64];
+  assign o_px   = ev_q[8*perpgate_wire_pkg::NewOrderPxOff +: 64];
+
+  wire logic is_cmd = op_q >= 8'hc0;
+  wire ord_t way_e = oset_q[way_q[WayW-1:0]*OrdW +: OrdW];
+
+  // The main sequencer.
+  always_comb begin
+    logic [63:0]  x64, y64;
+    logic [127:0] x128, y128;
+    logic [LW:0]  sl;
+    logic [WayW:0] wy;
+    logic [3:0]   ti, tj;
+    tier_t        te;
+    ord_t         oe;
+    logic [26:0]  r27;
+    logic signed [127:0] s128;
+    logic signed [63:0]  s64;
+
+    state_d = state_q; ret_d = ret_q; rv_ret_d = rv_ret_q;
+    op_d = op_q; ev_d = ev_q; acc_d = acc_q; slots_d = slots_q; pos_d = pos_q; cfg_d = cfg_q;
+    tiers_d = tiers_q; sst_d = sst_q; imr_d = imr_q; hbits_d = hbits_q; oset_d = oset_q;
+    way_d = way_q; a_ok_d = a_ok_q; s_ok_d = s_ok_q; by_slot_d = by_slot_q; keep_sym_d = keep_sym_q;
+    reason_d = reason_q; err_d = err_q; err_ref_d = err_ref_q; err_ret_d = err_ret_q;
+    res_d = res_q; done_d = 1'b0; killed_all_d = killed_all_q; now_d = now_q;
+    t0_d = t0_q; t1_d = t1_q; t2_d = t2_q; t3_d = t3_q; u0_d = u0_q; u1_d = u1_q; u2_d = u2_q;
+    f0_d = f0_q; f1_d = f1_q; k_d = k_q;
+    stage_d = stage_q; stage_lev_d = stage_lev_q; stage_tiers_d = stage_tiers_q;
+    stage_tlev_d = stage_tlev_q; clr_d = clr_q;
+    a_d = a_q; s_d = s_q; slot_d = slot_q; set_d = set_q; hw_d = hw_q;
+    out_v_d = out_v_q & ~out_ready_i;
+    for (int c = 0; c < 3; c++) out_m_d[c] = out_m_q[c];
+
+    acct_we = 1'b0; slots_we = 1'b0; pos_we = 1'b0; imr_we = 1'b0; cfg_we = 1'b0; tier_we = 1'b0;
+    sst_we = 1'b0; hold_we = 1'b0; ord_we = 1'b0;
+    acct_wd = acc_q; slots_wd = slots_q; pos_wd = pos_q; imr_wd = imr_q; cfg_wd = cfg_q;
+    tier_wd = tiers_q; sst_wd = sst_q; hold_wd = hbits_q; ord_wd = oset_q;
+    acct_wa = a_q; pos_wa = {a_q, slot_q}; imr_wa = {a_q, s_q}; sym_wa = s_q;
+    hold_wa = {s_q, hw_q}; ord_wa = set_q;
+
+    ron_go = 1'b0; ron0_raw = t0_q[113:0]; ron1_raw = t1_q[113:0]; ron0_rate = '0; ron1_rate = '0;
+    ron0_up = 1'b1;
+    div_go = 1'b0; div_n = t0_q; div_d = u0_q;
+    ev_ready_o = 1'b0;
+
+    x64 = '0; y64 = '0; x128 = '0; y128 = '0; sl = '0; wy = '0; ti = '0; tj = '0; te = '0;
+    oe = '0; r27 = '0; s128 = '0; s64 = '0;
+
+    unique case (state_q)
+      // Tables start empty: one write per cycle into every table at once.
+      SClear: begin
+        acct_wa = clr_q[AW-1:0]; acct_wd = '0; slots_wd = '0;
+        acct_we = clr_q < CW'(Accounts); slots_we = acct_we;
+        sym_wa = clr_q[SW-1:0]; cfg_wd = '0; sst_wd = '0;
+        cfg_we = clr_q < CW'(Symbols); sst_we = cfg_we;
+        hold_wa = clr_q[SW+HW-1:0]; hold_wd = '0; hold_we = clr_q < CW'(Symbols * Words);
+        ord_wa = clr_q[SetW-1:0]; ord_wd = '0; ord_we = clr_q < CW'(OrderSets);
+        clr_d = clr_q + CW'(1);
+        if (clr_q == CW'(ClearN - 1)) state_d = SIdle;
+      end
+
+      SIdle: begin
+        ev_ready_o = 1'b1;
+        if (ev_valid_i) begin
+          op_d = ev_type_i;
+          ev_d = ev_data_i;
+          reason_d = perpgate_wire_pkg::ReasonNone;
+          err_d = perpgate_wire_pkg::ErrNone;
+          res_d = '0;
+          by_slot_d = 1'b0;
+          keep_sym_d = 1'b0;
+          // Addresses of the tables this event reads first.
+          unique case (ev_type_i)
+            perpgate_wire_pkg::MsgNewOrder: begin
+              x64 = 64'(ev_data_i[8*perpgate_wire_pkg::NewOrderAcctOff +: 32]);
+              y64 = 64'(ev_data_i[8*perpgate_wire_pkg::NewOrderSymOff +: 16]);
+              set_d = set_of(ev_data_i[8*perpgate_wire_pkg::NewOrderIdOff +: 64]);
+            end
+            perpgate_wire_pkg::MsgCancel: set_d = set_of(ev_data_i[8*perpgate_wire_pkg::CancelIdOff +: 64]);
+            perpgate_wire_pkg::MsgCancelAck: set_d = set_of(ev_data_i[8*perpgate_wire_pkg::CancelAckIdOff +: 64]);
+            perpgate_wire_pkg::MsgFill: set_d = set_of(ev_data_i[8*perpgate_wire_pkg::FillIdOff +: 64]);
+            perpgate_wire_pkg::MsgMark, perpgate_wire_pkg::MsgIndex, perpgate_wire_pkg::MsgBookTop,
+            perpgate_wire_pkg::MsgTrade, perpgate_wire_pkg::MsgFunding:
+              y64 = 64'(ev_data_i[8*perpgate_wire_pkg::MarkSymOff +: 16]);
+            perpgate_regs_pkg::CmdSetLeverage: begin x64 = arg(ev_data_i, 0); y64 = arg(ev_data_i, 1); end
+            perpgate_regs_pkg::CmdSymbolCommit: y64 = arg(ev_data_i, 0);
+            perpgate_regs_pkg::CmdQuerySlot: begin
+              x64 = arg(ev_data_i, 0);
+              slot_d = ev_data_i[64 +: LW];
+            end
+            default: x64 = arg(ev_data_i, 0);
+          endcase
+          a_ok_d = x64 < 64'(Accounts);
+          s_ok_d = y64 < 64'(Symbols);
+          a_d = x64[AW-1:0];
+          s_d = y64[SW-1:0];
+          hw_d = x64[AW-1:6];
+          state_d = SLoad;
+        end
+      end
+
+      // Table data for the event's first addresses is here.
+      SLoad: begin
+        acc_d = acct_rd; slots_d = slots_rd; cfg_d = cfg_rd; tiers_d = tier_rd; sst_d = sst_rd;
+        imr_d = imr_rd; hbits_d = hold_rd; oset_d = ord_rd;
+        a_ok_d = a_ok_q && acct_rd.exists;
+        s_ok_d = s_ok_q && cfg_rd.defined;
+        // The position slot of (account, symbol), for the reads of the next cycle.
+        sl = find_slot(slots_rd, s_q);
+        f0_d = !sl[LW];                       // slot found
+        if (op_q != perpgate_regs_pkg::CmdQuerySlot) slot_d = sl[LW-1:0];
+        state_d = SDispatch;
+      end
+
+      SDispatch: begin
+        if (op_q == perpgate_regs_pkg::CmdQuerySlot) pos_d = pos_rd;
+        else pos_d = f0_q ? pos_rd : '0;
+        unique case (op_q)
+          perpgate_wire_pkg::MsgNewOrder: state_d = SO1;
+          perpgate_wire_pkg::MsgCancel: state_d = SOFwdCancel;
+          perpgate_wire_pkg::MsgCancelAck, perpgate_wire_pkg::MsgFill: begin
+            wy = find_way(oset_q, op_q == perpgate_wire_pkg::MsgFill ? ev_w2 : ev_w2);
+            way_d = wy;
+            if (wy[WayW]) begin
+              err_d = op_q == perpgate_wire_pkg::MsgFill ? perpgate_wire_pkg::ErrFillUnknownOrder
+                                                         : perpgate_wire_pkg::ErrCancelUnknownOrder;
+              err_ref_d = ev_w2;
+              err_ret_d = SDone;
+              state_d = SEmitErr;
+            end else begin
+              oe = oset_q[wy[WayW-1:0]*OrdW +: OrdW];
+              a_d = oe.acct[AW-1:0];
+              slot_d = oe.slot[LW-1:0];
+              hw_d = oe.acct[AW-1:6];
+              by_slot_d = 1'b1;
+              ret_d = op_q == perpgate_wire_pkg::MsgFill ? SF1 : SC1;
+              state_d = SCtx0;
+            end
+          end
+          perpgate_wire_pkg::MsgMark, perpgate_wire_pkg::MsgIndex, perpgate_wire_pkg::MsgBookTop,
+          perpgate_wire_pkg::MsgTrade, perpgate_wire_pkg::MsgFunding: begin
+            // A timestamp in the message advances the engine clock (0: none).
+            unique case (op_q)
+              perpgate_wire_pkg::MsgMark, perpgate_wire_pkg::MsgIndex, perpgate_wire_pkg::MsgTrade:
+                s64 = ev_w4;
+              perpgate_wire_pkg::MsgBookTop: s64 = ev_w5;
+              default: s64 = '0;
+            endcase
+            if (s64 > now_q) now_d = s64;
+            if (!s_ok_q) begin
+              err_d = perpgate_wire_pkg::ErrUnknownSymbol;
+              err_ref_d = 64'(s_q);
+              err_ret_d = SDone;
+              state_d = SEmitErr;
+            end else if (op_q == perpgate_wire_pkg::MsgFunding) begin
+              state_d = SFund;
+            end else if (op_q == perpgate_wire_pkg::MsgMark) begin
+              state_d = SMark;
+            end else begin
+              state_d = SLocal;
+            end
+          end
+          perpgate_regs_pkg::CmdCreateAccount: state_d = SCreate;
+          perpgate_regs_pkg::CmdSetLeverage: begin
+            if (!a_ok_q) begin
+              err_d = perpgate_wire_pkg::ErrUnknownAccount; state_d = SDone;
+            end else if (!s_ok_q) begin
+              err_d = perpgate_wire_pkg::ErrUnknownSymbolInLev; state_d = SDone;
+            end else if ($signed(arg(ev_q, 2)) < 1 || $signed(arg(ev_q, 2)) > 64'sd10000) begin
+              err_d = perpgate_wire_pkg::ErrLeverageRange; state_d = SDone;
+            end else begin
+              // imr = ceil(1e8 / lev)
+              div_go = 1'b1; div_n = 128'(RateScale) + 128'(arg(ev_q, 2)) - 128'd1; div_d = arg(ev_q, 2);
+              state_d = SLev1;
+            end
+          end
+          perpgate_regs_pkg::CmdSetRateLimit: begin
+            if (a_ok_q) begin
+              acc_d.max_rate = arg(ev_q, 1);
+              acc_d.tokens = arg(ev_q, 1) * 64'd1000;
+              acc_d.refill_ts = now_q;
+              state_d = SAcctWb;
+            end else begin
+              state_d = SDone;
+            end
+          end
+          perpgate_regs_pkg::CmdDeposit: state_d = SDeposit;
+          perpgate_regs_pkg::CmdWithdraw: state_d = SWithdraw;
+          perpgate_regs_pkg::CmdKill: begin
+            if (arg(ev_q, 0) == '1) begin
+              killed_all_d = ev_q[64*1 + 0];
+              state_d = SDone;
+            end else if (a_ok_q) begin
+              acc_d.killed = ev_q[64*1 + 0];
+              state_d = SAcctWb;
+            end else begin
+              state_d = SDone;
+            end
+          end
+          perpgate_regs_pkg::CmdClock: begin
+            if ($signed(arg(ev_q, 0)) > now_q) now_d = arg(ev_q, 0);
+            state_d = SDone;
+          end
+          perpgate_regs_pkg::CmdSymbolA: begin
+            stage_d.tick = arg(ev_q, 0);
+            stage_d.lot = arg(ev_q, 1);
+            stage_lev_d = arg(ev_q, 2);
+            stage_d.tier_count = arg(ev_q, 3) > 64'd16 ? 5'd16 : (arg(ev_q, 3) == 64'd0 ? 5'd1 : ev_q[64*3 + 0 +: 5]);
+            stage_d.band = arg(ev_q, 4);
+            stage_d.max_qty = arg(ev_q, 5);
+            stage_d.max_notional = arg(ev_q, 6);
+            stage_d.max_pos = arg(ev_q, 7);
+            state_d = SDone;
+          end
+          perpgate_regs_pkg::CmdSymbolB: begin
+            stage_d.local_mark = ev_q[64*0 + 0];
+            stage_d.ema_ms = arg(ev_q, 1);
+            stage_d.stale_ms = arg(ev_q, 2);
+            state_d = SDone;
+          end
+          perpgate_regs_pkg::CmdSymbolTier: begin
+            ti = ev_q[64*0 + 0 +: 4];
+            te = '0;
+            te.floor_raw = 96'(arg(ev_q, 1) * NotionalDiv[63:0]);
+            te.floor_raw = 96'(128'(arg(ev_q, 1)) * 128'(NotionalDiv));
+            te.mmr = ev_q[64*2 + 0 +: 27];
+            te.maint = arg(ev_q, 3);
+            for (int unsigned i = 0; i < 16; i++) begin
+              if (4'(i) == ti) begin
+                stage_tiers_d[i*TierW +: TierW] = te;
+                stage_tlev_d[i*16 +: 16] = ev_q[64*4 + 0 +: 16];
+              end
+            end
+            state_d = SDone;
+          end
+          perpgate_regs_pkg::CmdSymbolCommit: begin
+            if (arg(ev_q, 0) >= 64'(Symbols)) begin
+              err_d = perpgate_wire_pkg::ErrSymbolTableFull;
+              state_d = SDone;
+            end else begin
+              f1_d = cfg_q.defined;                  // an update: revalue the holders
+              cfg_d = stage_q;
+              cfg_d.defined = 1'b1;
+              tiers_d = stage_tiers_q;
+              // imr of the symbol's max_lev, then of each tier's cap, then tick and lot tests.
+              div_go = 1'b1; div_n = 128'(RateScale) + 128'(stage_lev_q) - 128'd1; div_d = stage_lev_q;
+              k_d = '0;
+              state_d = SCommit1;
+            end
+          end
+          perpgate_regs_pkg::CmdQueryAccount: begin
+            if (!a_ok_q) begin
+              err_d = perpgate_wire_pkg::ErrUnknownAccount;
+            end else begin
+              res_d[0 +: 64] = acc_q.coll;
+              res_d[64 +: 128] = acc_q.upnl;
+              res_d[192 +: 128] = acc_q.mm;
+              res_d[320 +: 128] = acc_q.im;
+              res_d[448 +: 64] = {62'd0, acc_q.liq_armed, acc_q.killed};
+            end
+            state_d = SDone;
+          end
+          perpgate_regs_pkg::CmdQuerySlot: state_d = SQuerySlot;
+          default: state_d = SDone;   // pg_msg_rx passes only known types; commands: ignored
+        endcase
+      end
+
+      // ---- new order: the checks of Engine::check_order, in its order --------------------------
+      SO1: begin
+        wy = find_way(oset_q, o_id);
+        if (!a_ok_q) reason_d = perpgate_wire_pkg::ReasonUnknownAccount;
+        else if (!s_ok_q) reason_d = perpgate_wire_pkg::ReasonUnknownSymbol;
+        else if (!wy[WayW]) reason_d = perpgate_wire_pkg::ReasonDuplicateId;
+        else if (killed_all_q || acc_q.killed) reason_d = perpgate_wire_pkg::ReasonKilled;
+        else if (acc_q.max_rate > 0) begin
+          // Token bucket: refill by elapsed time (saturating at one second's worth), take one.
+          s64 = acc_q.max_rate * 64'sd1000;       // cap
+          y64 = now_q - acc_q.refill_ts;           // dt
+          x128 = $signed(128'($signed(y64))) * $signed(128'(acc_q.max_rate));
+          if ($signed(y64) > 0) begin
+            if ($signed(y64) >= s64) acc_d.tokens = s64;
+            else if ($signed(128'(acc_q.tokens)) + $signed(x128) > $signed(128'(s64))) acc_d.tokens = s64;
+            else acc_d.tokens = acc_q.tokens + x128[63:0];
+            acc_d.refill_ts = now_q;
+          end
+          if (acc_d.tokens < 64'sd1000) reason_d = perpgate_wire_pkg::ReasonRateLimit;
+          else acc_d.tokens = acc_d.tokens - 64'sd1000;
+        end
+        // Products for the next checks.
+        f0_d = divisible(o_qty, cfg_q.lot_inv, cfg_q.lot_shift, cfg_q.lot_lim);
+        f1_d = divisible(o_px, cfg_q.tick_inv, cfg_q.tick_shift, cfg_q.tick_lim);
+        t0_d = $signed(128'(abs64(o_px - sst_q.mark))) * $signed(128'(RateScale));  // band lhs
+        t1_d = $signed(128'(cfg_q.band)) * $signed(128'(sst_q.mark));               // band rhs
+        t2_d = $signed(128'(o_qty)) * $signed(128'(o_px));                          // notional
+        t3_d = $signed(128'(cfg_q.max_notional)) * NotionalDiv;
+        state_d = SO2;
+      end
+
+      SO2: begin
+        if (reason_q == perpgate_wire_pkg::ReasonNone) begin
+          if (o_qty <= 0 || o_qty > QtyMax || !f0_q) reason_d = perpgate_wire_pkg::ReasonBadQty;
+          else if (o_px <= 0 || o_px > PxMax || !f1_q) reason_d = perpgate_wire_pkg::ReasonBadPrice;
+          else if (sst_q.mark <= 0) reason_d = perpgate_wire_pkg::ReasonNoMark;
+          else if (cfg_q.stale_ms > 0 && now_q - sst_q.mark_ts > $signed(cfg_q.stale_ms))
+            reason_d = perpgate_wire_pkg::ReasonStaleMark;
+          else if (cfg_q.band > 0 && t0_q > t1_q) reason_d = perpgate_wire_pkg::ReasonPriceBand;
+          else if (cfg_q.max_qty > 0 && o_qty > $signed(cfg_q.max_qty)) reason_d = perpgate_wire_pkg::ReasonMaxQty;
+          else if (cfg_q.max_notional > 0 && t2_q > t3_q) reason_d = perpgate_wire_pkg::ReasonMaxNotional;
+        end
+        // Reduce-only room, or worst case with the order.
+        u1_d = o_buy ? -pos_q.qty - pos_q.rb : pos_q.qty - pos_q.rs;
+        u0_d = worst_qty(pos_q.qty, pos_q.ob + (o_buy ? o_qty : 64'sd0), pos_q.os + (o_buy ? 64'sd0 : o_qty));
+        state_d = SO3;
+      end
+
+      SO3: begin
+        wy = free_way(oset_q);
+        way_d = wy;
+        sl = find_slot(slots_q, s_q);
+        s64 = (cfg_q.max_pos > 0) ? min64(cfg_q.max_pos, QtyMax) : QtyMax;
+        if (reason_q == perpgate_wire_pkg::ReasonNone) begin
+          if (o_ro) begin
+            if (o_qty > u1_q) reason_d = perpgate_wire_pkg::ReasonReduceOnly;
+            else if (wy[WayW]) reason_d = perpgate_wire_pkg::ReasonCapacity;
+          end else begin
+            if (u0_q > s64) reason_d = perpgate_wire_pkg::ReasonMaxPosition;
+            else if (sl[LW] && free_slot(slots_q) == '1) reason_d = perpgate_wire_pkg::ReasonCapacity;
+            else if (wy[WayW]) reason_d = perpgate_wire_pkg::ReasonCapacity;
+          end
+        end
+        t0_d = $signed(128'(u0_q)) * $signed(128'(sst_q.mark));   // worst-case raw notional
+        if (reason_q != perpgate_wire_pkg::ReasonNone) state_d = SOReject;
+        else state_d = SO4;
+      end
+
+      SO4: begin
+        if (reason_q != perpgate_wire_pkg::ReasonNone) begin
+          state_d = SOReject;
+        end else if (o_ro) begin
+          state_d = SOAccept;
+        end else begin
+          ti = tier_index(tiers_q, cfg_q.tier_count, t0_q);
+          te = tier_at(tiers_q, ti);
+          r27 = imr_q > cfg_q.imr ? imr_q : cfg_q.imr;
+          if (te.imr > r27) r27 = te.imr;
+          ron_go = 1'b1; ron1_raw = t0_q[113:0]; ron1_rate = r27;
+          state_d = SO5;
+        end
+      end
+
+      SO5: state_d = SO6;
+
+      SO6: begin
+        if (ron1_valid) begin
+          t1_d = ron1_money;                                          // im_new
+          s128 = acc_q.im - pos_q.im + $signed(ron1_money);           // im_total
+          // equity < im_total  <=>  upnl < (im_total - collateral) x 1e10
+          if (acc_q.upnl < (s128 - 128'(acc_q.coll)) * NotionalDiv) begin
+            reason_d = perpgate_wire_pkg::ReasonInsufficientMargin;
+            state_d = SOReject;
+          end else begin
+            state_d = SOAccept;
+          end
+        end
+      end
+
+      SOReject: begin
+        if (!out_v_q[0]) begin
+          out_v_d[0] = 1'b1;
+          out_m_d[0] = header(perpgate_wire_pkg::MsgReject, 16'(perpgate_wire_pkg::RejectSize));
+          out_m_d[0][8*perpgate_wire_pkg::RejectAcctOff +: 32] = o_acct;
+          out_m_d[0][8*perpgate_wire_pkg::RejectSymOff +: 16] = o_sym;
+          out_m_d[0][8*perpgate_wire_pkg::RejectReasonOff +: 8] = reason_q;
+          out_m_d[0][8*perpgate_wire_pkg::RejectIdOff +: 64] = o_id;
+          acct_we = a_ok_q;        // the rate-limit token stays taken
+          state_d = SDone;
+        end
+      end
+
+      SOAccept: begin
+        if (!out_v_q[0] && !out_v_q[1]) begin
+          sl = find_slot(slots_q, s_q);
+          pos_d = pos_q;
+          if (sl[LW]) begin                       // claim the (highest) free slot
+            sl = free_slot(slots_q);
+            pos_d = '0;
+            slots_d = slots_q;
+            for (int unsigned i = 0; i < Slots; i++) begin
+              if (LW'(i) == sl[LW-1:0]) slots_d[i*SlotB +: SlotB] = {1'b1, 3'd0, 12'(s_q)};
+            end
+            hbits_d = hbits_q | (64'd1 << a_q[5:0]);
+            hold_we = 1'b1; hold_wd = hbits_d;
+            slots_we = 1'b1; slots_wd = slots_d;
+          end
+          if (o_ro) begin
+            if (o_buy) pos_d.rb = pos_d.rb + o_qty; else pos_d.rs = pos_d.rs + o_qty;
+          end else begin
+            if (o_buy) pos_d.ob = pos_d.ob + o_qty; else pos_d.os = pos_d.os + o_qty;
+            acc_d.im = acc_q.im + t1_q - pos_d.im;
+            pos_d.im = t1_q;
+          end
+          pos_we = 1'b1; pos_wa = {a_q, sl[LW-1:0]}; pos_wd = pos_d;
+          acct_we = 1'b1; acct_wd = acc_d;
+          oe = '0;
+          oe.valid = 1'b1; oe.buy = o_buy; oe.ro = o_ro; oe.id = o_id; oe.acct = 20'(a_q);
+          oe.slot = 4'(sl[LW-1:0]); oe.rem = o_qty;
+          for (int unsigned i = 0; i < OrderWays; i++) begin
+            if (WayW'(i) == way_q[WayW-1:0]) oset_d[i*OrdW +: OrdW] = oe;
+          end
+          ord_we = 1'b1; ord_wd = oset_d;
+          out_v_d[1:0] = 2'b11;
+          out_m_d[1] = ev_q;
+          out_m_d[1][7:0] = perpgate_wire_pkg::MsgForwardOrder;
+          out_m_d[1][63:32] = '0;
+          out_m_d[1][127:64] = '0;
+          out_m_d[0] = header(perpgate_wire_pkg::MsgAck, 16'(perpgate_wire_pkg::AckSize));
+          out_m_d[0][8*perpgate_wire_pkg::AckAcctOff +: 32] = o_acct;
+          out_m_d[0][8*perpgate_wire_pkg::AckIdOff +: 64] = o_id;
+          state_d = SDone;
+        end
+      end
+
+      // A client's cancel request goes on to the venue; reservations are released when the
+      // venue confirms it (cancel_ack on the drop copy).
+      SOFwdCancel: begin
+        if (!out_v_q[1]) begin
+          out_v_d[1] = 1'b1;
+          out_m_d[1] = ev_q;
+          out_m_d[1][63:32] = '0;
+          out_m_d[1][127:64] = '0;
+          state_d = SDone;
+        end
+      end
+
+      // ---- cancel (venue confirmed) --------------------------------------------------------------
+      SC1: begin                                   // release what the order still reserves
+        if (way_e.ro) begin
+          if (way_e.buy) pos_d.rb = pos_q.rb - way_e.rem; else pos_d.rs = pos_q.rs - way_e.rem;
+        end else begin
+          if (way_e.buy) pos_d.ob = pos_q.ob - way_e.rem; else pos_d.os = pos_q.os - way_e.rem;
+        end
+        oe = way_e; oe.valid = 1'b0; oe.rem = '0;
+        for (int unsigned i = 0; i < OrderWays; i++) begin
+          if (WayW'(i) == way_q[WayW-1:0]) oset_d[i*OrdW +: OrdW] = oe;
+        end
+        ord_we = 1'b1; ord_wd = oset_d;
+        state_d = SC2;
+      end
+      SC2: begin
+        if (!out_v_q[0]) begin
+          out_v_d[0] = 1'b1;
+          out_m_d[0] = header(perpgate_wire_pkg::MsgCanceled, 16'(perpgate_wire_pkg::CanceledSize));
+          out_m_d[0][8*perpgate_wire_pkg::CanceledAcctOff +: 32] = 32'(a_q);
+          out_m_d[0][8*perpgate_wire_pkg::CanceledIdOff +: 64] = way_e.id;
+          ret_d = SSettle1;
+          state_d = SR0;
+        end
+      end
+      // settle_slot after the refresh: free the slot once nothing is left in it.
+      SSettle1: begin
+        if (pos_q.qty == 0 && pos_q.ob == 0 && pos_q.os == 0 && pos_q.rb == 0 && pos_q.rs == 0) begin
+          for (int unsigned i = 0; i < Slots; i++) begin
+            if (LW'(i) == slot_q) slots_d[i*SlotB +: SlotB] = '0;
+          end
+          hbits_d = hbits_q & ~(64'd1 << a_q[5:0]);
+          pos_d = '0;
+          hold_we = 1'b1; hold_wd = hbits_d;
+          slots_we = 1'b1; slots_wd = slots_d;
+        end
+        state_d = SSettleWb;
+      end
+      SSettleWb: begin
+        pos_we = 1'b1;
+        acct_we = 1'b1;
+        if (op_q == perpgate_wire_pkg::MsgFill) begin
+          ret_d = SDone;
+          state_d = SL0;
+        end else begin
+          state_d = SDone;
+        end
+      end
+
+      // ---- fill ------------------------------------------------------------------------------------
+      SF1: begin
+        s64 = way_e.buy ? $signed(ev_w3) : -$signed(ev_w3);       // signed fill qty
+        u2_d = s64;
+        if (abs128($signed(128'(pos_q.qty)) + $signed(128'(s64))) > 128'(QtyMax)) begin
+          err_d = perpgate_wire_pkg::ErrFillPastQtyBound;
+          err_ref_d = ev_w2;
+          err_ret_d = SDone;
+          state_d = SEmitErr;
+        end else if ($signed(ev_w3) > way_e.rem) begin
+          err_d = perpgate_wire_pkg::ErrFillExceedsOpen;
+          err_ref_d = ev_w2;
+          err_ret_d = SF2;
+          state_d = SEmitErr;
+        end else begin
+          state_d = SF2;
+        end
+      end
+      SF2: begin                                   // release min(qty, remaining)
+        s64 = min64($signed(ev_w3), way_e.rem);
+        if (way_e.ro) begin
+          if (way_e.buy) pos_d.rb = pos_q.rb - s64; else pos_d.rs = pos_q.rs - s64;
+        end else begin
+          if (way_e.buy) pos_d.ob = pos_q.ob - s64; else pos_d.os = pos_q.os - s64;
+        end
+        oe = way_e; oe.rem = way_e.rem - s64;
+        if (oe.rem == 0) oe.valid = 1'b0;
+        for (int unsigned i = 0; i < OrderWays; i++) begin
+          if (WayW'(i) == way_q[WayW-1:0]) oset_d[i*OrdW +: OrdW] = oe;
+        end
+        // apply_fill_to_position: same direction (or flat) adds; otherwise close, maybe flip.
+        if (pos_q.qty == 0 || ((pos_q.qty > 0) == (u2_q > 0))) begin
+          pos_d.qty = pos_q.qty + u2_q;
+          pos_d.cost = pos_q.cost + $signed(128'(u2_q)) * $signed(128'($signed(ev_w4)));
+          t3_d = '0;                                // realised
+          state_d = SFCredit;
+        end else begin
+          u0_d = abs64(pos_q.qty);                  // q
+          u1_d = min64(64'(abs64(u2_q)), 64'(abs64(pos_q.qty)));   // closed
+          div_go = 1'b1; div_n = abs128(pos_q.cost); div_d = abs64(pos_q.qty);
+          state_d = SF3;
+        end
+      end
+      SF3: begin                                   // whole = |cost| / q, rem
+        if (div_done) begin
+          t0_d = div_q;                            // whole
+          div_go = 1'b1; div_n = 128'(div_r) * 128'(u1_q); div_d = u0_q;
+          state_d = SF4;
+        end
+      end
+      SF4: begin                                   // part = rem x closed / q, up for a long
+        if (div_done) begin
+          t1_d = signed_div(1'b0, pos_q.qty > 0, div_q, div_r);
+          state_d = SF5;
+        end
+      end
+      SF5: begin
+        s128 = (u1_q == u0_q) ? $signed(abs128(pos_q.cost)) : t0_q * $signed(128'(u1_q)) + t1_q;  // share_mag
+        if (pos_q.qty < 0) s128 = -s128;                                       // share
+        // realised = dir x closed x px - share
+        t3_d = (pos_q.qty > 0 ? $signed(128'(u1_q)) : -$signed(128'(u1_q))) * $signed(128'($signed(ev_w4))) - s128;
+        s64 = pos_q.qty > 0 ? -u1_q : u1_q;
+        pos_d.qty = pos_q.qty + s64;
+        pos_d.cost = pos_q.cost - s128;
+        x64 = abs64(u2_q) - u1_q;                                               // rest
+        if ($signed(x64) > 0) begin
+          pos_d.qty = pos_q.qty > 0 ? -$signed(x64) : $signed(x64);
+          pos_d.cost = $signed(128'(pos_d.qty)) * $signed(128'($signed(ev_w4)));
+        end
+        state_d = SFCredit;
+      end
+      SFCredit: begin                              // credit = floor(realised / 1e10) - fee
+        t0_d = money_floor(t3_q) - $signed(128'($signed(ev_w5)));
+        state_d = SFMoney;
+      end
+      SFMoney: begin
+        s128 = $signed(128'(acc_q.coll)) + t0_q;
+        f0_d = 1'b0;
+        if (s128 > $signed(128'(MoneyMax))) begin acc_d.coll = MoneyMax; f0_d = 1'b1; end
+        else if (s128 < -$signed(128'(MoneyMax))) begin acc_d.coll = -MoneyMax; f0_d = 1'b1; end
+        else acc_d.coll = s128[63:0];
+        ord_we = 1'b1; ord_wd = oset_q;
+        if (f0_d) begin
+          err_d = perpgate_wire_pkg::ErrFillSaturated;
+          err_ref_d = ev_w2;
+          err_ret_d = SFSettle;
+          state_d = SEmitErr;
+        end else begin
+          state_d = SFSettle;
+        end
+      end
+      SFSettle: begin
+        ret_d = SSettle1;
+        state_d = SR0;
+      end
+
+      // ---- market data -----------------------------------------------------------------------------
+      SMark: begin
+        if (cfg_q.local_mark) begin
+          sst_d.ext = ev_w3;
+          state_d = SLm1;
+        end else begin
+          sst_d.mark = ev_w3;
+          sst_d.mark_ts = now_q;
+          sst_we = 1'b1; sst_wd = sst_d;
+          rv_ret_d = SDone;
+          state_d = SRv0;
+        end
+      end
+
+      SLocal: begin                                // index, book top, trade: local-mark inputs
+        unique case (op_q)
+          perpgate_wire_pkg::MsgIndex: sst_d.index = ev_w3;
+          perpgate_wire_pkg::MsgBookTop: begin sst_d.bid = ev_w3; sst_d.ask = ev_w4; end
+          default: sst_d.last = ev_w3;
+        endcase
+        if (!cfg_q.local_mark) begin
+          sst_we = 1'b1; sst_wd = sst_d;
+          state_d = SDone;
+        end else begin
+          state_d = SEma1;
+        end
+      end
+      // sample_basis: EMA of (median(bid, ask, last) - index) with weights in microseconds.
+      SEma1: begin
+        s64 = median_present(sst_q.bid, sst_q.ask, sst_q.last);
+        if (sst_q.index <= 0 || s64 <= 0) begin
+          state_d = SLm1;
+        end else begin
+          u1_d = s64 - sst_q.index;                                // sample
+          x64 = (sst_q.ema_den == 0) ? cfg_q.ema_ms : now_q - sst_q.ema_ts;
+          if ($signed(x64) < 1) x64 = 64'd1;
+          if ($signed(x64) > $signed(cfg_q.ema_ms)) x64 = cfg_q.ema_ms;
+          u2_d = x64;                                              // d
+          y64 = cfg_q.ema_ms - x64;
+          s128 = sst_q.ema_num * $signed(128'(y64));
+          f0_d = s128 < 0;
+          div_go = 1'b1; div_n = abs128(s128); div_d = cfg_q.ema_ms;
+          state_d = SEma2;
+        end
+      end
+      SEma2: begin
+        if (div_done) begin
+          sst_d.ema_num = signed_div(f0_q, 1'b0, div_q, div_r) +
+                          $signed(128'(u1_q)) * $signed(128'(u2_q)) * 128'sd1000;
+          div_go = 1'b1;
+          x64 = cfg_q.ema_ms - u2_q;
+          div_n = 128'(sst_q.ema_den) * 128'(x64);
+          div_d = cfg_q.ema_ms;
+          state_d = SEma3;
+        end
+      end
+      SEma3: begin
+        if (div_done) begin
+          sst_d.ema_den = div_q[63:0] + u2_q * 64'sd1000;
+          sst_d.ema_ts = now_q;
+          state_d = SLm1;
+        end
+      end
+      // compute_local_mark: median(index + EMA, median(bid, ask, last), external).
+      SLm1: begin
+        if (sst_q.index > 0 && sst_q.ema_den > 0) begin
+          f0_d = sst_q.ema_num < 0;
+          div_go = 1'b1; div_n = abs128(sst_q.ema_num); div_d = sst_q.ema_den;
+          t0_d = '0;
+          state_d = SLm2;
+        end else begin
+          t0_d = '0;
+          f1_d = 1'b1;                             // no division to wait for
+          state_d = SLm2;
+        end
+      end
+      SLm2: begin
+        if (div_done || (!div_busy && !(sst_q.index > 0 && sst_q.ema_den > 0))) begin
+          s128 = (sst_q.index > 0 && sst_q.ema_den > 0) ? signed_div(f0_q, 1'b0, div_q, div_r) : 128'sd0;
+          s64 = '0;
+          if (sst_q.index > 0) begin
+            s128 = $signed(128'(sst_q.index)) + s128;
+            if (s128 < 1) s128 = 128'sd1;
+            if (s128 > $signed(128'(PxMax))) s128 = 128'(PxMax);
+            s64 = s128[63:0];
+          end
+          s64 = median_present(s64, median_present(sst_q.bid, sst_q.ask, sst_q.last), sst_q.ext);
+          if (s64 <= 0) begin
+            sst_we = 1'b1; sst_wd = sst_q;
+            state_d = SDone;
+          end else begin
+            sst_d.mark_ts = now_q;
+            if (s64 == sst_q.mark) begin
+              sst_we = 1'b1; sst_wd = sst_d;
+              state_d = SDone;
+            end else begin
+              sst_d.mark = s64;
+              state_d = SLmEmit;
+            end
+          end
+        end
+      end
+      SLmEmit: begin
+        if (!out_v_q[2]) begin
+          out_v_d[2] = 1'b1;
+          out_m_d[2] = header(perpgate_wire_pkg::MsgMarkOut, 16'(perpgate_wire_pkg::MarkOutSize));
+          out_m_d[2][8*perpgate_wire_pkg::MarkOutSymOff +: 16] = 16'(s_q);
+          out_m_d[2][8*perpgate_wire_pkg::MarkOutPxOff +: 64] = sst_q.mark;
+          sst_we = 1'b1; sst_wd = sst_q;
+          rv_ret_d = SDone;
+          state_d = SRv0;
+        end
+      end
+
+      // Funding: collateral -= qty x mark x rate for every holder (a payment rounds up).
+      SFund: begin
+        if (sst_q.mark <= 0) begin
+          err_d = perpgate_wire_pkg::ErrFundingBeforeMark;
+          err_ref_d = 64'(s_q);
+          err_ret_d = SDone;
+          state_d = SEmitErr;
+        end else begin
+          rv_ret_d = SDone;
+          state_d = SRv0;
+        end
+      end
+      SFund1: begin
+        if (pos_q.qty == 0) begin
+          state_d = SRvBits;
+        end else begin
+          f0_d = (pos_q.qty > 0) == ($signed(ev_w3) > 0);          // pays
+          ron_go = 1'b1;
+          ron0_raw = 114'(128'(abs64(pos_q.qty)) * 128'(sst_q.mark));
+          x64 = abs64(ev_w3);
+          ron0_rate = x64[26:0];
+          ron0_up = (pos_q.qty > 0) == ($signed(ev_w3) > 0);
+          state_d = SFund2;
+        end
+      end
+      SFund2: state_d = SFund3;
+      SFund3: begin
+        if (ron0_valid) begin
+          s128 = $signed(128'(acc_q.coll)) + (f0_q ? -$signed(ron0_money) : $signed(ron0_money));
+          f1_d = 1'b0;
+          if (s128 > $signed(128'(MoneyMax))) begin acc_d.coll = MoneyMax; f1_d = 1'b1; end
+          else if (s128 < -$signed(128'(MoneyMax))) begin acc_d.coll = -MoneyMax; f1_d = 1'b1; end
+          else acc_d.coll = s128[63:0];
+          ret_d = SRvChecked;
+          if (s128 > $signed(128'(MoneyMax)) || s128 < -$signed(128'(MoneyMax))) begin
+            err_d = perpgate_wire_pkg::ErrFundingSaturated;
+            err_ref_d = 64'(a_q);
+            err_ret_d = SL0;
+            state_d = SEmitErr;
+          end else begin
+            state_d = SL0;
+          end
+        end
+      end
+
+      // ---- control plane -------------------------------------------------------------------------
+      SCreate: begin
+        if (!(arg(ev_q, 0) < 64'(Accounts))) begin
+          err_d = perpgate_wire_pkg::ErrAccountTableFull;
+          state_d = SDone;
+        end else if (acc_q.exists) begin
+          err_d = perpgate_wire_pkg::ErrAccountExists;
+          state_d = SDone;
+        end else begin
+          acc_d = '0;
+          acc_d.exists = 1'b1;
+          acc_d.liq_armed = 1'b1;
+          acc_d.coll = arg(ev_q, 1);
+          acct_we = 1'b1; acct_wd = acc_d;
+          slots_we = 1'b1; slots_wd = '0;
+          s_d = '0;
+          state_d = SCreateImr;                     // leverages back to the symbols' defaults
+        end
+      end
+      SCreateImr: begin
+        imr_we = 1'b1; imr_wd = '0;
+        s_d = s_q + SW'(1);
+        if (s_q == SW'(Symbols - 1)) state_d = SDone;
+      end
+
+      SLev1: begin
+        if (div_done) begin
+          imr_d = div_q[26:0];
+          imr_we = 1'b1; imr_wd = div_q[26:0];
+          if (f0_q) begin
+            ret_d = SLevWb;
+            state_d = SR0;
+          end else begin
+            state_d = SDone;
+          end
+        end
+      end
+      SLevWb: begin
+        pos_we = 1'b1;
+        acct_we = 1'b1;
+        state_d = SDone;
+      end
+
+      SDeposit: begin
+        if (!a_ok_q) begin
+          err_d = perpgate_wire_pkg::ErrUnknownAccount;
+          state_d = SDone;
+        end else if ($signed(128'(acc_q.coll)) + $signed(128'($signed(arg(ev_q, 1)))) > $signed(128'(MoneyMax))) begin
+          err_d = perpgate_wire_pkg::ErrDepositOverflow;
+          state_d = SDone;
+        end else begin
+          acc_d.coll = acc_q.coll + arg(ev_q, 1);
+          ret_d = SAcctWb;
+          state_d = SL0;
+        end
+      end
+
+      SWithdraw: begin
+        if (!a_ok_q) begin
+          err_d = perpgate_wire_pkg::ErrUnknownAccount;
+          state_d = SDone;
+        end else begin
+          // ok = amount <= collateral && equity - amount >= IM
+          s128 = (acc_q.im + $signed(128'($signed(arg(ev_q, 1)))) - $signed(128'(acc_q.coll))) * NotionalDiv;
+          if ($signed(arg(ev_q, 1)) <= acc_q.coll && acc_q.upnl >= s128) begin
+            res_d[0] = 1'b1;
+            acc_d.coll = acc_q.coll - arg(ev_q, 1);
+            ret_d = SAcctWb;
+            state_d = SL0;
+          end else begin
+            state_d = SDone;
+          end
+        end
+      end
+
+      SAcctWb: begin
+        acct_we = 1'b1;
+        state_d = SDone;
+      end
+
+      SQuerySlot: begin
+        if (!a_ok_q) begin
+          err_d = perpgate_wire_pkg::ErrUnknownAccount;
+        end else begin
+          for (int unsigned i = 0; i < Slots; i++) begin
+            if (LW'(i) == slot_q) res_d[0 +: 64] = {47'd0, slots_q[i*SlotB + 15], 4'd0, slots_q[i*SlotB +: 12]};
+          end
+          res_d[64 +: 64] = pos_q.qty;
+          res_d[128 +: 128] = pos_q.cost;
+          res_d[256 +: 64] = pos_q.ob;
+          res_d[320 +: 64] = pos_q.os;
+          res_d[384 +: 64] = pos_q.rb;
+          res_d[448 +: 64] = pos_q.rs;
+        end
+        state_d = SDone;
+      end
+
+      // symbol_commit: derive the rates and divisibility tests, then write.
+      SCommit1: begin
+        if (div_done) begin
+          cfg_d.imr = div_q[26:0];
+          k_d = '0;
+          state_d = SCommitTier;
+        end
+      end
+      SCommitTier: begin                          // imr of each tier's leverage cap
+        if (!div_busy && !div_done) begin
+          if (k_q == 5'd16) begin
+            // tick: inverse of its odd part (Newton, 6 steps), shift, limit
+            k_d = '0;
+            x64 = cfg_q.tick;
+            u0_d = 64'(ctz64(x64));
+            u1_d = x64 >> ctz64(x64);            // odd part
+            u2_d = x64 >> ctz64(x64);            // inverse, 3 bits right to start
+            f1_d = 1'b0;                          // tick first, then lot
+            state_d = SCommitInv;
+          end else if (stage_tlev_q[k_q[3:0]*16 +: 16] == 16'd0) begin
+            te = tier_at(tiers_q, k_q[3:0]);
+            te.imr = '0;
+            for (int unsigned i = 0; i < 16; i++) if (4'(i) == k_q[3:0]) tiers_d[i*TierW +: TierW] = te;
+            k_d = k_q + 5'd1;
+          end else begin
+            div_go = 1'b1;
+            div_n = 128'(RateScale) + 128'(stage_tlev_q[k_q[3:0]*16 +: 16]) - 128'd1;
+            div_d = 64'(stage_tlev_q[k_q[3:0]*16 +: 16]);
+          end
+        end else if (div_done) begin
+          te = tier_at(tiers_q, k_q[3:0]);
+          te.imr = div_q[26:0];
+          for (int unsigned i = 0; i < 16; i++) if (4'(i) == k_q[3:0]) tiers_d[i*TierW +: TierW] = te;
+          k_d = k_q + 5'd1;
+        end
+      end
+      SCommitInv: begin                           // x <- x (2 - d x), mod 2^64
+        u2_d = u2_q * (64'd2 - u1_q * u2_q);
+        k_d = k_q + 5'd1;
+        if (k_q == 5'd5) begin
+          div_go = 1'b1; div_n = 128'(64'hFFFF_FFFF_FFFF_FFFF);
+          div_d = f1_q ? cfg_q.lot : cfg_q.tick;
+          state_d = SCommitLim;
+        end
+      end
+      SCommitLim: begin
+        if (div_done) begin
+          if (!f1_q) begin
+            cfg_d.tick_inv = u2_q; cfg_d.tick_shift = u0_q[5:0]; cfg_d.tick_lim = div_q[63:0];
+            k_d = '0;
+            x64 = cfg_q.lot;
+            u0_d = 64'(ctz64(x64));
+            u1_d = x64 >> ctz64(x64);
+            u2_d = x64 >> ctz64(x64);
+            f1_d = 1'b1;
+            state_d = SCommitInv;
+          end else begin
+            cfg_d.lot_inv = u2_q; cfg_d.lot_shift = u0_q[5:0]; cfg_d.lot_lim = div_q[63:0];
+            state_d = SCommitWrite;
+          end
+        end
+      end
+      SCommitWrite: begin
+        cfg_we = 1'b1; tier_we = 1'b1;
+        if (f0_q) begin                           // f0: the symbol was defined before
+          rv_ret_d = SDone;
+          state_d = SRv0;
+        end else begin
+          state_d = SDone;
+        end
+      end
+
+      // ---- subroutine: load account, slot map and position (by slot, or by symbol) --------------
+      SCtx0: begin
+        acc_d = acct_rd; slots_d = slots_rd;
+        if (by_slot_q) begin
+          for (int unsigned i = 0; i < Slots; i++) begin
+            if (LW'(i) == slot_q && !keep_sym_q) s_d = slots_rd[i*SlotB +: SW];
+          end
+        end else begin
+          sl = find_slot(slots_rd, s_q);
+          slot_d = sl[LW-1:0];
+        end
+        state_d = SCtx1;
+      end
+      SCtx1: begin
+        pos_d = pos_rd; imr_d = imr_rd; hbits_d = hold_rd;
+        if (!keep_sym_q) begin cfg_d = cfg_rd; tiers_d = tier_rd; sst_d = sst_rd; end
+        state_d = ret_q;
+      end
+
+      // ---- subroutine: refresh_slot ------------------------------------------------------------
+      SR0: begin
+        if (sst_q.mark > 0) begin
+          t0_d = $signed(128'(abs64(pos_q.qty))) * $signed(128'(sst_q.mark));              // MM raw
+          t1_d = $signed(128'(worst_qty(pos_q.qty, pos_q.ob, pos_q.os))) * $signed(128'(sst_q.mark)); // IM raw
+          t2_d = $signed(128'(pos_q.qty)) * $signed(128'(sst_q.mark)) - pos_q.cost;            // uPnL
+        end else begin
+          t0_d = '0; t1_d = '0; t2_d = '0;
+        end
+        state_d = SR1;
+      end
+      SR1: begin
+        ti = tier_index(tiers_q, cfg_q.tier_count, t0_q);
+        tj = tier_index(tiers_q, cfg_q.tier_count, t1_q);
+        te = tier_at(tiers_q, ti);
+        r27 = imr_q > cfg_q.imr ? imr_q : cfg_q.imr;
+        if (tiers_q[tj*TierW +: 27] > r27) r27 = tiers_q[tj*TierW +: 27];   // the tier's imr field
+        ron_go = 1'b1;
+        ron0_raw = t0_q[113:0]; ron0_rate = te.mmr; ron0_up = 1'b1;
+        ron1_raw = t1_q[113:0]; ron1_rate = r27;
+        t3_d = $signed(128'(te.maint));
+        state_d = SR2;
+      end
+      SR2: state_d = SR3;
+      SR3: begin
+        if (ron0_valid) begin
+          if (sst_q.mark > 0) begin
+            s128 = $signed(ron0_money) - t3_q;
+            if (s128 < 0) s128 = '0;
+            y128 = ron1_money;
+          end else begin
+            s128 = '0;
+            y128 = '0;
+          end
+          acc_d.upnl = acc_q.upnl + t2_q - pos_q.upnl;
+          acc_d.mm = acc_q.mm + s128 - pos_q.mm;
+          acc_d.im = acc_q.im + $signed(y128) - pos_q.im;
+          pos_d.upnl = t2_q;
+          pos_d.mm = s128;
+          pos_d.im = y128;
+          state_d = ret_q;
+        end
+      end
+
+      // ---- subroutine: check_liquidation (edge-triggered) ---------------------------------------
+      SL0: begin
+        if (acc_q.upnl < (acc_q.mm - $signed(128'(acc_q.coll))) * NotionalDiv) begin
+          if (acc_q.liq_armed) begin
+            acc_d.liq_armed = 1'b0;
+            t0_d = $signed(128'(acc_q.coll)) + money_floor(acc_q.upnl);   // equity
+            state_d = SL1;
+          end else begin
+            state_d = ret_q;
+          end
+        end else begin
+          acc_d.liq_armed = 1'b1;
+          state_d = ret_q;
+        end
+      end
+      SL1: begin
+        if (!out_v_q[1] && !out_v_q[2]) begin
+          out_v_d[2:1] = 2'b11;
+          out_m_d[1] = header(perpgate_wire_pkg::MsgLiquidate, 16'(perpgate_wire_pkg::LiquidateSize));
+          out_m_d[1][8*perpgate_wire_pkg::LiquidateAcctOff +: 32] = 32'(a_q);
+          out_m_d[1][8*perpgate_wire_pkg::LiquidateEquityOff +: 128] = t0_q;
+          out_m_d[1][8*perpgate_wire_pkg::LiquidateMmOff +: 128] = acc_q.mm;
+          out_m_d[2] = out_m_d[1];
+          state_d = SL2;
+        end
+      end
+      SL2: state_d = ret_q;
+
+      // ---- subroutine: for each holder of s_q, ascending (revaluation and funding) -------------
+      SRv0: begin
+        hw_d = '0;
+        state_d = SRvWord;
+      end
+      SRvWord: begin
+        hbits_d = hold_rd;
+        state_d = SRvBits;
+      end
+      SRvBits: begin
+        if (hbits_q == 64'd0) begin
+          if (hw_q == HW'(Words - 1)) begin
+            state_d = rv_ret_q;
+          end else begin
+            hw_d = hw_q + HW'(1);
+            state_d = SRvWord;
+          end
+        end else begin
+          ti = '0;
+          x64 = 64'(ctz64(hbits_q));
+          a_d = {hw_q, x64[5:0]};
+          hbits_d = hbits_q & (hbits_q - 64'd1);
+          by_slot_d = 1'b0;
+          keep_sym_d = 1'b1;
+          ret_d = SRvSlot;
+          state_d = SCtx0;
+        end
+      end
+      SRvSlot: begin
+        // SCtx1 replaced the holder word with the table's copy: put back the bits still to visit.
+        hbits_d = hbits_q;
+        if (op_q == perpgate_wire_pkg::MsgFunding) begin
+          state_d = SFund1;
+        end else begin
+          ret_d = SRvRefreshed;
+          state_d = SR0;
+        end
+      end
+      SRvRefreshed: begin
+        ret_d = SRvChecked;
+        state_d = SL0;
+      end
+      SRvChecked: begin
+        acct_we = 1'b1;
+        pos_we = op_q != perpgate_wire_pkg::MsgFunding;
+        state_d = SRvBits;
+      end
+
+      SEmitErr: begin
+        if (!out_v_q[2]) begin
+          out_v_d[2] = 1'b1;
+          out_m_d[2] = msg_event_error(err_q, err_ref_q);
+          err_d = perpgate_wire_pkg::ErrNone;
+          state_d = err_ret_q;
+        end
+      end
+
+      SDone: begin
+        done_d = is_cmd;
+        state_d = SIdle;
+      end
+
+      default: state_d = SIdle;
+    endcase
+  end
+
+  // SCtx1 must not clobber the revaluation loop's remaining bits.
+  logic [63:0] hbits_keep_q;
+  always_ff @(posedge clk_i) begin
+    if (state_q == SRvBits) hbits_keep_q <= hbits_q & (hbits_q - 64'd1);
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q <= SClear;
+      clr_q <= '0;
+      out_v_q <= '0;
+      done_q <= 1'b0;
+      killed_all_q <= 1'b0;
+      now_q <= '0;
+      err_q <= '0;
+      res_q <= '0;
+      stage_q <= '0;
+      stage_lev_q <= '0;
+      stage_tiers_q <= '0;
+      stage_tlev_q <= '0;
+    end else begin
+      state_q <= state_d;
+      clr_q <= clr_d;
+      out_v_q <= out_v_d;
+      done_q <= done_d;
+      killed_all_q <= killed_all_d;
+      now_q <= now_d;
+      err_q <= err_d;
+      res_q <= res_d;
+      stage_q <= stage_d;
+      stage_lev_q <= stage_lev_d;
+      stage_tiers_q <= stage_tiers_d;
+      stage_tlev_q <= stage_tlev_d;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    ret_q <= ret_d; rv_ret_q <= rv_ret_d; op_q <= op_d; ev_q <= ev_d;
+    acc_q <= acc_d; slots_q <= slots_d; pos_q <= pos_d; cfg_q <= cfg_d; tiers_q <= tiers_d;
+    sst_q <= sst_d; imr_q <= imr_d; oset_q <= oset_d; way_q <= way_d;
+    hbits_q <= (state_q == SRvSlot) ? hbits_keep_q : hbits_d;
+    a_ok_q <= a_ok_d; s_ok_q <= s_ok_d; by_slot_q <= by_slot_d; keep_sym_q <= keep_sym_d;
+    reason_q <= reason_d; err_ref_q <= err_ref_d; err_ret_q <= err_ret_d;
+    t0_q <= t0_d; t1_q <= t1_d; t2_q <= t2_d; t3_q <= t3_d; u0_q <= u0_d; u1_q <= u1_d; u2_q <= u2_d;
+    f0_q <= f0_d; f1_q <= f1_d; k_q <= k_d;
+    a_q <= a_d; s_q <= s_d; slot_q <= slot_d; set_q <= set_d; hw_q <= hw_d;
+    for (int c = 0; c < 3; c++) out_m_q[c] <= out_m_d[c];
+  end
+
+  assign out_valid_o = out_v_q;
+  assign out_data_o = {out_m_q[2], out_m_q[1], out_m_q[0]};
+  assign cmd_done_o = done_q;
+  assign cmd_err_o = err_q;
+  assign cmd_result_o = res_q;
+  assign idle_o = state_q == SIdle && out_v_q == 3'b000;
+
+endmodule
+
+`default_nettype wire
