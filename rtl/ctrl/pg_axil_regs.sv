@@ -38,7 +38,17 @@ module pg_axil_regs #(
   output      logic [PortCount*48-1:0]       cfg_peer_mac_o,
 
   // Counter pulses, counter c of port p at bit p*CntCount + c.
-  input  wire logic [PortCount*CntCount-1:0] cnt_inc_i
+  input  wire logic [PortCount*CntCount-1:0] cnt_inc_i,
+
+  // Command mailbox towards the risk core: a command is offered until taken; the core reports
+  // its completion with a pulse, the engine error code and the result words.
+  output      logic                          mbox_valid_o,
+  input  wire logic                          mbox_ready_i,
+  output      logic [7:0]                    mbox_op_o,
+  output      logic [511:0]                  mbox_args_o,
+  input  wire logic                          mbox_done_i,
+  input  wire logic [7:0]                    mbox_err_i,
+  input  wire logic [511:0]                  mbox_result_i
 );
 
   localparam int unsigned StrideBits = $clog2(perpgate_regs_pkg::PortStride);
@@ -66,6 +76,18 @@ module pg_axil_regs #(
   logic [63:0] cnt_q [CntTotal];
   logic [31:0] hi_shadow_q;
   logic        clear_q;
+  localparam int unsigned MboxRegs = 2 * perpgate_regs_pkg::MboxWords;
+  logic [31:0] mbox_arg_q [MboxRegs];
+  logic [7:0]  mbox_op_q;
+  logic        mbox_pending_q, mbox_busy_q;
+  logic [31:0] mbox_done_q;
+
+  function automatic logic in_mbox_args(input logic [11:0] a);
+    in_mbox_args = a >= perpgate_regs_pkg::MboxArgs && a < perpgate_regs_pkg::MboxArgs + 12'(4 * MboxRegs);
+  endfunction
+  function automatic logic in_mbox_result(input logic [11:0] a);
+    in_mbox_result = a >= perpgate_regs_pkg::MboxResult && a < perpgate_regs_pkg::MboxResult + 12'(4 * MboxRegs);
+  endfunction
 
   // ---- address decode ----------------------------------------------------------------------------
   // Port block p covers [PortBase + p*Stride, PortBase + (p+1)*Stride).
@@ -105,6 +127,10 @@ module pg_axil_regs #(
     off = offset_of(a);
     if (a == perpgate_regs_pkg::RegScratch || a == perpgate_regs_pkg::RegCounterClear) begin
       write_ok = 1'b1;
+    end else if (in_mbox_args(a)) begin
+      write_ok = a[1:0] == 2'd0;
+    end else if (a == perpgate_regs_pkg::MboxOp) begin
+      write_ok = !mbox_busy_q;           // one command at a time: a second one is refused
     end else if (in_port(a)) begin
       write_ok = off[1:0] == 2'd0 && off <= perpgate_regs_pkg::PortPeerMacHi;
     end else begin
@@ -136,6 +162,8 @@ module pg_axil_regs #(
           scratch_q <= merge(scratch_q, s_axil_wdata, s_axil_wstrb);
         end else if (s_axil_awaddr == perpgate_regs_pkg::RegCounterClear) begin
           clear_q <= s_axil_wdata[0] && s_axil_wstrb[0];
+        end else if (in_mbox_args(s_axil_awaddr) || s_axil_awaddr == perpgate_regs_pkg::MboxOp) begin
+          // the mailbox block below
         end else begin
           for (int unsigned p = 0; p < PortCount; p++) begin
             unique case (s_axil_awaddr - perpgate_regs_pkg::PortBase - 12'(p << StrideBits))
@@ -153,6 +181,41 @@ module pg_axil_regs #(
         end
       end
     end
+  end
+
+  // ---- command mailbox ---------------------------------------------------------------------------
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      for (int unsigned w = 0; w < MboxRegs; w++) mbox_arg_q[w] <= 32'd0;
+      mbox_op_q      <= 8'd0;
+      mbox_pending_q <= 1'b0;
+      mbox_busy_q    <= 1'b0;
+      mbox_done_q    <= 32'd0;
+    end else begin
+      if (do_write && in_mbox_args(s_axil_awaddr)) begin
+        for (int unsigned w = 0; w < MboxRegs; w++) begin
+          if (s_axil_awaddr == perpgate_regs_pkg::MboxArgs + 12'(4 * w))
+            mbox_arg_q[w] <= merge(mbox_arg_q[w], s_axil_wdata, s_axil_wstrb);
+        end
+      end
+      if (do_write && s_axil_awaddr == perpgate_regs_pkg::MboxOp && !mbox_busy_q) begin
+        mbox_op_q      <= s_axil_wdata[7:0];
+        mbox_pending_q <= 1'b1;
+        mbox_busy_q    <= 1'b1;
+      end else begin
+        if (mbox_pending_q && mbox_ready_i) mbox_pending_q <= 1'b0;
+        if (mbox_done_i) begin
+          mbox_busy_q <= 1'b0;
+          mbox_done_q <= mbox_done_q + 32'd1;
+        end
+      end
+    end
+  end
+
+  assign mbox_valid_o = mbox_pending_q;
+  assign mbox_op_o    = mbox_op_q;
+  for (genvar gw = 0; gw < MboxRegs; gw++) begin : gen_mbox_args
+    assign mbox_args_o[32*gw +: 32] = mbox_arg_q[gw];
   end
 
   // ---- counters --------------------------------------------------------------------------------
@@ -191,6 +254,18 @@ module pg_axil_regs #(
     rd_ci       = CntIdxBits'(32'(rd_pi) * CntCount + 32'(rd_cnt_word));
     if (s_axil_araddr == perpgate_regs_pkg::RegId) begin
       rd_value = perpgate_regs_pkg::IdValue;
+    end else if (in_mbox_args(s_axil_araddr) && s_axil_araddr[1:0] == 2'd0) begin
+      for (int unsigned w = 0; w < MboxRegs; w++)
+        if (s_axil_araddr == perpgate_regs_pkg::MboxArgs + 12'(4 * w)) rd_value = mbox_arg_q[w];
+    end else if (in_mbox_result(s_axil_araddr) && s_axil_araddr[1:0] == 2'd0) begin
+      for (int unsigned w = 0; w < MboxRegs; w++)
+        if (s_axil_araddr == perpgate_regs_pkg::MboxResult + 12'(4 * w)) rd_value = mbox_result_i[32*w +: 32];
+    end else if (s_axil_araddr == perpgate_regs_pkg::MboxOp) begin
+      rd_value = {24'd0, mbox_op_q};
+    end else if (s_axil_araddr == perpgate_regs_pkg::MboxStatus) begin
+      rd_value = {16'd0, mbox_busy_q ? 8'd0 : mbox_err_i, 7'd0, mbox_busy_q};
+    end else if (s_axil_araddr == perpgate_regs_pkg::MboxDone) begin
+      rd_value = mbox_done_q;
     end else if (s_axil_araddr == perpgate_regs_pkg::RegVersion) begin
       rd_value = 32'(perpgate_wire_pkg::Version);
     end else if (s_axil_araddr == perpgate_regs_pkg::RegScratch) begin

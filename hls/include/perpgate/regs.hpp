@@ -35,6 +35,7 @@ inline constexpr std::uint32_t kPortDropMalformed = 0x50;  // frames dropped: ba
 inline constexpr std::uint32_t kPortDropMacError = 0x58;  // frames dropped: error flagged by the MAC (tuser)
 inline constexpr std::uint32_t kPortMsgOk = 0x60;  // well-formed messages
 inline constexpr std::uint32_t kPortMsgMalformed = 0x68;  // payloads that are not a well-formed inbound message
+inline constexpr std::uint32_t kPortMsgWrongPort = 0x70;  // well-formed messages of a type this port does not carry (not applied)
 
 // Command mailbox.
 inline constexpr std::uint32_t kMboxArgs = 0x300;

@@ -1,0 +1,271 @@
+// perpgate gateway top: three network ports (after the MAC, 64-bit AXI-Stream), the risk core
+// and the AXI-Lite control registers, all in one clock domain (the MAC user clock).
+//
+//   client port:  in  new orders, cancels         out  acks, rejects, canceled
+//   venue port:   in  drop copy (fills, cancel acks) out forwarded orders and cancels, liquidations
+//   market port:  in  mark, index, book top, trade, funding
+//                 out risk-desk stream: liquidations, local marks, event errors
+//
+// Received messages and control commands (AXI-Lite mailbox) are taken by the core one at a
+// time, round robin; the core's messages get the port's session id and next sequence number
+// and leave as UDP frames to the port's configured peer.
+`default_nettype none
+
+module pg_gateway_top #(
+  parameter int unsigned Accounts  = 1024,
+  parameter int unsigned Symbols   = 64,
+  parameter int unsigned Slots     = 8,
+  parameter int unsigned OrderSets = 4096,
+  parameter int unsigned OrderWays = 4
+) (
+  input  wire logic         clk_i,
+  input  wire logic         rst_ni,
+
+  input  wire logic [63:0]  s_axis_client_tdata,
+  input  wire logic [7:0]   s_axis_client_tkeep,
+  input  wire logic         s_axis_client_tvalid,
+  output      logic         s_axis_client_tready,
+  input  wire logic         s_axis_client_tlast,
+  input  wire logic         s_axis_client_tuser,
+  output      logic [63:0]  m_axis_client_tdata,
+  output      logic [7:0]   m_axis_client_tkeep,
+  output      logic         m_axis_client_tvalid,
+  input  wire logic         m_axis_client_tready,
+  output      logic         m_axis_client_tlast,
+  output      logic         m_axis_client_tuser,
+
+  input  wire logic [63:0]  s_axis_venue_tdata,
+  input  wire logic [7:0]   s_axis_venue_tkeep,
+  input  wire logic         s_axis_venue_tvalid,
+  output      logic         s_axis_venue_tready,
+  input  wire logic         s_axis_venue_tlast,
+  input  wire logic         s_axis_venue_tuser,
+  output      logic [63:0]  m_axis_venue_tdata,
+  output      logic [7:0]   m_axis_venue_tkeep,
+  output      logic         m_axis_venue_tvalid,
+  input  wire logic         m_axis_venue_tready,
+  output      logic         m_axis_venue_tlast,
+  output      logic         m_axis_venue_tuser,
+
+  input  wire logic [63:0]  s_axis_market_tdata,
+  input  wire logic [7:0]   s_axis_market_tkeep,
+  input  wire logic         s_axis_market_tvalid,
+  output      logic         s_axis_market_tready,
+  input  wire logic         s_axis_market_tlast,
+  input  wire logic         s_axis_market_tuser,
+  output      logic [63:0]  m_axis_market_tdata,
+  output      logic [7:0]   m_axis_market_tkeep,
+  output      logic         m_axis_market_tvalid,
+  input  wire logic         m_axis_market_tready,
+  output      logic         m_axis_market_tlast,
+  output      logic         m_axis_market_tuser,
+
+  input  wire logic [11:0]  s_axil_awaddr,
+  input  wire logic         s_axil_awvalid,
+  output      logic         s_axil_awready,
+  input  wire logic [31:0]  s_axil_wdata,
+  input  wire logic [3:0]   s_axil_wstrb,
+  input  wire logic         s_axil_wvalid,
+  output      logic         s_axil_wready,
+  output      logic [1:0]   s_axil_bresp,
+  output      logic         s_axil_bvalid,
+  input  wire logic         s_axil_bready,
+  input  wire logic [11:0]  s_axil_araddr,
+  input  wire logic         s_axil_arvalid,
+  output      logic         s_axil_arready,
+  output      logic [31:0]  s_axil_rdata,
+  output      logic [1:0]   s_axil_rresp,
+  output      logic         s_axil_rvalid,
+  input  wire logic         s_axil_rready,
+
+  output      logic         core_idle_o     // for testbenches and the rtl backend: nothing in flight
+);
+
+  localparam int unsigned Ports = perpgate_regs_pkg::PortCount;   // client, venue, market
+  localparam int unsigned Cnt   = perpgate_regs_pkg::PortCounterCount;
+
+`ifndef SYNTHESIS
+  initial assert (Ports == 3) else $fatal(1, "the top has exactly three ports");
+`endif
+
+  // ---- control registers -------------------------------------------------------------------------
+  logic [Ports*32-1:0]  cfg_ip, cfg_peer_ip;
+  logic [Ports*16-1:0]  cfg_port, cfg_peer_port;
+  logic [Ports*48-1:0]  cfg_mac, cfg_peer_mac;
+  logic [Ports*Cnt-1:0] cnt_inc;
+  logic                 mbox_valid, mbox_ready, cmd_done;
+  logic [7:0]           mbox_op, cmd_err;
+  logic [511:0]         mbox_args, cmd_result;
+
+  pg_axil_regs u_regs (
+    .clk_i, .rst_ni,
+    .s_axil_awaddr, .s_axil_awvalid, .s_axil_awready, .s_axil_wdata, .s_axil_wstrb, .s_axil_wvalid,
+    .s_axil_wready, .s_axil_bresp, .s_axil_bvalid, .s_axil_bready, .s_axil_araddr, .s_axil_arvalid,
+    .s_axil_arready, .s_axil_rdata, .s_axil_rresp, .s_axil_rvalid, .s_axil_rready,
+    .cfg_ip_o (cfg_ip), .cfg_port_o (cfg_port), .cfg_mac_o (cfg_mac),
+    .cfg_peer_ip_o (cfg_peer_ip), .cfg_peer_port_o (cfg_peer_port), .cfg_peer_mac_o (cfg_peer_mac),
+    .cnt_inc_i (cnt_inc),
+    .mbox_valid_o (mbox_valid), .mbox_ready_i (mbox_ready), .mbox_op_o (mbox_op),
+    .mbox_args_o (mbox_args), .mbox_done_i (cmd_done), .mbox_err_i (cmd_err),
+    .mbox_result_i (cmd_result)
+  );
+
+  // ---- receive ports -------------------------------------------------------------------------------
+  logic [63:0]  rx_tdata [Ports];
+  logic [7:0]   rx_tkeep [Ports];
+  logic         rx_tvalid [Ports];
+  logic         rx_tready [Ports];
+  logic         rx_tlast [Ports];
+  logic         rx_tuser [Ports];
+  logic         msg_valid [Ports];
+  logic         msg_ready [Ports];
+  logic [7:0]   msg_type [Ports];
+  logic [511:0] msg_data [Ports];
+
+  assign rx_tdata[0] = s_axis_client_tdata;  assign rx_tdata[1] = s_axis_venue_tdata;  assign rx_tdata[2] = s_axis_market_tdata;
+  assign rx_tkeep[0] = s_axis_client_tkeep;  assign rx_tkeep[1] = s_axis_venue_tkeep;  assign rx_tkeep[2] = s_axis_market_tkeep;
+  assign rx_tvalid[0] = s_axis_client_tvalid; assign rx_tvalid[1] = s_axis_venue_tvalid; assign rx_tvalid[2] = s_axis_market_tvalid;
+  assign rx_tlast[0] = s_axis_client_tlast;  assign rx_tlast[1] = s_axis_venue_tlast;  assign rx_tlast[2] = s_axis_market_tlast;
+  assign rx_tuser[0] = s_axis_client_tuser;  assign rx_tuser[1] = s_axis_venue_tuser;  assign rx_tuser[2] = s_axis_market_tuser;
+  assign s_axis_client_tready = rx_tready[0];
+  assign s_axis_venue_tready  = rx_tready[1];
+  assign s_axis_market_tready = rx_tready[2];
+
+  for (genvar gp = 0; gp < Ports; gp++) begin : gen_rx
+    pg_rx_port u_rx (
+      .clk_i, .rst_ni,
+      .cfg_ip_i (cfg_ip[32*gp +: 32]), .cfg_port_i (cfg_port[16*gp +: 16]),
+      .s_axis_tdata (rx_tdata[gp]), .s_axis_tkeep (rx_tkeep[gp]), .s_axis_tvalid (rx_tvalid[gp]),
+      .s_axis_tready (rx_tready[gp]), .s_axis_tlast (rx_tlast[gp]), .s_axis_tuser (rx_tuser[gp]),
+      .msg_valid_o (msg_valid[gp]), .msg_ready_i (msg_ready[gp]), .msg_type_o (msg_type[gp]),
+      .msg_data_o (msg_data[gp]),
+      .frame_ok_o        (cnt_inc[gp*Cnt + perpgate_regs_pkg::CntFramesOk]),
+      .drop_not_for_us_o (cnt_inc[gp*Cnt + perpgate_regs_pkg::CntDropNotForUs]),
+      .drop_malformed_o  (cnt_inc[gp*Cnt + perpgate_regs_pkg::CntDropMalformed]),
+      .drop_mac_error_o  (cnt_inc[gp*Cnt + perpgate_regs_pkg::CntDropMacError]),
+      .msg_ok_o          (cnt_inc[gp*Cnt + perpgate_regs_pkg::CntMsgOk]),
+      .msg_malformed_o   (cnt_inc[gp*Cnt + perpgate_regs_pkg::CntMsgMalformed])
+    );
+    assign cnt_inc[gp*Cnt + perpgate_regs_pkg::CntMsgWrongPort] =
+        msg_valid[gp] && msg_ready[gp] && !allowed(gp, msg_type[gp]);
+  end
+
+  // ---- event arbiter: mailbox and the three ports, round robin --------------------------------------
+  // A port only offers the messages it may carry: orders and cancels on the client port, drop
+  // copy on the venue port, market data on the market port. Anything else is taken, not applied,
+  // and counted (msg_wrong_port).
+  function automatic logic allowed(input int unsigned port, input logic [7:0] t);
+    unique case (port)
+      0: allowed = t == perpgate_wire_pkg::MsgNewOrder || t == perpgate_wire_pkg::MsgCancel;
+      1: allowed = t == perpgate_wire_pkg::MsgFill || t == perpgate_wire_pkg::MsgCancelAck;
+      default: allowed = t == perpgate_wire_pkg::MsgMark || t == perpgate_wire_pkg::MsgIndex ||
+                         t == perpgate_wire_pkg::MsgBookTop || t == perpgate_wire_pkg::MsgTrade ||
+                         t == perpgate_wire_pkg::MsgFunding;
+    endcase
+  endfunction
+
+  logic [3:0]   req;
+  logic [1:0]   grant, last_q;
+  logic         any_req;
+  logic         ev_valid, ev_ready;
+  logic [7:0]   ev_type;
+  logic [511:0] ev_data;
+
+  always_comb begin
+    logic [1:0] idx;
+    req[0] = mbox_valid;
+    for (int unsigned p = 0; p < Ports; p++) req[p + 1] = msg_valid[p];
+    grant   = last_q;
+    any_req = 1'b0;
+    // the first requester after the last one served
+    for (int unsigned k = 4; k >= 1; k--) begin
+      idx = last_q + 2'(k);
+      if (req[idx]) begin
+        grant   = idx;
+        any_req = 1'b1;
+      end
+    end
+    ev_valid = any_req;
+    unique case (grant)
+      2'd0:    begin ev_type = mbox_op;     ev_data = mbox_args; end
+      2'd1:    begin ev_type = msg_type[0]; ev_data = msg_data[0]; end
+      2'd2:    begin ev_type = msg_type[1]; ev_data = msg_data[1]; end
+      default: begin ev_type = msg_type[2]; ev_data = msg_data[2]; end
+    endcase
+    // A message of a type the port may not carry is taken and not applied.
+    if (grant != 2'd0 && !allowed(32'(grant) - 1, ev_type)) ev_valid = 1'b0;
+    mbox_ready = any_req && grant == 2'd0 && ev_ready;
+    for (int unsigned p = 0; p < Ports; p++) begin
+      msg_ready[p] = any_req && grant == 2'(p + 1) && (ev_ready || !allowed(p, msg_type[p]));
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) last_q <= 2'd3;
+    else if (any_req && (mbox_ready || msg_ready[0] || msg_ready[1] || msg_ready[2])) last_q <= grant;
+  end
+
+  // ---- the risk core --------------------------------------------------------------------------------
+  logic [2:0]    out_valid, out_ready;
+  logic [1535:0] out_data;
+
+  pg_risk_core #(
+    .Accounts (Accounts), .Symbols (Symbols), .Slots (Slots), .OrderSets (OrderSets), .OrderWays (OrderWays)
+  ) u_core (
+    .clk_i, .rst_ni,
+    .ev_valid_i (ev_valid), .ev_ready_o (ev_ready), .ev_type_i (ev_type), .ev_data_i (ev_data),
+    .out_valid_o (out_valid), .out_ready_i (out_ready), .out_data_o (out_data),
+    .cmd_done_o (cmd_done), .cmd_err_o (cmd_err), .cmd_result_o (cmd_result), .idle_o (core_idle_o)
+  );
+
+  // ---- transmit ports: session and sequence numbers, then UDP frames -----------------------------------
+  logic [63:0] tx_tdata [Ports];
+  logic [7:0]  tx_tkeep [Ports];
+  logic        tx_tvalid [Ports];
+  logic        tx_tready [Ports];
+  logic        tx_tlast [Ports];
+  logic        tx_tuser [Ports];
+
+  assign tx_tready[0] = m_axis_client_tready;
+  assign tx_tready[1] = m_axis_venue_tready;
+  assign tx_tready[2] = m_axis_market_tready;
+
+  for (genvar gp = 0; gp < Ports; gp++) begin : gen_tx
+    logic [63:0]  seq_q;
+    logic [511:0] msg;
+    logic         tx_msg_ready;
+
+    // Outbound sequence numbers per port, from 1, no gaps; the session is the port's index.
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) seq_q <= 64'd1;
+      else if (out_valid[gp] && tx_msg_ready) seq_q <= seq_q + 64'd1;
+    end
+
+    always_comb begin
+      msg = out_data[512*gp +: 512];
+      msg[8*perpgate_wire_pkg::HdrSessionOff +: 32] = 32'(gp);
+      msg[8*perpgate_wire_pkg::HdrSeqOff +: 64] = seq_q;
+    end
+
+    pg_udp_tx u_tx (
+      .clk_i, .rst_ni,
+      .cfg_src_mac_i (cfg_mac[48*gp +: 48]), .cfg_dst_mac_i (cfg_peer_mac[48*gp +: 48]),
+      .cfg_src_ip_i (cfg_ip[32*gp +: 32]), .cfg_dst_ip_i (cfg_peer_ip[32*gp +: 32]),
+      .cfg_src_port_i (cfg_port[16*gp +: 16]), .cfg_dst_port_i (cfg_peer_port[16*gp +: 16]),
+      .msg_valid_i (out_valid[gp]), .msg_ready_o (tx_msg_ready),
+      .msg_len_i (7'(msg[8*perpgate_wire_pkg::HdrLengthOff +: 16])), .msg_data_i (msg),
+      .m_axis_tdata (tx_tdata[gp]), .m_axis_tkeep (tx_tkeep[gp]), .m_axis_tvalid (tx_tvalid[gp]),
+      .m_axis_tready (tx_tready[gp]), .m_axis_tlast (tx_tlast[gp]), .m_axis_tuser (tx_tuser[gp])
+    );
+    assign out_ready[gp] = tx_msg_ready;
+  end
+
+  assign m_axis_client_tdata = tx_tdata[0];  assign m_axis_venue_tdata = tx_tdata[1];  assign m_axis_market_tdata = tx_tdata[2];
+  assign m_axis_client_tkeep = tx_tkeep[0];  assign m_axis_venue_tkeep = tx_tkeep[1];  assign m_axis_market_tkeep = tx_tkeep[2];
+  assign m_axis_client_tvalid = tx_tvalid[0]; assign m_axis_venue_tvalid = tx_tvalid[1]; assign m_axis_market_tvalid = tx_tvalid[2];
+  assign m_axis_client_tlast = tx_tlast[0];  assign m_axis_venue_tlast = tx_tlast[1];  assign m_axis_market_tlast = tx_tlast[2];
+  assign m_axis_client_tuser = tx_tuser[0];  assign m_axis_venue_tuser = tx_tuser[1];  assign m_axis_market_tuser = tx_tuser[2];
+
+endmodule
+
+`default_nettype wire
