@@ -24,6 +24,9 @@ class RegsBench {
       : top_(seed), rng_(seed), bus_(top_, [this] { cycle(); }, seed + 1) {
     top_.assert_reset();
     top_->cnt_inc_i = 0;
+    top_->mbox_ready_i = 0;
+    top_->mbox_done_i = 0;
+    top_->mbox_err_i = 0;
     for (int i = 0; i < 3; ++i) top_.tick();
     top_->rst_ni = 1;
   }

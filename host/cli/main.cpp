@@ -8,6 +8,7 @@
 #include <iostream>
 #include <string>
 
+#include "backend/rtl_backend.hpp"
 #include "replay/replayer.hpp"
 #include "replay/scenario_gen.hpp"
 
@@ -49,7 +50,11 @@ int run_replay(const std::string& backend, const std::string& path, bool summary
   }
   const std::size_t len = buf.size();
   buf.append(simdjson::SIMDJSON_PADDING, '\0');
-  perpgate::Replayer replayer(backend, stdout);
+  perpgate::Replayer::BackendFactory factory = [&](perpgate::DecisionSink& sink) {
+    if (backend == "rtl") return std::unique_ptr<perpgate::Backend>(perpgate::make_rtl_backend(sink));
+    return perpgate::make_backend(backend, sink);
+  };
+  perpgate::Replayer replayer(factory, stdout);
   if (!replayer.ok()) {
     std::fprintf(stderr, "perpgate replay: backend '%s' is not available in this build\n", backend.c_str());
     return kExitUsage;

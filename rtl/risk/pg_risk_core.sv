@@ -451,7 +451,6 @@ module pg_risk_core #(
     ron_go = 1'b0; ron0_raw = t0_q[113:0]; ron1_raw = t1_q[113:0]; ron0_rate = '0; ron1_rate = '0;
     ron0_up = 1'b1;
     div_go = 1'b0; div_n = t0_q; div_d = u0_q;
-    ev_ready_o = 1'b0;
 
     x64 = '0; y64 = '0; x128 = '0; y128 = '0; sl = '0; wy = '0; ti = '0; tj = '0; te = '0;
     oe = '0; r27 = '0; s128 = '0; s64 = '0;
@@ -470,7 +469,6 @@ module pg_risk_core #(
       end
 
       SIdle: begin
-        ev_ready_o = 1'b1;
         if (ev_valid_i) begin
           op_d = ev_type_i;
           ev_d = ev_data_i;
@@ -1520,6 +1518,7 @@ module pg_risk_core #(
     for (int c = 0; c < 3; c++) out_m_q[c] <= out_m_d[c];
   end
 
+  assign ev_ready_o = state_q == SIdle;
   assign out_valid_o = out_v_q;
   assign out_data_o = {out_m_q[2], out_m_q[1], out_m_q[0]};
   assign cmd_done_o = done_q;

@@ -78,7 +78,9 @@ module pg_gateway_top #(
   output      logic         s_axil_rvalid,
   input  wire logic         s_axil_rready,
 
-  output      logic         core_idle_o     // for testbenches and the rtl backend: nothing in flight
+  // Observability for testbenches and the rtl backend (left open on the card).
+  output      logic         core_idle_o,    // no event in the core, nothing left for the transmit side
+  output      logic [31:0]  core_events_o   // events taken by the core (wraps)
 );
 
   localparam int unsigned Ports = perpgate_regs_pkg::PortCount;   // client, venue, market
@@ -194,11 +196,22 @@ module pg_gateway_top #(
     endcase
     // A message of a type the port may not carry is taken and not applied.
     if (grant != 2'd0 && !allowed(32'(grant) - 1, ev_type)) ev_valid = 1'b0;
+  end
+
+  // Handshakes back to the winner (apart from the selection: ev_ready must not loop into it).
+  always_comb begin
     mbox_ready = any_req && grant == 2'd0 && ev_ready;
     for (int unsigned p = 0; p < Ports; p++) begin
       msg_ready[p] = any_req && grant == 2'(p + 1) && (ev_ready || !allowed(p, msg_type[p]));
     end
   end
+
+  logic [31:0] events_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) events_q <= '0;
+    else if (ev_valid && ev_ready) events_q <= events_q + 32'd1;
+  end
+  assign core_events_o = events_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) last_q <= 2'd3;
