@@ -881,7 +881,7 @@ module pg_risk_core #(
         pos_we = 1'b1;
         acct_we = 1'b1;
         if (op_q == perpgate_wire_pkg::MsgFill) begin
-          ret_d = SDone;
+          ret_d = SAcctWb;                        // the check may disarm or re-arm the trigger
           state_d = SL0;
         end else begin
           state_d = SDone;
