@@ -22,14 +22,14 @@ struct ReplayRun {
   RtlStats rtl;
 };
 
-ReplayRun replay(const std::string& scenario, bool rtl) {
+ReplayRun replay(const std::string& scenario, bool rtl, double idle = 0.0, double stall = 0.0) {
   std::string buf = scenario;
   const std::size_t len = buf.size();
   buf.append(simdjson::SIMDJSON_PADDING, '\0');
   RtlBackendApi* model = nullptr;
   Replayer::BackendFactory factory = [&](DecisionSink& sink) -> std::unique_ptr<Backend> {
     if (!rtl) return make_backend("sw", sink);
-    auto b = make_rtl_backend(sink, /*seed=*/len);
+    auto b = make_rtl_backend(sink, RtlOptions{len, idle, stall});
     model = b.get();
     return b;
   };
@@ -62,12 +62,21 @@ TEST_P(GoldenFile, RtlMatchesSw) {
 INSTANTIATE_TEST_SUITE_P(Golden, GoldenFile,
                          testing::Values("contract_example", "reasons", "fills_funding", "local_mark", "errors"));
 
+TEST_P(GoldenFile, RtlMatchesSwWithIdlesAndStalls) {
+  const std::string scenario = read_file(std::string(PERPGATE_GOLDEN_DIR) + "/" + GetParam() + ".jsonl");
+  const ReplayRun sw = replay(scenario, false);
+  const ReplayRun rtl = replay(scenario, true, /*idle=*/0.3, /*stall=*/0.5);
+  EXPECT_EQ(rtl.output, sw.output);
+}
+
 struct GenCase {
   std::uint64_t seed;
   int accounts;
   std::uint64_t events;
   double bad_fraction;
   bool crash;
+  double idle = 0.0;
+  double stall = 0.0;
 };
 
 class Generated : public testing::TestWithParam<GenCase> {};
@@ -77,7 +86,7 @@ TEST_P(Generated, RtlMatchesSw) {
   std::string scenario;
   generate_scenario(GenOptions{c.seed, c.accounts, c.events, c.crash, c.bad_fraction}, scenario);
   const ReplayRun sw = replay(scenario, false);
-  const ReplayRun rtl = replay(scenario, true);
+  const ReplayRun rtl = replay(scenario, true, c.idle, c.stall);
   ASSERT_EQ(rtl.output.size(), sw.output.size());
   EXPECT_TRUE(rtl.output == sw.output) << "outputs differ (same length)";
   EXPECT_EQ(rtl.exit_status, sw.exit_status);
@@ -97,9 +106,9 @@ TEST_P(Generated, RtlMatchesSw) {
 // 4 x 30,000 events after setup: over 100,000 events through the RTL in the default run.
 INSTANTIATE_TEST_SUITE_P(Crash, Generated,
                          testing::Values(GenCase{20251010, 200, 30'000, 0.05, true},
-                                         GenCase{7, 60, 30'000, 0.20, true},
+                                         GenCase{7, 60, 30'000, 0.20, true, 0.2, 0.3},
                                          GenCase{99, 300, 30'000, 0.02, true},
-                                         GenCase{3, 20, 30'000, 0.10, false}),
+                                         GenCase{3, 20, 30'000, 0.10, false, 0.5, 0.5}),
                          [](const testing::TestParamInfo<GenCase>& i) {
                            return "seed" + std::to_string(i.param.seed) + "_accounts" + std::to_string(i.param.accounts);
                          });

@@ -4,6 +4,7 @@
 #include <array>
 #include <deque>
 #include <functional>
+#include <random>
 #include <stdexcept>
 #include <string>
 
@@ -39,7 +40,7 @@ struct Beat {
 
 class RtlBackend final : public RtlBackendApi {
  public:
-  RtlBackend(DecisionSink& sink, std::uint64_t seed) : top_(seed), sink_(sink) {
+  RtlBackend(DecisionSink& sink, const RtlOptions& opt) : top_(opt.seed), sink_(sink), opt_(opt), rng_(opt.seed) {
     pins_[kClient] = {&top_->s_axis_client_tdata, &top_->s_axis_client_tkeep, &top_->s_axis_client_tvalid,
                       &top_->s_axis_client_tready, &top_->s_axis_client_tlast, &top_->s_axis_client_tuser,
                       &top_->m_axis_client_tdata, &top_->m_axis_client_tkeep, &top_->m_axis_client_tvalid,
@@ -204,10 +205,14 @@ class RtlBackend final : public RtlBackendApi {
   // ---- one clock: stream inputs, collect outputs --------------------------------------------------
   void cycle() {
     for (int p = 0; p < kPorts; ++p) {
-      PortPins& pin = pins_[static_cast<std::size_t>(p)];
-      auto& q = in_[static_cast<std::size_t>(p)];
-      *pin.s_tvalid = !q.empty();
-      if (!q.empty()) {
+      const auto pi = static_cast<std::size_t>(p);
+      PortPins& pin = pins_[pi];
+      auto& q = in_[pi];
+      // A beat once offered stays offered until taken; before that, maybe an idle cycle.
+      if (!offered_[pi] && !q.empty()) offered_[pi] = !(opt_.idle > 0 && chance(opt_.idle));
+      *pin.s_tvalid = offered_[pi];
+      *pin.m_tready = !(opt_.stall > 0 && chance(opt_.stall));
+      if (offered_[pi]) {
         *pin.s_tdata = q.front().data;
         *pin.s_tkeep = q.front().keep;
         *pin.s_tlast = q.front().last;
@@ -224,8 +229,10 @@ class RtlBackend final : public RtlBackendApi {
         in_first_beat_[static_cast<std::size_t>(p)] = q.front().last;
         if (q.front().last) last_in_ = now;
         q.pop_front();
+        offered_[static_cast<std::size_t>(p)] = false;
       }
-      if (*pin.m_tvalid) {  // tready is held high: every valid beat is taken
+      check_egress(p);
+      if (*pin.m_tvalid && *pin.m_tready) {
         auto& f = out_[static_cast<std::size_t>(p)];
         if (f.empty() && first_out_[static_cast<std::size_t>(p)] == 0) first_out_[static_cast<std::size_t>(p)] = now;
         for (int i = 0; i < 8; ++i) {
@@ -240,6 +247,24 @@ class RtlBackend final : public RtlBackendApi {
     }
     top_.tick();
     ++stats_.cycles;
+  }
+
+  bool chance(double p) { return std::bernoulli_distribution(p)(rng_); }
+
+  // AXI-Stream on an egress port: a beat offered and not taken must be offered again, unchanged.
+  void check_egress(int p) {
+    const auto pi = static_cast<std::size_t>(p);
+    const PortPins& pin = pins_[pi];
+    const Beat now{*pin.m_tdata, *pin.m_tkeep, *pin.m_tlast != 0};
+    if (held_[pi]) {
+      if (!*pin.m_tvalid) throw std::runtime_error("rtl backend: AXI-Stream tvalid dropped before tready");
+      if (now.data != held_beat_[pi].data || now.keep != held_beat_[pi].keep || now.last != held_beat_[pi].last)
+        throw std::runtime_error("rtl backend: AXI-Stream beat changed while waiting for tready");
+    }
+    if (*pin.m_tvalid && *pin.m_tuser && !*pin.m_tlast)
+      throw std::runtime_error("rtl backend: tuser on a beat that is not the last");
+    held_[pi] = *pin.m_tvalid && !*pin.m_tready;
+    held_beat_[pi] = now;
   }
 
   template <class Done>
@@ -425,9 +450,14 @@ class RtlBackend final : public RtlBackendApi {
 
   ClockedModel<Top> top_;
   DecisionSink& sink_;
+  RtlOptions opt_;
+  std::mt19937_64 rng_;
   std::array<PortPins, kPorts> pins_{};
   std::array<std::deque<Beat>, kPorts> in_;
   std::array<bool, kPorts> in_first_beat_{true, true, true};
+  std::array<bool, kPorts> offered_{};
+  std::array<bool, kPorts> held_{};
+  std::array<Beat, kPorts> held_beat_{};
   std::array<std::vector<std::uint8_t>, kPorts> out_;
   std::array<std::uint64_t, kPorts> seq_{1, 1, 1};
   std::array<std::uint64_t, kPorts> out_seq_{1, 1, 1};
@@ -440,8 +470,36 @@ class RtlBackend final : public RtlBackendApi {
 
 }  // namespace
 
-std::unique_ptr<RtlBackendApi> make_rtl_backend(DecisionSink& sink, std::uint64_t seed) {
-  return std::make_unique<RtlBackend>(sink, seed);
+namespace {
+void print_row(std::FILE* out, const char* name, std::vector<std::uint32_t> v) {
+  if (v.empty()) return std::fprintf(out, "  %-44s (none)\n", name), void();
+  std::sort(v.begin(), v.end());
+  auto at = [&](double q) { return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))]; };
+  const double ns = 1000.0 / kTargetClockMHz;
+  std::fprintf(out, "  %-44s %9zu  %5u %5u %5u %7u  (%.1f / %.1f / %.1f / %.1f ns)\n", name, v.size(), v.front(),
+               at(0.5), at(0.99), v.back(), v.front() * ns, at(0.5) * ns, at(0.99) * ns, v.back() * ns);
+}
+}  // namespace
+
+void print_rtl_latency(const RtlStats& s, std::FILE* out) {
+  std::fprintf(out, "RTL latency in cycles at %.6f MHz (%llu events, %llu cycles):\n", kTargetClockMHz,
+               static_cast<unsigned long long>(s.events), static_cast<unsigned long long>(s.cycles));
+  std::fprintf(out, "  %-44s %9s  %5s %5s %5s %7s\n", "", "count", "min", "med", "p99", "max");
+  std::vector<std::uint32_t> resp, fwd, first;
+  for (const RtlOrderLatency& l : s.orders) {
+    resp.push_back(l.last_in_to_response);
+    first.push_back(l.first_in_to_response);
+    if (l.last_in_to_forward != 0) fwd.push_back(l.last_in_to_forward);
+  }
+  print_row(out, "order last beat in -> ack/reject first beat", resp);
+  print_row(out, "order last beat in -> forward first beat", fwd);
+  print_row(out, "order first beat in -> ack/reject first beat", first);
+  print_row(out, "mark first beat in -> first liquidation out", s.mark_to_first_liquidation);
+  print_row(out, "mark first beat in -> all holders revalued", s.mark_revaluation);
+}
+
+std::unique_ptr<RtlBackendApi> make_rtl_backend(DecisionSink& sink, const RtlOptions& opt) {
+  return std::make_unique<RtlBackend>(sink, opt);
 }
 
 }  // namespace perpgate

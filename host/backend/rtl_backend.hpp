@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <vector>
 
@@ -33,7 +34,20 @@ class RtlBackendApi : public Backend {
   virtual const RtlStats& rtl_stats() const = 0;
 };
 
-// seed: Verilator's random initial register values (reset must not depend on them).
-std::unique_ptr<RtlBackendApi> make_rtl_backend(DecisionSink& sink, std::uint64_t seed = 1);
+// The hot-path clock on the card: the 10/25G MAC user clock of UltraScale+ (constraints/ uses it).
+inline constexpr double kTargetClockMHz = 322.265625;
+
+// Prints min / median / p99 / max of each latency figure, in cycles and ns at kTargetClockMHz.
+void print_rtl_latency(const RtlStats& s, std::FILE* out);
+
+struct RtlOptions {
+  std::uint64_t seed = 1;   // Verilator's random initial register values (reset must not depend on them)
+  double idle = 0.0;        // chance of an idle cycle before each ingress beat
+  double stall = 0.0;       // chance that egress tready is low in a cycle
+};
+
+// The AXI-Stream rules are checked on every egress beat (data held while valid and not ready,
+// tuser only on the last beat); a violation throws.
+std::unique_ptr<RtlBackendApi> make_rtl_backend(DecisionSink& sink, const RtlOptions& opt = {});
 
 }  // namespace perpgate

@@ -50,9 +50,12 @@ int run_replay(const std::string& backend, const std::string& path, bool summary
   }
   const std::size_t len = buf.size();
   buf.append(simdjson::SIMDJSON_PADDING, '\0');
+  perpgate::RtlBackendApi* rtl = nullptr;
   perpgate::Replayer::BackendFactory factory = [&](perpgate::DecisionSink& sink) {
-    if (backend == "rtl") return std::unique_ptr<perpgate::Backend>(perpgate::make_rtl_backend(sink));
-    return perpgate::make_backend(backend, sink);
+    if (backend != "rtl") return perpgate::make_backend(backend, sink);
+    auto b = perpgate::make_rtl_backend(sink);
+    rtl = b.get();
+    return std::unique_ptr<perpgate::Backend>(std::move(b));
   };
   perpgate::Replayer replayer(factory, stdout);
   if (!replayer.ok()) {
@@ -63,6 +66,7 @@ int run_replay(const std::string& backend, const std::string& path, bool summary
   replayer.flush();
   std::fflush(stdout);
   if (summary) print_summary(replayer.stats(), stderr);
+  if (summary && rtl != nullptr) perpgate::print_rtl_latency(rtl->rtl_stats(), stderr);
   return replayer.exit_status();
 }
 

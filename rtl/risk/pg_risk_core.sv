@@ -65,6 +65,8 @@ module pg_risk_core #(
       else $fatal(1, "Slots must be a power of 2 from 2 to 16");
     assert ((OrderSets & (OrderSets - 1)) == 0 && OrderSets >= 2) else $fatal(1, "OrderSets: power of 2");
     assert (OrderWays >= 1 && OrderWays <= 16) else $fatal(1, "OrderWays: 1 to 16");
+    assert ($bits(pg_risk_pkg::tier_t) == TierW && $bits(pg_risk_pkg::ord_t) == OrdW)
+      else $fatal(1, "pg_risk_pkg: TierBits/OrdBits out of step with the structs");
   end
 `endif
 

@@ -38,7 +38,7 @@ package pg_risk_pkg;
     logic [63:0] maint;
     logic [26:0] imr;                 // ceil(1e8 / tier max_lev), 0: no cap
   } tier_t;
-  localparam int unsigned TierBits = $bits(tier_t);
+  localparam int unsigned TierBits = 96 + 27 + 64 + 27;   // $bits(tier_t), spelled out for yosys
 
   // Symbol configuration with what the core derives from it at commit: initial margin rates
   // instead of leverages, and exact divisibility tests instead of divisions for tick and lot
@@ -86,7 +86,7 @@ package pg_risk_pkg;
     logic [3:0]         slot;
     logic signed [63:0] rem;
   } ord_t;
-  localparam int unsigned OrdBits = $bits(ord_t);
+  localparam int unsigned OrdBits = 3 + 64 + 20 + 4 + 64;  // $bits(ord_t)
 
 endpackage
 /* verilator lint_on UNUSEDPARAM */
