@@ -335,7 +335,7 @@ module pg_risk_core #(
   typedef enum logic [6:0] {
     SClear, SIdle, SLoad, SDispatch,
     // orders
-    SO1, SO2, SO3, SO4, SO5, SO6, SOReject, SOAccept, SOFwdCancel,
+    SO1, SO2, SO3, SO4, SO5, SOAccept, SOFwdCancel,
     // cancel / fill
     SC1, SC2, SF1, SF2, SF3, SF4, SF5, SF6, SFCredit, SFMoney, SFSettle, SSettle1, SSettleWb,
     // market data
@@ -374,6 +374,7 @@ module pg_risk_core #(
   logic signed [63:0] now_d, now_q;
   // working values of the current step
   logic signed [127:0] t0_d, t0_q, t1_d, t1_q, t2_d, t2_q, t3_d, t3_q;
+  logic signed [127:0] eqf_d, eqf_q;                   // what an account can still commit
   logic signed [63:0]  u0_d, u0_q, u1_d, u1_q, u2_d, u2_q;
   logic          f0_d, f0_q, f1_d, f1_q;
   logic [4:0]    k_d, k_q;
@@ -428,6 +429,7 @@ module pg_risk_core #(
     logic [26:0]  r27;
     logic signed [127:0] s128;
     logic signed [63:0]  s64;
+    logic signed [191:0] x192, y192;
 
     state_d = state_q; ret_d = ret_q; rv_ret_d = rv_ret_q;
     op_d = op_q; ev_d = ev_q; acc_d = acc_q; slots_d = slots_q; pos_d = pos_q; cfg_d = cfg_q;
@@ -435,7 +437,7 @@ module pg_risk_core #(
     way_d = way_q; a_ok_d = a_ok_q; s_ok_d = s_ok_q; by_slot_d = by_slot_q; keep_sym_d = keep_sym_q;
     reason_d = reason_q; err_d = err_q; err_ref_d = err_ref_q; err_ret_d = err_ret_q;
     res_d = res_q; done_d = 1'b0; killed_all_d = killed_all_q; now_d = now_q;
-    t0_d = t0_q; t1_d = t1_q; t2_d = t2_q; t3_d = t3_q; u0_d = u0_q; u1_d = u1_q; u2_d = u2_q;
+    t0_d = t0_q; t1_d = t1_q; eqf_d = eqf_q; t2_d = t2_q; t3_d = t3_q; u0_d = u0_q; u1_d = u1_q; u2_d = u2_q;
     f0_d = f0_q; f1_d = f1_q; k_d = k_q;
     stage_d = stage_q; stage_lev_d = stage_lev_q; stage_tiers_d = stage_tiers_q;
     stage_tlev_d = stage_tlev_q; clr_d = clr_q;
@@ -455,7 +457,7 @@ module pg_risk_core #(
     div_go = 1'b0; div_n = t0_q; div_d = u0_q;
 
     x64 = '0; y64 = '0; x128 = '0; y128 = '0; sl = '0; wy = '0; ti = '0; tj = '0; te = '0;
-    oe = '0; r27 = '0; s128 = '0; s64 = '0;
+    oe = '0; r27 = '0; s128 = '0; s64 = '0; x192 = '0; y192 = '0;
 
     unique case (state_q)
       // Tables start empty: one write per cycle into every table at once.
@@ -519,7 +521,7 @@ module pg_risk_core #(
         sl = find_slot(slots_rd, s_q);
         f0_d = !sl[LW];                       // slot found
         if (op_q != perpgate_regs_pkg::CmdQuerySlot) slot_d = sl[LW-1:0];
-        state_d = SDispatch;
+        state_d = op_q == perpgate_wire_pkg::MsgNewOrder ? SO1 : SDispatch;
       end
 
       SDispatch: begin
@@ -676,7 +678,11 @@ module pg_risk_core #(
       end
 
       // ---- new order: the checks of Engine::check_order, in its order --------------------------
+      // SLoad -> SO1 -> SO2 -> SO3 decides and sends the reply; the accepted order's state update
+      // (its initial margin, reservations, order table) follows while nothing else is taken.
       SO1: begin
+        // The position read with the slot found in SLoad is here now.
+        pos_d = f0_q ? pos_rd : '0;
         wy = find_way(oset_q, o_id);
         if (!a_ok_q) reason_d = perpgate_wire_pkg::ReasonUnknownAccount;
         else if (!s_ok_q) reason_d = perpgate_wire_pkg::ReasonUnknownSymbol;
@@ -696,17 +702,27 @@ module pg_risk_core #(
           if (acc_d.tokens < 64'sd1000) reason_d = perpgate_wire_pkg::ReasonRateLimit;
           else acc_d.tokens = acc_d.tokens - 64'sd1000;
         end
-        // Products for the next checks.
+        // Products and sums for the next checks.
         f0_d = divisible(o_qty, cfg_q.lot_inv, cfg_q.lot_shift, cfg_q.lot_lim);
         f1_d = divisible(o_px, cfg_q.tick_inv, cfg_q.tick_shift, cfg_q.tick_lim);
         t0_d = $signed(128'(abs64(o_px - sst_q.mark))) * $signed(128'(RateScale));  // band lhs
         t1_d = $signed(128'(cfg_q.band)) * $signed(128'(sst_q.mark));               // band rhs
         t2_d = $signed(128'(o_qty)) * $signed(128'(o_px));                          // notional
         t3_d = $signed(128'(cfg_q.max_notional)) * NotionalDiv;
+        // Reduce-only room, and the worst case with the order.
+        u1_d = o_buy ? -pos_d.qty - pos_d.rb : pos_d.qty - pos_d.rs;
+        u0_d = worst_qty(pos_d.qty, pos_d.ob + (o_buy ? o_qty : 64'sd0), pos_d.os + (o_buy ? 64'sd0 : o_qty));
+        // What the account can still commit: collateral + floor(uPnL / 1e10) - (IM without this
+        // symbol's). The order passes when its symbol's new IM is at most this.
+        eqf_d = $signed(128'(acc_q.coll)) + money_floor(acc_q.upnl) - acc_q.im + pos_d.im;
         state_d = SO2;
       end
 
       SO2: begin
+        wy = free_way(oset_q);
+        way_d = wy;
+        sl = find_slot(slots_q, s_q);
+        s64 = (cfg_q.max_pos > 0) ? min64(cfg_q.max_pos, QtyMax) : QtyMax;
         if (reason_q == perpgate_wire_pkg::ReasonNone) begin
           if (o_qty <= 0 || o_qty > QtyMax || !f0_q) reason_d = perpgate_wire_pkg::ReasonBadQty;
           else if (o_px <= 0 || o_px > PxMax || !f1_q) reason_d = perpgate_wire_pkg::ReasonBadPrice;
@@ -716,20 +732,7 @@ module pg_risk_core #(
           else if (cfg_q.band > 0 && t0_q > t1_q) reason_d = perpgate_wire_pkg::ReasonPriceBand;
           else if (cfg_q.max_qty > 0 && o_qty > $signed(cfg_q.max_qty)) reason_d = perpgate_wire_pkg::ReasonMaxQty;
           else if (cfg_q.max_notional > 0 && t2_q > t3_q) reason_d = perpgate_wire_pkg::ReasonMaxNotional;
-        end
-        // Reduce-only room, or worst case with the order.
-        u1_d = o_buy ? -pos_q.qty - pos_q.rb : pos_q.qty - pos_q.rs;
-        u0_d = worst_qty(pos_q.qty, pos_q.ob + (o_buy ? o_qty : 64'sd0), pos_q.os + (o_buy ? 64'sd0 : o_qty));
-        state_d = SO3;
-      end
-
-      SO3: begin
-        wy = free_way(oset_q);
-        way_d = wy;
-        sl = find_slot(slots_q, s_q);
-        s64 = (cfg_q.max_pos > 0) ? min64(cfg_q.max_pos, QtyMax) : QtyMax;
-        if (reason_q == perpgate_wire_pkg::ReasonNone) begin
-          if (o_ro) begin
+          else if (o_ro) begin
             if (o_qty > u1_q) reason_d = perpgate_wire_pkg::ReasonReduceOnly;
             else if (wy[WayW]) reason_d = perpgate_wire_pkg::ReasonCapacity;
           end else begin
@@ -739,95 +742,86 @@ module pg_risk_core #(
           end
         end
         t0_d = $signed(128'(u0_q)) * $signed(128'(sst_q.mark));   // worst-case raw notional
-        if (reason_q != perpgate_wire_pkg::ReasonNone) state_d = SOReject;
-        else state_d = SO4;
+        state_d = SO3;
       end
 
-      SO4: begin
-        if (reason_q != perpgate_wire_pkg::ReasonNone) begin
-          state_d = SOReject;
-        end else if (o_ro) begin
-          state_d = SOAccept;
-        end else begin
-          ti = tier_index(tiers_q, cfg_q.tier_count, t0_q);
-          te = tier_at(tiers_q, ti);
-          r27 = imr_q > cfg_q.imr ? imr_q : cfg_q.imr;
-          if (te.imr > r27) r27 = te.imr;
-          ron_go = 1'b1; ron1_raw = t0_q[113:0]; ron1_rate = r27;
-          state_d = SO5;
-        end
-      end
-
-      SO5: state_d = SO6;
-
-      SO6: begin
-        if (ron1_valid) begin
-          t1_d = ron1_money;                                          // im_new
-          s128 = acc_q.im - pos_q.im + $signed(ron1_money);           // im_total
-          // equity < im_total  <=>  upnl < (im_total - collateral) x 1e10
-          if (acc_q.upnl < (s128 - 128'(acc_q.coll)) * NotionalDiv) begin
-            reason_d = perpgate_wire_pkg::ReasonInsufficientMargin;
-            state_d = SOReject;
+      // The margin check: ceil(raw x imr / 1e18) <= eqf  <=>  raw x imr <= eqf x 1e18 (eqf is an
+      // integer), so the reply needs no division. Replies leave from here.
+      SO3: begin
+        ti = tier_index(tiers_q, cfg_q.tier_count, t0_q);
+        te = tier_at(tiers_q, ti);
+        r27 = imr_q > cfg_q.imr ? imr_q : cfg_q.imr;
+        if (te.imr > r27) r27 = te.imr;
+        imr_d = r27;                               // the order's effective rate, for the update
+        x192 = $signed({51'd0, 141'(t0_q[113:0]) * 141'(r27)});                 // raw x imr >= 0
+        y192 = $signed({{64{eqf_q[127]}}, eqf_q}) * $signed(192'(perpgate_fixed_pkg::RateUnit));
+        if (reason_q == perpgate_wire_pkg::ReasonNone && !o_ro && x192 > y192)
+          reason_d = perpgate_wire_pkg::ReasonInsufficientMargin;
+        if (!out_v_q[0] && !out_v_q[1]) begin
+          if (reason_d != perpgate_wire_pkg::ReasonNone) begin
+            out_v_d[0] = 1'b1;
+            out_m_d[0] = header(perpgate_wire_pkg::MsgReject, 16'(perpgate_wire_pkg::RejectSize));
+            out_m_d[0][8*perpgate_wire_pkg::RejectAcctOff +: 32] = o_acct;
+            out_m_d[0][8*perpgate_wire_pkg::RejectSymOff +: 16] = o_sym;
+            out_m_d[0][8*perpgate_wire_pkg::RejectReasonOff +: 8] = reason_d;
+            out_m_d[0][8*perpgate_wire_pkg::RejectIdOff +: 64] = o_id;
+            acct_we = a_ok_q;        // the rate-limit token stays taken
+            state_d = SDone;
           end else begin
-            state_d = SOAccept;
+            out_v_d[1:0] = 2'b11;
+            out_m_d[1] = ev_q;
+            out_m_d[1][7:0] = perpgate_wire_pkg::MsgForwardOrder;
+            out_m_d[1][63:32] = '0;
+            out_m_d[1][127:64] = '0;
+            out_m_d[0] = header(perpgate_wire_pkg::MsgAck, 16'(perpgate_wire_pkg::AckSize));
+            out_m_d[0][8*perpgate_wire_pkg::AckAcctOff +: 32] = o_acct;
+            out_m_d[0][8*perpgate_wire_pkg::AckIdOff +: 64] = o_id;
+            // the order's IM, exactly, for the state update
+            ron_go = !o_ro; ron1_raw = t0_q[113:0]; ron1_rate = r27;
+            state_d = o_ro ? SOAccept : SO4;
           end
         end
       end
 
-      SOReject: begin
-        if (!out_v_q[0]) begin
-          out_v_d[0] = 1'b1;
-          out_m_d[0] = header(perpgate_wire_pkg::MsgReject, 16'(perpgate_wire_pkg::RejectSize));
-          out_m_d[0][8*perpgate_wire_pkg::RejectAcctOff +: 32] = o_acct;
-          out_m_d[0][8*perpgate_wire_pkg::RejectSymOff +: 16] = o_sym;
-          out_m_d[0][8*perpgate_wire_pkg::RejectReasonOff +: 8] = reason_q;
-          out_m_d[0][8*perpgate_wire_pkg::RejectIdOff +: 64] = o_id;
-          acct_we = a_ok_q;        // the rate-limit token stays taken
-          state_d = SDone;
+      SO4: state_d = SO5;
+      SO5: begin
+        if (ron1_valid) begin
+          t1_d = ron1_money;                       // im_new
+          state_d = SOAccept;
         end
       end
 
       SOAccept: begin
-        if (!out_v_q[0] && !out_v_q[1]) begin
-          sl = find_slot(slots_q, s_q);
-          pos_d = pos_q;
-          if (sl[LW]) begin                       // claim the (highest) free slot
-            sl = free_slot(slots_q);
-            pos_d = '0;
-            slots_d = slots_q;
-            for (int unsigned i = 0; i < Slots; i++) begin
-              if (LW'(i) == sl[LW-1:0]) slots_d[i*SlotB +: SlotB] = {1'b1, 3'd0, 12'(s_q)};
-            end
-            hbits_d = hbits_q | (64'd1 << a_q[5:0]);
-            hold_we = 1'b1; hold_wd = hbits_d;
-            slots_we = 1'b1; slots_wd = slots_d;
+        sl = find_slot(slots_q, s_q);
+        pos_d = pos_q;
+        if (sl[LW]) begin                         // claim the (highest) free slot
+          sl = free_slot(slots_q);
+          pos_d = '0;
+          slots_d = slots_q;
+          for (int unsigned i = 0; i < Slots; i++) begin
+            if (LW'(i) == sl[LW-1:0]) slots_d[i*SlotB +: SlotB] = {1'b1, 3'd0, 12'(s_q)};
           end
-          if (o_ro) begin
-            if (o_buy) pos_d.rb = pos_d.rb + o_qty; else pos_d.rs = pos_d.rs + o_qty;
-          end else begin
-            if (o_buy) pos_d.ob = pos_d.ob + o_qty; else pos_d.os = pos_d.os + o_qty;
-            acc_d.im = acc_q.im + t1_q - pos_d.im;
-            pos_d.im = t1_q;
-          end
-          pos_we = 1'b1; pos_wa = {a_q, sl[LW-1:0]}; pos_wd = pos_d;
-          acct_we = 1'b1; acct_wd = acc_d;
-          oe = '0;
-          oe.valid = 1'b1; oe.buy = o_buy; oe.ro = o_ro; oe.id = o_id; oe.acct = 20'(a_q);
-          oe.slot = 4'(sl[LW-1:0]); oe.rem = o_qty;
-          for (int unsigned i = 0; i < OrderWays; i++) begin
-            if (WayW'(i) == way_q[WayW-1:0]) oset_d[i*OrdW +: OrdW] = oe;
-          end
-          ord_we = 1'b1; ord_wd = oset_d;
-          out_v_d[1:0] = 2'b11;
-          out_m_d[1] = ev_q;
-          out_m_d[1][7:0] = perpgate_wire_pkg::MsgForwardOrder;
-          out_m_d[1][63:32] = '0;
-          out_m_d[1][127:64] = '0;
-          out_m_d[0] = header(perpgate_wire_pkg::MsgAck, 16'(perpgate_wire_pkg::AckSize));
-          out_m_d[0][8*perpgate_wire_pkg::AckAcctOff +: 32] = o_acct;
-          out_m_d[0][8*perpgate_wire_pkg::AckIdOff +: 64] = o_id;
-          state_d = SDone;
+          hbits_d = hbits_q | (64'd1 << a_q[5:0]);
+          hold_we = 1'b1; hold_wd = hbits_d;
+          slots_we = 1'b1; slots_wd = slots_d;
         end
+        if (o_ro) begin
+          if (o_buy) pos_d.rb = pos_d.rb + o_qty; else pos_d.rs = pos_d.rs + o_qty;
+        end else begin
+          if (o_buy) pos_d.ob = pos_d.ob + o_qty; else pos_d.os = pos_d.os + o_qty;
+          acc_d.im = acc_q.im + t1_q - pos_d.im;
+          pos_d.im = t1_q;
+        end
+        pos_we = 1'b1; pos_wa = {a_q, sl[LW-1:0]}; pos_wd = pos_d;
+        acct_we = 1'b1; acct_wd = acc_d;
+        oe = '0;
+        oe.valid = 1'b1; oe.buy = o_buy; oe.ro = o_ro; oe.id = o_id; oe.acct = 20'(a_q);
+        oe.slot = 4'(sl[LW-1:0]); oe.rem = o_qty;
+        for (int unsigned i = 0; i < OrderWays; i++) begin
+          if (WayW'(i) == way_q[WayW-1:0]) oset_d[i*OrdW +: OrdW] = oe;
+        end
+        ord_we = 1'b1; ord_wd = oset_d;
+        state_d = SDone;
       end
 
       // A client's cancel request goes on to the venue; reservations are released when the
@@ -1514,7 +1508,7 @@ module pg_risk_core #(
     hbits_q <= (state_q == SRvSlot) ? hbits_keep_q : hbits_d;
     a_ok_q <= a_ok_d; s_ok_q <= s_ok_d; by_slot_q <= by_slot_d; keep_sym_q <= keep_sym_d;
     reason_q <= reason_d; err_ref_q <= err_ref_d; err_ret_q <= err_ret_d;
-    t0_q <= t0_d; t1_q <= t1_d; t2_q <= t2_d; t3_q <= t3_d; u0_q <= u0_d; u1_q <= u1_d; u2_q <= u2_d;
+    t0_q <= t0_d; t1_q <= t1_d; eqf_q <= eqf_d; t2_q <= t2_d; t3_q <= t3_d; u0_q <= u0_d; u1_q <= u1_d; u2_q <= u2_d;
     f0_q <= f0_d; f1_q <= f1_d; k_q <= k_d;
     a_q <= a_d; s_q <= s_d; slot_q <= slot_d; set_q <= set_d; hw_q <= hw_d;
     for (int c = 0; c < 3; c++) out_m_q[c] <= out_m_d[c];
