@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Synthesis figures with yosys (synth_xilinx, UltraScale+): LUT, FF, CARRY, DSP, BRAM/URAM and the
+# deepest LUT path between registers of each RTL unit, written to bench/results/synth_<unit>.txt.
+#   scripts/synth.sh            the units (a few minutes)
+#   scripts/synth.sh --full     also the whole gateway top at default and maximum capacity; the
+#                               risk core's single sequencer makes yosys' proc pass take more than
+#                               an hour (see bench/README.md)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=bench/results
+mkdir -p "$out"
+pkg="rtl/pkg/perpgate_fixed_pkg.sv rtl/pkg/perpgate_wire_pkg.sv rtl/pkg/perpgate_regs_pkg.sv rtl/risk/pg_risk_pkg.sv"
+
+synth() {  # unit top params sources...
+  local unit=$1 top=$2 params=$3; shift 3
+  local log="$out/synth_$unit.log"
+  echo "synth: $unit"
+  yosys -q -l "$log" -p "read_verilog -sv $pkg $*; chparam $params $top; \
+    synth_xilinx -family xcup -flatten -top $top; check -assert; \
+    select -assert-none t:\$_DLATCH_* t:LD* t:LDCE t:LDPE; tee -o $out/synth_$unit.txt stat; \
+    tee -a $out/synth_$unit.txt ltp -noff t:FD* %n" > /dev/null
+}
+
+[[ "${1:-}" == "--summary" ]] || {
+synth rx_port pg_rx_port "" rtl/common/pg_axis_skid.sv rtl/eth/pg_udp_rx.sv rtl/eth/pg_msg_rx.sv rtl/eth/pg_rx_port.sv
+synth udp_tx pg_udp_tx "" rtl/eth/pg_udp_tx.sv
+synth axil_regs pg_axil_regs "" rtl/ctrl/pg_axil_regs.sv
+synth rate_of_notional pg_rate_of_notional "" rtl/risk/pg_rate_of_notional.sv
+synth divu pg_divu "" rtl/risk/pg_divu.sv
+}
+
+if [[ "${1:-}" == "--full" ]]; then
+  top_src=$(sed -n '/set(PERPGATE_RTL_GATEWAY_TOP/,/PARENT_SCOPE/p' rtl/CMakeLists.txt | grep -o 'rtl/[^ ]*\.sv\|[a-z_/]*\.sv' | sed 's#^#rtl/#;s#rtl/rtl/#rtl/#' | grep -v pkg/ | grep -v pg_risk_pkg | tr '\n' ' ')
+  synth gateway_default pg_gateway_top "" $top_src
+  synth gateway_max pg_gateway_top "-set Accounts 65536 -set OrderSets 65536" $top_src
+fi
+
+# One line per unit: cells of interest and the logic depth.
+for f in "$out"/synth_*.txt; do
+  [[ $f == */synth_summary.txt ]] && continue
+  unit=$(basename "$f" .txt)
+  count() { awk -v re="$1" '$1 ~ re {s += $2} END {print s + 0}' "$f"; }
+  luts=$(count '^LUT[1-6]$')
+  ffs=$(count '^FD[A-Z]+$')
+  dsp=$(count '^DSP48E2$')
+  bram=$(count '^RAMB(18|36)E2$')
+  uram=$(count '^URAM288$')
+  carry=$(count '^CARRY[48]$')
+  ltp=$(sed -n 's/.*Longest topological path in .* (length=\([0-9]*\)).*/\1/p' "$f" | tail -1)
+  printf '%-24s LUT %6s  FF %6s  CARRY %5s  DSP %4s  BRAM %4s  URAM %4s  cells on longest path %s\n' \
+    "${unit#synth_}" "$luts" "$ffs" "$carry" "$dsp" "$bram" "$uram" "${ltp:-?}"
+done | tee "$out/synth_summary.txt"
