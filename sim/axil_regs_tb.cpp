@@ -16,7 +16,7 @@ namespace perpgate::sim {
 namespace {
 
 constexpr int kPorts = regs::kPortCount;
-constexpr int kCounters = 6;
+constexpr int kCounters = regs::kPortCounterCount;
 
 class RegsBench {
  public:

@@ -28,6 +28,7 @@ inline constexpr std::uint32_t kPortPeerIp = 0x10;  // rw: peer IPv4 address (fr
 inline constexpr std::uint32_t kPortPeerUdpPort = 0x14;  // rw: peer UDP port (bits 15:0)
 inline constexpr std::uint32_t kPortPeerMacLo = 0x18;  // rw: peer MAC, bytes 2-5
 inline constexpr std::uint32_t kPortPeerMacHi = 0x1c;  // rw: peer MAC, bytes 0-1
+inline constexpr int kPortCounterCount = 7;
 // 64-bit counters (lo; hi at +4).
 inline constexpr std::uint32_t kPortFramesOk = 0x40;  // frames accepted by the receive path
 inline constexpr std::uint32_t kPortDropNotForUs = 0x48;  // frames dropped: not IPv4/UDP, another address or port
