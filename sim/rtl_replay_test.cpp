@@ -6,6 +6,7 @@
 #include <simdjson.h>
 
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 
@@ -112,6 +113,45 @@ INSTANTIATE_TEST_SUITE_P(Crash, Generated,
                          [](const testing::TestParamInfo<GenCase>& i) {
                            return "seed" + std::to_string(i.param.seed) + "_accounts" + std::to_string(i.param.accounts);
                          });
+
+// Line rate: minimum-size order frames back to back on the client port (14 beats each, no idle
+// beat between them) are all taken without a single cycle of backpressure, and the decisions are
+// the model's for the same orders one at a time.
+TEST(LineRate, BackToBackOrdersWithoutBackpressure) {
+  struct Recorder final : DecisionSink {
+    std::string out;
+    void ack(i64 id) override { out += "ack " + std::to_string(id) + "\n"; }
+    void reject(i64 id, Reason r) override { out += "reject " + std::to_string(id) + " " + std::string(reason_name(r)) + "\n"; }
+    void canceled(i64) override {}
+    void liquidate(int, i128, i128) override {}
+    void mark(int, i64) override {}
+    void withdraw(int, i64, bool) override {}
+    void account(int, const AccountSnapshot&) override {}
+    void error(const char* m) override { out += std::string("error ") + m + "\n"; }
+  };
+  Recorder want, got;
+  auto sw = make_backend("sw", want);
+  auto rtl = make_rtl_backend(got, RtlOptions{11, 0.0, 0.0});
+  SymbolConfig c;
+  c.tick = 1'000'000; c.lot = 100'000; c.max_lev = 50; c.tier_count = 1; c.tiers[0] = {0, 500'000, 0, 0};
+  for (Backend* b : {static_cast<Backend*>(sw.get()), static_cast<Backend*>(rtl.get())}) {
+    b->define_symbol(0, c);
+    for (int a = 0; a < 64; ++a) b->create_account(a, 5'000'000'000);
+    b->mark(0, 6'000'000'000'000);
+  }
+  std::vector<OrderEvent> orders;
+  std::mt19937_64 rng(3);
+  for (i64 id = 1; id <= 2000; ++id) {
+    OrderEvent o{static_cast<std::int32_t>(rng() % 70), 0, id, (rng() & 1) != 0, false,
+                 static_cast<i64>(1 + rng() % 20) * 100'000, 6'000'000'000'000 + static_cast<i64>(rng() % 100 - 50) * 1'000'000};
+    if (rng() % 50 == 0) o.id = id - 1;  // a duplicate now and then
+    orders.push_back(o);
+    sw->order(o);
+  }
+  rtl->order_burst(orders);
+  EXPECT_EQ(got.out, want.out);
+  EXPECT_EQ(rtl->rtl_stats().ingress_stall_cycles, 0u);
+}
 
 }  // namespace
 }  // namespace perpgate

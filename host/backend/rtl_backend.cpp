@@ -224,6 +224,7 @@ class RtlBackend final : public RtlBackendApi {
     for (int p = 0; p < kPorts; ++p) {
       PortPins& pin = pins_[static_cast<std::size_t>(p)];
       auto& q = in_[static_cast<std::size_t>(p)];
+      if (*pin.s_tvalid && !*pin.s_tready) ++stats_.ingress_stall_cycles;
       if (*pin.s_tvalid && *pin.s_tready) {
         if (in_first_beat_[static_cast<std::size_t>(p)]) first_in_ = now;
         in_first_beat_[static_cast<std::size_t>(p)] = q.front().last;
@@ -300,8 +301,25 @@ class RtlBackend final : public RtlBackendApi {
     pending_.clear();
   }
 
+  void order_burst(const std::vector<OrderEvent>& orders) override {
+    begin_event();
+    for (const OrderEvent& o : orders) {
+      queue_frame(kClient, wire::encode_new_order(o, session(kClient), next_seq(kClient)));
+      ++events_expected_;
+    }
+    drain();
+    end_event();
+  }
+
   void send(int port, const std::vector<std::uint8_t>& msg) {
     begin_event();
+    queue_frame(port, msg);
+    ++events_expected_;
+    drain();
+    end_event();
+  }
+
+  void queue_frame(int port, const std::vector<std::uint8_t>& msg) {
     const auto frame = wire::build_udp_frame(peer(port), ours(port), msg.data(), msg.size());
     const std::size_t beats = (frame.size() + 7) / 8;
     for (std::size_t b = 0; b < beats; ++b) {
@@ -312,9 +330,6 @@ class RtlBackend final : public RtlBackendApi {
       }
       in_[static_cast<std::size_t>(port)].push_back(beat);
     }
-    ++events_expected_;
-    drain();
-    end_event();
   }
 
   // ---- frames out --------------------------------------------------------------------------------

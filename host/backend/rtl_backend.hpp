@@ -27,11 +27,15 @@ struct RtlStats {
   std::vector<RtlOrderLatency> orders;
   std::vector<std::uint32_t> mark_to_first_liquidation;  // cycles, per mark tick that liquidated
   std::vector<std::uint32_t> mark_revaluation;            // cycles from mark in to gateway idle
+  std::uint64_t ingress_stall_cycles = 0;  // cycles an ingress beat was offered and not taken
 };
 
 class RtlBackendApi : public Backend {
  public:
   virtual const RtlStats& rtl_stats() const = 0;
+  // Orders back to back on the client port, with no gap between frames (line rate), then one
+  // drain: the decisions come out as if each had been sent alone.
+  virtual void order_burst(const std::vector<OrderEvent>& orders) = 0;
 };
 
 // The hot-path clock on the card: the 10/25G MAC user clock of UltraScale+ (constraints/ uses it).

@@ -117,8 +117,10 @@ module pg_msg_rx (
     data_q <= data_d;
   end
 
-  // A new payload is only taken while no message waits to be consumed (registered).
-  assign s_axis_tready = !out_valid_q;
+  // A beat is taken while no message waits, or in the cycle the waiting one is consumed (it
+  // cannot be the last beat of the next message yet: a payload has at least two beats), so
+  // back-to-back frames see no bubble when the consumer keeps up.
+  assign s_axis_tready = !out_valid_q || msg_ready_i;
   assign msg_valid_o   = out_valid_q;
   assign msg_type_o    = data_q[8*perpgate_wire_pkg::HdrTypeOff +: perpgate_wire_pkg::HdrTypeBits];
   assign msg_data_o    = data_q;

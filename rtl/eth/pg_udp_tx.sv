@@ -126,8 +126,9 @@ module pg_udp_tx (
 
   wire logic last_beat = beat_q + 4'd1 == beats_q;
 
-  // Registered ready: a new message is taken once the previous frame has gone.
-  assign msg_ready_o   = !busy_q;
+  // A new message is taken when idle or as the previous frame's last beat leaves, so frames
+  // follow each other without an idle beat.
+  assign msg_ready_o   = !busy_q || (last_beat && m_axis_tready);
   assign m_axis_tvalid = busy_q;
   assign m_axis_tdata  = frame_q[64*beat_q +: 64];
   assign m_axis_tlast  = last_beat;
