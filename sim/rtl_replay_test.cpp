@@ -114,6 +114,28 @@ INSTANTIATE_TEST_SUITE_P(Crash, Generated,
                            return "seed" + std::to_string(i.param.seed) + "_accounts" + std::to_string(i.param.accounts);
                          });
 
+// Reset in mid-stream: a frame half in, then reset; the gateway starts empty, and a whole
+// scenario replayed after it gives the model's output. Several cut points, each port.
+TEST(Reset, MidFrameThenAWholeScenarioMatchesTheModel) {
+  const std::string scenario = read_file(std::string(PERPGATE_GOLDEN_DIR) + "/fills_funding.jsonl");
+  const ReplayRun sw = replay(scenario, false);
+  for (int port = 0; port < 3; ++port) {
+    for (std::uint64_t cut : {1u, 5u, 11u, 14u}) {
+      std::string buf = scenario;
+      const std::size_t len = buf.size();
+      buf.append(simdjson::SIMDJSON_PADDING, '\0');
+      Replayer::BackendFactory factory = [&](DecisionSink& sink) -> std::unique_ptr<Backend> {
+        auto b = make_rtl_backend(sink, RtlOptions{cut + 100u * static_cast<unsigned>(port), 0.0, 0.0});
+        b->reset_mid_frame(port, cut);
+        return b;
+      };
+      Replayer r(factory, nullptr);
+      r.run(buf.data(), len, buf.size());
+      EXPECT_EQ(r.output(), sw.output) << "port " << port << " cut after " << cut << " cycles";
+    }
+  }
+}
+
 // Line rate: minimum-size order frames back to back on the client port (14 beats each, no idle
 // beat between them) are all taken without a single cycle of backpressure, and the decisions are
 // the model's for the same orders one at a time.

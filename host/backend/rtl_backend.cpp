@@ -62,11 +62,33 @@ class RtlBackend final : public RtlBackendApi {
     top_->s_axil_arvalid = 0;
     top_->s_axil_bready = 0;
     top_->s_axil_rready = 0;
+    reset();
+  }
+
+  // Asserts reset (whatever is in flight), waits for the tables to clear, configures the ports.
+  // Everything the gateway held is gone, as on the card; the host replays its configuration.
+  void reset() {
     top_.assert_reset();
     for (int i = 0; i < 4; ++i) top_.tick();
     top_->rst_ni = 1;
+    for (auto& q : in_) q.clear();
+    for (auto& f : out_) f.clear();
+    offered_.fill(false);
+    held_.fill(false);
+    in_first_beat_.fill(true);
+    seq_.fill(1);
+    out_seq_.fill(1);
+    events_expected_ = 0;
+    pending_.clear();
     run_until([this] { return top_->core_idle_o != 0; }, "table clear after reset");
     configure_ports();
+  }
+
+  void reset_mid_frame(int port, std::uint64_t beats_first) override {
+    const std::vector<std::uint8_t> msg = wire::encode_price<wire::Mark>(0, 1, 0, session(port), next_seq(port));
+    queue_frame(port, msg);
+    for (std::uint64_t i = 0; i < beats_first; ++i) cycle();
+    reset();
   }
 
   // ---- control plane: the mailbox ---------------------------------------------------------------

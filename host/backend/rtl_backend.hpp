@@ -36,6 +36,9 @@ class RtlBackendApi : public Backend {
   // Orders back to back on the client port, with no gap between frames (line rate), then one
   // drain: the decisions come out as if each had been sent alone.
   virtual void order_burst(const std::vector<OrderEvent>& orders) = 0;
+  // Starts a frame on `port`, runs `cycles` clocks (part of it in, maybe part through the core),
+  // then resets the gateway in the middle of it. The gateway starts empty again.
+  virtual void reset_mid_frame(int port, std::uint64_t cycles) = 0;
 };
 
 // The hot-path clock on the card: the 10/25G MAC user clock of UltraScale+ (constraints/ uses it).
