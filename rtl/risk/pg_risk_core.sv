@@ -417,6 +417,40 @@ module pg_risk_core #(
   wire logic is_cmd = op_q >= 8'hc0;
   wire ord_t way_e = oset_q[way_q[WayW-1:0]*OrdW +: OrdW];
 
+  // Shared combinational units on registered inputs: the sequencer below only selects their
+  // results (one copy of each function in hardware, and a sequencer yosys can elaborate).
+  logic [LW:0]   slot_of_rd, slot_of_q, free_slot_q;     // slot maps: read data, working copy
+  logic [WayW:0] way_of_id, way_of_ref, free_way_q;      // open-order set: order id, event id
+  logic [3:0]    tier_t0, tier_t1;                        // tier of the raw notionals in t0, t1
+  logic [6:0]    tz_tick, tz_lot, tz_hbits;               // trailing zeros
+  logic signed [63:0]  inner_mark;                        // median(bid, ask, last)
+  logic signed [127:0] upnl_money, realised_money;        // floor(x / 1e10)
+  logic [63:0]   ev_in_id;                                // order id of the event being offered
+  logic [SetW-1:0] ev_in_set;
+  assign slot_of_rd     = find_slot(slots_rd, s_q);
+  assign slot_of_q      = find_slot(slots_q, s_q);
+  assign free_slot_q    = free_slot(slots_q);
+  assign way_of_id      = find_way(oset_q, o_id);
+  assign way_of_ref     = find_way(oset_q, ev_w2);
+  assign free_way_q     = free_way(oset_q);
+  assign tier_t0        = tier_index(tiers_q, cfg_q.tier_count, t0_q);
+  assign tier_t1        = tier_index(tiers_q, cfg_q.tier_count, t1_q);
+  assign tz_tick        = ctz64(cfg_q.tick);
+  assign tz_lot         = ctz64(cfg_q.lot);
+  assign tz_hbits       = ctz64(hbits_q);
+  assign inner_mark     = median_present(sst_q.bid, sst_q.ask, sst_q.last);
+  assign upnl_money     = money_floor(acc_q.upnl);
+  assign realised_money = money_floor(t3_q);
+  always_comb begin
+    unique case (ev_type_i)
+      perpgate_wire_pkg::MsgNewOrder:  ev_in_id = ev_data_i[8*perpgate_wire_pkg::NewOrderIdOff +: 64];
+      perpgate_wire_pkg::MsgCancel:    ev_in_id = ev_data_i[8*perpgate_wire_pkg::CancelIdOff +: 64];
+      perpgate_wire_pkg::MsgCancelAck: ev_in_id = ev_data_i[8*perpgate_wire_pkg::CancelAckIdOff +: 64];
+      default:                         ev_in_id = ev_data_i[8*perpgate_wire_pkg::FillIdOff +: 64];
+    endcase
+    ev_in_set = set_of(ev_in_id);
+  end
+
   // The main sequencer.
   always_comb begin
     logic [63:0]  x64, y64;
@@ -486,11 +520,11 @@ module pg_risk_core #(
             perpgate_wire_pkg::MsgNewOrder: begin
               x64 = 64'(ev_data_i[8*perpgate_wire_pkg::NewOrderAcctOff +: 32]);
               y64 = 64'(ev_data_i[8*perpgate_wire_pkg::NewOrderSymOff +: 16]);
-              set_d = set_of(ev_data_i[8*perpgate_wire_pkg::NewOrderIdOff +: 64]);
+              set_d = ev_in_set;
             end
-            perpgate_wire_pkg::MsgCancel: set_d = set_of(ev_data_i[8*perpgate_wire_pkg::CancelIdOff +: 64]);
-            perpgate_wire_pkg::MsgCancelAck: set_d = set_of(ev_data_i[8*perpgate_wire_pkg::CancelAckIdOff +: 64]);
-            perpgate_wire_pkg::MsgFill: set_d = set_of(ev_data_i[8*perpgate_wire_pkg::FillIdOff +: 64]);
+            perpgate_wire_pkg::MsgCancel: set_d = ev_in_set;
+            perpgate_wire_pkg::MsgCancelAck: set_d = ev_in_set;
+            perpgate_wire_pkg::MsgFill: set_d = ev_in_set;
             perpgate_wire_pkg::MsgMark, perpgate_wire_pkg::MsgIndex, perpgate_wire_pkg::MsgBookTop,
             perpgate_wire_pkg::MsgTrade, perpgate_wire_pkg::MsgFunding:
               y64 = 64'(ev_data_i[8*perpgate_wire_pkg::MarkSymOff +: 16]);
@@ -518,7 +552,7 @@ module pg_risk_core #(
         a_ok_d = a_ok_q && acct_rd.exists;
         s_ok_d = s_ok_q && cfg_rd.defined;
         // The position slot of (account, symbol), for the reads of the next cycle.
-        sl = find_slot(slots_rd, s_q);
+        sl = slot_of_rd;
         f0_d = !sl[LW];                       // slot found
         if (op_q != perpgate_regs_pkg::CmdQuerySlot) slot_d = sl[LW-1:0];
         state_d = op_q == perpgate_wire_pkg::MsgNewOrder ? SO1 : SDispatch;
@@ -531,7 +565,7 @@ module pg_risk_core #(
           perpgate_wire_pkg::MsgNewOrder: state_d = SO1;
           perpgate_wire_pkg::MsgCancel: state_d = SOFwdCancel;
           perpgate_wire_pkg::MsgCancelAck, perpgate_wire_pkg::MsgFill: begin
-            wy = find_way(oset_q, op_q == perpgate_wire_pkg::MsgFill ? ev_w2 : ev_w2);
+            wy = way_of_ref;
             way_d = wy;
             if (wy[WayW]) begin
               err_d = op_q == perpgate_wire_pkg::MsgFill ? perpgate_wire_pkg::ErrFillUnknownOrder
@@ -683,7 +717,7 @@ module pg_risk_core #(
       SO1: begin
         // The position read with the slot found in SLoad is here now.
         pos_d = f0_q ? pos_rd : '0;
-        wy = find_way(oset_q, o_id);
+        wy = way_of_id;
         if (!a_ok_q) reason_d = perpgate_wire_pkg::ReasonUnknownAccount;
         else if (!s_ok_q) reason_d = perpgate_wire_pkg::ReasonUnknownSymbol;
         else if (!wy[WayW]) reason_d = perpgate_wire_pkg::ReasonDuplicateId;
@@ -714,14 +748,14 @@ module pg_risk_core #(
         u0_d = worst_qty(pos_d.qty, pos_d.ob + (o_buy ? o_qty : 64'sd0), pos_d.os + (o_buy ? 64'sd0 : o_qty));
         // What the account can still commit: collateral + floor(uPnL / 1e10) - (IM without this
         // symbol's). The order passes when its symbol's new IM is at most this.
-        eqf_d = $signed(128'(acc_q.coll)) + money_floor(acc_q.upnl) - acc_q.im + pos_d.im;
+        eqf_d = $signed(128'(acc_q.coll)) + upnl_money - acc_q.im + pos_d.im;
         state_d = SO2;
       end
 
       SO2: begin
-        wy = free_way(oset_q);
+        wy = free_way_q;
         way_d = wy;
-        sl = find_slot(slots_q, s_q);
+        sl = slot_of_q;
         s64 = (cfg_q.max_pos > 0) ? min64(cfg_q.max_pos, QtyMax) : QtyMax;
         if (reason_q == perpgate_wire_pkg::ReasonNone) begin
           if (o_qty <= 0 || o_qty > QtyMax || !f0_q) reason_d = perpgate_wire_pkg::ReasonBadQty;
@@ -737,7 +771,7 @@ module pg_risk_core #(
             else if (wy[WayW]) reason_d = perpgate_wire_pkg::ReasonCapacity;
           end else begin
             if (u0_q > s64) reason_d = perpgate_wire_pkg::ReasonMaxPosition;
-            else if (sl[LW] && free_slot(slots_q) == '1) reason_d = perpgate_wire_pkg::ReasonCapacity;
+            else if (sl[LW] && free_slot_q == '1) reason_d = perpgate_wire_pkg::ReasonCapacity;
             else if (wy[WayW]) reason_d = perpgate_wire_pkg::ReasonCapacity;
           end
         end
@@ -748,7 +782,7 @@ module pg_risk_core #(
       // The margin check: ceil(raw x imr / 1e18) <= eqf  <=>  raw x imr <= eqf x 1e18 (eqf is an
       // integer), so the reply needs no division. Replies leave from here.
       SO3: begin
-        ti = tier_index(tiers_q, cfg_q.tier_count, t0_q);
+        ti = tier_t0;
         te = tier_at(tiers_q, ti);
         r27 = imr_q > cfg_q.imr ? imr_q : cfg_q.imr;
         if (te.imr > r27) r27 = te.imr;
@@ -792,10 +826,10 @@ module pg_risk_core #(
       end
 
       SOAccept: begin
-        sl = find_slot(slots_q, s_q);
+        sl = slot_of_q;
         pos_d = pos_q;
         if (sl[LW]) begin                         // claim the (highest) free slot
-          sl = free_slot(slots_q);
+          sl = free_slot_q;
           pos_d = '0;
           slots_d = slots_q;
           for (int unsigned i = 0; i < Slots; i++) begin
@@ -956,7 +990,7 @@ module pg_risk_core #(
         state_d = SFCredit;
       end
       SFCredit: begin                              // credit = floor(realised / 1e10) - fee
-        t0_d = money_floor(t3_q) - $signed(128'($signed(ev_w5)));
+        t0_d = realised_money - $signed(128'($signed(ev_w5)));
         state_d = SFMoney;
       end
       SFMoney: begin
@@ -1009,7 +1043,7 @@ module pg_risk_core #(
       end
       // sample_basis: EMA of (median(bid, ask, last) - index) with weights in microseconds.
       SEma1: begin
-        s64 = median_present(sst_q.bid, sst_q.ask, sst_q.last);
+        s64 = inner_mark;
         if (sst_q.index <= 0 || s64 <= 0) begin
           state_d = SLm1;
         end else begin
@@ -1066,7 +1100,7 @@ module pg_risk_core #(
             if (s128 > $signed(128'(PxMax))) s128 = 128'(PxMax);
             s64 = s128[63:0];
           end
-          s64 = median_present(s64, median_present(sst_q.bid, sst_q.ask, sst_q.last), sst_q.ext);
+          s64 = median_present(s64, inner_mark, sst_q.ext);
           if (s64 <= 0) begin
             sst_we = 1'b1; sst_wd = sst_q;
             state_d = SDone;
@@ -1250,9 +1284,9 @@ module pg_risk_core #(
             // tick: inverse of its odd part (Newton, 6 steps), shift, limit
             k_d = '0;
             x64 = cfg_q.tick;
-            u0_d = 64'(ctz64(x64));
-            u1_d = x64 >> ctz64(x64);            // odd part
-            u2_d = x64 >> ctz64(x64);            // inverse, 3 bits right to start
+            u0_d = 64'(tz_tick);
+            u1_d = x64 >> tz_tick;               // odd part
+            u2_d = x64 >> tz_tick;               // inverse, 3 bits right to start
             f1_d = 1'b0;                          // tick first, then lot
             state_d = SCommitInv;
           end else if (stage_tlev_q[k_q[3:0]*16 +: 16] == 16'd0) begin
@@ -1287,9 +1321,9 @@ module pg_risk_core #(
             cfg_d.tick_inv = u2_q; cfg_d.tick_shift = u0_q[5:0]; cfg_d.tick_lim = div_q[63:0];
             k_d = '0;
             x64 = cfg_q.lot;
-            u0_d = 64'(ctz64(x64));
-            u1_d = x64 >> ctz64(x64);
-            u2_d = x64 >> ctz64(x64);
+            u0_d = 64'(tz_lot);
+            u1_d = x64 >> tz_lot;
+            u2_d = x64 >> tz_lot;
             f1_d = 1'b1;
             state_d = SCommitInv;
           end else begin
@@ -1316,7 +1350,7 @@ module pg_risk_core #(
             if (LW'(i) == slot_q && !keep_sym_q) s_d = slots_rd[i*SlotB +: SW];
           end
         end else begin
-          sl = find_slot(slots_rd, s_q);
+          sl = slot_of_rd;
           slot_d = sl[LW-1:0];
         end
         state_d = SCtx1;
@@ -1339,8 +1373,8 @@ module pg_risk_core #(
         state_d = SR1;
       end
       SR1: begin
-        ti = tier_index(tiers_q, cfg_q.tier_count, t0_q);
-        tj = tier_index(tiers_q, cfg_q.tier_count, t1_q);
+        ti = tier_t0;
+        tj = tier_t1;
         te = tier_at(tiers_q, ti);
         r27 = imr_q > cfg_q.imr ? imr_q : cfg_q.imr;
         if (tiers_q[tj*TierW +: 27] > r27) r27 = tiers_q[tj*TierW +: 27];   // the tier's imr field
@@ -1376,7 +1410,7 @@ module pg_risk_core #(
         if (acc_q.upnl < (acc_q.mm - $signed(128'(acc_q.coll))) * NotionalDiv) begin
           if (acc_q.liq_armed) begin
             acc_d.liq_armed = 1'b0;
-            t0_d = $signed(128'(acc_q.coll)) + money_floor(acc_q.upnl);   // equity
+            t0_d = $signed(128'(acc_q.coll)) + upnl_money;   // equity
             state_d = SL1;
           end else begin
             state_d = ret_q;
@@ -1418,7 +1452,7 @@ module pg_risk_core #(
           end
         end else begin
           ti = '0;
-          x64 = 64'(ctz64(hbits_q));
+          x64 = 64'(tz_hbits);
           a_d = {hw_q, x64[5:0]};
           hbits_d = hbits_q & (hbits_q - 64'd1);
           by_slot_d = 1'b0;
