@@ -157,6 +157,8 @@ def gen_sv_pkg(spec: dict) -> str:
         out.append(f"  localparam logic [7:0] Reason{camel(r['name'])} = 8'd{r['code']};")
     out.append("")
     out.append("  // Engine error codes (event_error, command status); 0: none.")
+    out.append(f"  localparam int unsigned ReasonCount = {len(spec['reason'])};")
+    out.append(f"  localparam int unsigned ErrorCount = {len(spec['error']) + 1};  // with 0, none")
     out.append("  localparam logic [7:0] ErrNone = 8'd0;")
     for e in spec["error"]:
         out.append(f"  localparam logic [7:0] Err{camel(e['name'])} = 8'd{e['code']};")
@@ -184,6 +186,10 @@ def validate_regs(regs: dict) -> None:
             claim(base + c["offset"] + 4, f"{port}.{c['name']}_hi")
         if max(c["offset"] for c in regs["port_counter"]) + 8 > p["stride"]:
             fail("port block larger than its stride")
+    dc = regs["decision_counters"]
+    for c in range(64):  # room for 32 codes each
+        claim(dc["reason_base"] + 4 * c, f"reason_counter{c // 2}")
+        claim(dc["error_base"] + 4 * c, f"error_counter{c // 2}")
     mb = regs["mailbox"]
     for w in range(2 * mb["words"]):
         claim(mb["args_base"] + 4 * w, f"mailbox.arg{w // 2}")
@@ -215,6 +221,10 @@ def gen_regs_hpp(regs: dict) -> str:
     out.append("// 64-bit counters (lo; hi at +4).")
     for c in regs["port_counter"]:
         out.append(f"inline constexpr std::uint32_t kPort{camel(c['name'])} = 0x{c['offset']:02x};  // {c['doc']}")
+    dc = regs["decision_counters"]
+    out += ["", "// Decision counters: reason code c at kReasonCounters + 8c, engine error e at kErrorCounters + 8e.",
+            f"inline constexpr std::uint32_t kReasonCounters = 0x{dc['reason_base']:03x};",
+            f"inline constexpr std::uint32_t kErrorCounters = 0x{dc['error_base']:03x};"]
     mb = regs["mailbox"]
     out += ["", "// Command mailbox.",
             f"inline constexpr std::uint32_t kMboxArgs = 0x{mb['args_base']:03x};",
@@ -255,6 +265,10 @@ def gen_regs_pkg(regs: dict) -> str:
             fail("port counters must be consecutive 64-bit pairs")
         out.append(f"  localparam int unsigned Cnt{camel(c['name'])} = {k};  // at 0x{c['offset']:02x}")
     out.append(f"  localparam logic [6:0] PortCounterBase = 7'h{regs['port_counter'][0]['offset']:02x};")
+    dc = regs["decision_counters"]
+    out += ["", "  // Decision counters (32 x 64-bit each bank at most).",
+            f"  localparam logic [11:0] ReasonCntBase = 12'h{dc['reason_base']:03x};",
+            f"  localparam logic [11:0] ErrorCntBase = 12'h{dc['error_base']:03x};"]
     mb = regs["mailbox"]
     out += ["", "  // Command mailbox.",
             f"  localparam logic [11:0] MboxArgs = 12'h{mb['args_base']:03x};",
@@ -380,6 +394,10 @@ def gen_protocol_md(spec: dict, regs: dict) -> str:
         out.append(f"| 0x{r['offset']:02x} | `{r['name']}` | {r['access']} | {r['doc']} |")
     for c in regs["port_counter"]:
         out.append(f"| 0x{c['offset']:02x} | `{c['name']}` | ro, 64-bit | {c['doc']} |")
+    dc = regs["decision_counters"]
+    out += ["", "## Decision counters", "",
+            f"64-bit counters (lo/hi as above): one per reject reason code c at 0x{dc['reason_base']:03x} + 8c",
+            f"(code 0, NONE, counts acks) and one per engine error code e at 0x{dc['error_base']:03x} + 8e."]
     mb = regs["mailbox"]
     out += ["", "## Command mailbox", "",
             f"Arguments: {mb['words']} x 64 bits at 0x{mb['args_base']:03x} (arg i: lo at +8i, hi at +8i+4).",

@@ -27,6 +27,8 @@ class RegsBench {
     top_->mbox_ready_i = 0;
     top_->mbox_done_i = 0;
     top_->mbox_err_i = 0;
+    top_->reason_inc_i = 0;
+    top_->error_inc_i = 0;
     for (int i = 0; i < 3; ++i) top_.tick();
     top_->rst_ni = 1;
   }

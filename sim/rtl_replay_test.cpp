@@ -5,12 +5,14 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <array>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
 
 #include "backend/rtl_backend.hpp"
+#include "perpgate/regs.hpp"
 #include "replay/replayer.hpp"
 #include "replay/scenario_gen.hpp"
 
@@ -21,6 +23,7 @@ struct ReplayRun {
   std::string output;
   int exit_status = 0;
   RtlStats rtl;
+  std::array<std::uint64_t, kReasonCount> reason_counters{};  // read from the RTL's registers
 };
 
 ReplayRun replay(const std::string& scenario, bool rtl, double idle = 0.0, double stall = 0.0) {
@@ -36,8 +39,12 @@ ReplayRun replay(const std::string& scenario, bool rtl, double idle = 0.0, doubl
   };
   Replayer r(factory, nullptr);
   r.run(buf.data(), len, buf.size());
-  ReplayRun out{r.output(), r.exit_status(), {}};
-  if (model != nullptr) out.rtl = model->rtl_stats();
+  ReplayRun out{r.output(), r.exit_status(), {}, {}};
+  if (model != nullptr) {
+    out.rtl = model->rtl_stats();
+    for (int c = 0; c < kReasonCount; ++c)
+      out.reason_counters[static_cast<std::size_t>(c)] = model->read_counter(regs::kReasonCounters + 8 * static_cast<std::uint32_t>(c));
+  }
   return out;
 }
 
@@ -102,6 +109,14 @@ TEST_P(Generated, RtlMatchesSw) {
     if (l.last_in_to_forward != 0) ++forwarded;
   }
   EXPECT_EQ(forwarded, acks);
+  // The decision counters on AXI-Lite agree with the decisions: acks at code 0, each reason.
+  EXPECT_EQ(rtl.reason_counters[0], acks);
+  for (int c = 1; c < kReasonCount; ++c) {
+    const std::string tag = "\"reason\":\"" + std::string(reason_name(static_cast<Reason>(c))) + "\"";
+    std::uint64_t n = 0;
+    for (std::size_t p = sw.output.find(tag); p != std::string::npos; p = sw.output.find(tag, p + 1)) ++n;
+    EXPECT_EQ(rtl.reason_counters[static_cast<std::size_t>(c)], n) << reason_name(static_cast<Reason>(c));
+  }
 }
 
 // 4 x 30,000 events after setup: over 100,000 events through the RTL in the default run.

@@ -184,6 +184,7 @@ class RtlBackend final : public RtlBackendApi {
   }
 
   const RtlStats& rtl_stats() const override { return stats_; }
+  std::uint64_t read_counter(std::uint32_t addr) override { return read64(addr); }
 
  private:
   // Endpoints: ours on port p is 10.0.p.1, the peer 10.0.p.2; UDP ports 7000 + p.

@@ -39,6 +39,8 @@ class RtlBackendApi : public Backend {
   // Starts a frame on `port`, runs `cycles` clocks (part of it in, maybe part through the core),
   // then resets the gateway in the middle of it. The gateway starts empty again.
   virtual void reset_mid_frame(int port, std::uint64_t cycles) = 0;
+  // A 64-bit counter of the register map (lo then hi), read over AXI-Lite.
+  virtual std::uint64_t read_counter(std::uint32_t addr) = 0;
 };
 
 // The hot-path clock on the card: the 10/25G MAC user clock of UltraScale+ (constraints/ uses it).

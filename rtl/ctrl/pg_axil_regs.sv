@@ -39,6 +39,9 @@ module pg_axil_regs #(
 
   // Counter pulses, counter c of port p at bit p*CntCount + c.
   input  wire logic [PortCount*CntCount-1:0] cnt_inc_i,
+  // Decision counter pulses: reply with reason code c (0: ack), engine error code e.
+  input  wire logic [perpgate_wire_pkg::ReasonCount-1:0] reason_inc_i,
+  input  wire logic [perpgate_wire_pkg::ErrorCount-1:0]  error_inc_i,
 
   // Command mailbox towards the risk core: a command is offered until taken; the core reports
   // its completion with a pulse, the engine error code and the result words.
@@ -74,6 +77,20 @@ module pg_axil_regs #(
   logic [15:0] peer_port_q [PortCount];
   logic [47:0] peer_mac_q [PortCount];
   logic [63:0] cnt_q [CntTotal];
+  localparam int unsigned DecCount = perpgate_wire_pkg::ReasonCount + perpgate_wire_pkg::ErrorCount;
+  logic [63:0] dec_q [DecCount];     // reasons first, then engine errors
+  wire logic [DecCount-1:0] dec_inc = {error_inc_i, reason_inc_i};
+
+  // Decision counter index of an address, or DecCount when it is not one.
+  function automatic logic [5:0] dec_index(input logic [11:0] a);
+    dec_index = 6'(DecCount);
+    if (a >= perpgate_regs_pkg::ReasonCntBase &&
+        a < perpgate_regs_pkg::ReasonCntBase + 12'(8 * perpgate_wire_pkg::ReasonCount))
+      dec_index = 6'((a - perpgate_regs_pkg::ReasonCntBase) >> 3);
+    else if (a >= perpgate_regs_pkg::ErrorCntBase &&
+             a < perpgate_regs_pkg::ErrorCntBase + 12'(8 * perpgate_wire_pkg::ErrorCount))
+      dec_index = 6'(perpgate_wire_pkg::ReasonCount) + 6'((a - perpgate_regs_pkg::ErrorCntBase) >> 3);
+  endfunction
   logic [31:0] hi_shadow_q;
   logic        clear_q;
   localparam int unsigned MboxRegs = 2 * perpgate_regs_pkg::MboxWords;
@@ -222,10 +239,15 @@ module pg_axil_regs #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       for (int unsigned c = 0; c < CntTotal; c++) cnt_q[c] <= 64'd0;
+      for (int unsigned c = 0; c < DecCount; c++) dec_q[c] <= 64'd0;
     end else begin
       for (int unsigned c = 0; c < CntTotal; c++) begin
         if (clear_q) cnt_q[c] <= {63'd0, cnt_inc_i[c]};
         else if (cnt_inc_i[c]) cnt_q[c] <= cnt_q[c] + 64'd1;
+      end
+      for (int unsigned c = 0; c < DecCount; c++) begin
+        if (clear_q) dec_q[c] <= {63'd0, dec_inc[c]};
+        else if (dec_inc[c]) dec_q[c] <= dec_q[c] + 64'd1;
       end
     end
   end
@@ -254,6 +276,10 @@ module pg_axil_regs #(
     rd_ci       = CntIdxBits'(32'(rd_pi) * CntCount + 32'(rd_cnt_word));
     if (s_axil_araddr == perpgate_regs_pkg::RegId) begin
       rd_value = perpgate_regs_pkg::IdValue;
+    end else if (dec_index(s_axil_araddr) != 6'(DecCount) && s_axil_araddr[1:0] == 2'd0) begin
+      rd_cnt   = dec_q[dec_index(s_axil_araddr)];
+      rd_lo    = !s_axil_araddr[2];
+      rd_value = s_axil_araddr[2] ? hi_shadow_q : rd_cnt[31:0];
     end else if (in_mbox_args(s_axil_araddr) && s_axil_araddr[1:0] == 2'd0) begin
       for (int unsigned w = 0; w < MboxRegs; w++)
         if (s_axil_araddr == perpgate_regs_pkg::MboxArgs + 12'(4 * w)) rd_value = mbox_arg_q[w];

@@ -33,6 +33,10 @@ package perpgate_regs_pkg;
   localparam int unsigned CntMsgWrongPort = 6;  // at 0x70
   localparam logic [6:0] PortCounterBase = 7'h40;
 
+  // Decision counters (32 x 64-bit each bank at most).
+  localparam logic [11:0] ReasonCntBase = 12'h400;
+  localparam logic [11:0] ErrorCntBase = 12'h500;
+
   // Command mailbox.
   localparam logic [11:0] MboxArgs = 12'h300;
   localparam logic [11:0] MboxOp = 12'h340;

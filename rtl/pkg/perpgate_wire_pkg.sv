@@ -199,6 +199,8 @@ package perpgate_wire_pkg;
   localparam logic [7:0] ReasonInsufficientMargin = 8'd16;
 
   // Engine error codes (event_error, command status); 0: none.
+  localparam int unsigned ReasonCount = 17;
+  localparam int unsigned ErrorCount = 16;  // with 0, none
   localparam logic [7:0] ErrNone = 8'd0;
   localparam logic [7:0] ErrSymbolTableFull = 8'd1;
   localparam logic [7:0] ErrAccountTableFull = 8'd2;

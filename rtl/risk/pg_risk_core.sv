@@ -36,7 +36,13 @@ module pg_risk_core #(
   output      logic           cmd_done_o,    // one-cycle pulse per completed command
   output      logic [7:0]     cmd_err_o,     // engine error code of the last command
   output      logic [511:0]   cmd_result_o,  // its result words
-  output      logic           idle_o         // no event in flight and nothing left to send
+  output      logic           idle_o,        // no event in flight and nothing left to send
+  // Decision counter pulses (one cycle): a reply to an order with its reason (0: ack), an
+  // engine error (event_error sent, or a command that failed).
+  output      logic           reply_o,
+  output      logic [7:0]     reply_reason_o,
+  output      logic           error_o,
+  output      logic [7:0]     error_code_o
 );
 
   // ---- sizes -----------------------------------------------------------------------------------
@@ -1547,6 +1553,29 @@ module pg_risk_core #(
     a_q <= a_d; s_q <= s_d; slot_q <= slot_d; set_q <= set_d; hw_q <= hw_d;
     for (int c = 0; c < 3; c++) out_m_q[c] <= out_m_d[c];
   end
+
+  // Counter pulses, registered: a reply leaves SO3; an error leaves SEmitErr, or a command ends
+  // with one.
+  logic       reply_q, error_q;
+  logic [7:0] reply_reason_q, error_code_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      reply_q <= 1'b0;
+      error_q <= 1'b0;
+      reply_reason_q <= '0;
+      error_code_q <= '0;
+    end else begin
+      reply_q <= state_q == SO3 && state_d != SO3;
+      reply_reason_q <= reason_d;
+      error_q <= (state_q == SEmitErr && state_d != SEmitErr) ||
+                 (state_q == SDone && is_cmd && err_q != perpgate_wire_pkg::ErrNone);
+      error_code_q <= err_q;
+    end
+  end
+  assign reply_o = reply_q;
+  assign reply_reason_o = reply_reason_q;
+  assign error_o = error_q;
+  assign error_code_o = error_code_q;
 
   assign ev_ready_o = state_q == SIdle;
   assign out_valid_o = out_v_q;

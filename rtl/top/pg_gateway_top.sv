@@ -95,6 +95,16 @@ module pg_gateway_top #(
   logic [Ports*16-1:0]  cfg_port, cfg_peer_port;
   logic [Ports*48-1:0]  cfg_mac, cfg_peer_mac;
   logic [Ports*Cnt-1:0] cnt_inc;
+  logic [perpgate_wire_pkg::ReasonCount-1:0] reason_inc;
+  logic [perpgate_wire_pkg::ErrorCount-1:0]  error_inc;
+  logic       reply, error;
+  logic [7:0] reply_reason, error_code;
+  for (genvar gr = 0; gr < perpgate_wire_pkg::ReasonCount; gr++) begin : gen_reason_inc
+    assign reason_inc[gr] = reply && reply_reason == 8'(gr);
+  end
+  for (genvar ge = 0; ge < perpgate_wire_pkg::ErrorCount; ge++) begin : gen_error_inc
+    assign error_inc[ge] = error && error_code == 8'(ge);
+  end
   logic                 mbox_valid, mbox_ready, cmd_done;
   logic [7:0]           mbox_op, cmd_err;
   logic [511:0]         mbox_args, cmd_result;
@@ -106,7 +116,7 @@ module pg_gateway_top #(
     .s_axil_arready, .s_axil_rdata, .s_axil_rresp, .s_axil_rvalid, .s_axil_rready,
     .cfg_ip_o (cfg_ip), .cfg_port_o (cfg_port), .cfg_mac_o (cfg_mac),
     .cfg_peer_ip_o (cfg_peer_ip), .cfg_peer_port_o (cfg_peer_port), .cfg_peer_mac_o (cfg_peer_mac),
-    .cnt_inc_i (cnt_inc),
+    .cnt_inc_i (cnt_inc), .reason_inc_i (reason_inc), .error_inc_i (error_inc),
     .mbox_valid_o (mbox_valid), .mbox_ready_i (mbox_ready), .mbox_op_o (mbox_op),
     .mbox_args_o (mbox_args), .mbox_done_i (cmd_done), .mbox_err_i (cmd_err),
     .mbox_result_i (cmd_result)
@@ -228,7 +238,8 @@ module pg_gateway_top #(
     .clk_i, .rst_ni,
     .ev_valid_i (ev_valid), .ev_ready_o (ev_ready), .ev_type_i (ev_type), .ev_data_i (ev_data),
     .out_valid_o (out_valid), .out_ready_i (out_ready), .out_data_o (out_data),
-    .cmd_done_o (cmd_done), .cmd_err_o (cmd_err), .cmd_result_o (cmd_result), .idle_o (core_idle_o)
+    .cmd_done_o (cmd_done), .cmd_err_o (cmd_err), .cmd_result_o (cmd_result), .idle_o (core_idle_o),
+    .reply_o (reply), .reply_reason_o (reply_reason), .error_o (error), .error_code_o (error_code)
   );
 
   // ---- transmit ports: session and sequence numbers, then UDP frames -----------------------------------

@@ -38,6 +38,10 @@ inline constexpr std::uint32_t kPortMsgOk = 0x60;  // well-formed messages
 inline constexpr std::uint32_t kPortMsgMalformed = 0x68;  // payloads that are not a well-formed inbound message
 inline constexpr std::uint32_t kPortMsgWrongPort = 0x70;  // well-formed messages of a type this port does not carry (not applied)
 
+// Decision counters: reason code c at kReasonCounters + 8c, engine error e at kErrorCounters + 8e.
+inline constexpr std::uint32_t kReasonCounters = 0x400;
+inline constexpr std::uint32_t kErrorCounters = 0x500;
+
 // Command mailbox.
 inline constexpr std::uint32_t kMboxArgs = 0x300;
 inline constexpr std::uint32_t kMboxOp = 0x340;
