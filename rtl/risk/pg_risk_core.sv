@@ -677,12 +677,8 @@ module pg_risk_core #(
             te.floor_raw = 96'(128'(arg(ev_q, 1)) * 128'(NotionalDiv));
             te.mmr = ev_q[64*2 + 0 +: 27];
             te.maint = arg(ev_q, 3);
-            for (int unsigned i = 0; i < 16; i++) begin
-              if (4'(i) == ti) begin
-                stage_tiers_d[i*TierW +: TierW] = te;
-                stage_tlev_d[i*16 +: 16] = ev_q[64*4 + 0 +: 16];
-              end
-            end
+            stage_tiers_d[ti*TierW +: TierW] = te;
+            stage_tlev_d[ti*16 +: 16] = ev_q[64*4 + 0 +: 16];
             state_d = SDone;
           end
           perpgate_regs_pkg::CmdSymbolCommit: begin
@@ -838,9 +834,7 @@ module pg_risk_core #(
           sl = free_slot_q;
           pos_d = '0;
           slots_d = slots_q;
-          for (int unsigned i = 0; i < Slots; i++) begin
-            if (LW'(i) == sl[LW-1:0]) slots_d[i*SlotB +: SlotB] = {1'b1, 3'd0, 12'(s_q)};
-          end
+          slots_d[sl[LW-1:0]*SlotB +: SlotB] = {1'b1, 3'd0, 12'(s_q)};
           hbits_d = hbits_q | (64'd1 << a_q[5:0]);
           hold_we = 1'b1; hold_wd = hbits_d;
           slots_we = 1'b1; slots_wd = slots_d;
@@ -857,9 +851,7 @@ module pg_risk_core #(
         oe = '0;
         oe.valid = 1'b1; oe.buy = o_buy; oe.ro = o_ro; oe.id = o_id; oe.acct = 20'(a_q);
         oe.slot = 4'(sl[LW-1:0]); oe.rem = o_qty;
-        for (int unsigned i = 0; i < OrderWays; i++) begin
-          if (WayW'(i) == way_q[WayW-1:0]) oset_d[i*OrdW +: OrdW] = oe;
-        end
+        oset_d[way_q[WayW-1:0]*OrdW +: OrdW] = oe;
         ord_we = 1'b1; ord_wd = oset_d;
         state_d = SDone;
       end
@@ -884,9 +876,7 @@ module pg_risk_core #(
           if (way_e.buy) pos_d.ob = pos_q.ob - way_e.rem; else pos_d.os = pos_q.os - way_e.rem;
         end
         oe = way_e; oe.valid = 1'b0; oe.rem = '0;
-        for (int unsigned i = 0; i < OrderWays; i++) begin
-          if (WayW'(i) == way_q[WayW-1:0]) oset_d[i*OrdW +: OrdW] = oe;
-        end
+        oset_d[way_q[WayW-1:0]*OrdW +: OrdW] = oe;
         ord_we = 1'b1; ord_wd = oset_d;
         state_d = SC2;
       end
@@ -903,9 +893,7 @@ module pg_risk_core #(
       // settle_slot after the refresh: free the slot once nothing is left in it.
       SSettle1: begin
         if (pos_q.qty == 0 && pos_q.ob == 0 && pos_q.os == 0 && pos_q.rb == 0 && pos_q.rs == 0) begin
-          for (int unsigned i = 0; i < Slots; i++) begin
-            if (LW'(i) == slot_q) slots_d[i*SlotB +: SlotB] = '0;
-          end
+          slots_d[slot_q*SlotB +: SlotB] = '0;
           hbits_d = hbits_q & ~(64'd1 << a_q[5:0]);
           pos_d = '0;
           hold_we = 1'b1; hold_wd = hbits_d;
@@ -951,9 +939,7 @@ module pg_risk_core #(
         end
         oe = way_e; oe.rem = way_e.rem - s64;
         if (oe.rem == 0) oe.valid = 1'b0;
-        for (int unsigned i = 0; i < OrderWays; i++) begin
-          if (WayW'(i) == way_q[WayW-1:0]) oset_d[i*OrdW +: OrdW] = oe;
-        end
+        oset_d[way_q[WayW-1:0]*OrdW +: OrdW] = oe;
         // apply_fill_to_position: same direction (or flat) adds; otherwise close, maybe flip.
         if (pos_q.qty == 0 || ((pos_q.qty > 0) == (u2_q > 0))) begin
           pos_d.qty = pos_q.qty + u2_q;
@@ -1263,9 +1249,7 @@ module pg_risk_core #(
         if (!a_ok_q) begin
           err_d = perpgate_wire_pkg::ErrUnknownAccount;
         end else begin
-          for (int unsigned i = 0; i < Slots; i++) begin
-            if (LW'(i) == slot_q) res_d[0 +: 64] = {47'd0, slots_q[i*SlotB + 15], 4'd0, slots_q[i*SlotB +: 12]};
-          end
+          res_d[0 +: 64] = {47'd0, slots_q[slot_q*SlotB + 15], 4'd0, slots_q[slot_q*SlotB +: 12]};
           res_d[64 +: 64] = pos_q.qty;
           res_d[128 +: 128] = pos_q.cost;
           res_d[256 +: 64] = pos_q.ob;
@@ -1298,7 +1282,7 @@ module pg_risk_core #(
           end else if (stage_tlev_q[k_q[3:0]*16 +: 16] == 16'd0) begin
             te = tier_at(tiers_q, k_q[3:0]);
             te.imr = '0;
-            for (int unsigned i = 0; i < 16; i++) if (4'(i) == k_q[3:0]) tiers_d[i*TierW +: TierW] = te;
+            tiers_d[k_q[3:0]*TierW +: TierW] = te;
             k_d = k_q + 5'd1;
           end else begin
             div_go = 1'b1;
@@ -1308,7 +1292,7 @@ module pg_risk_core #(
         end else if (div_done) begin
           te = tier_at(tiers_q, k_q[3:0]);
           te.imr = div_q[26:0];
-          for (int unsigned i = 0; i < 16; i++) if (4'(i) == k_q[3:0]) tiers_d[i*TierW +: TierW] = te;
+          tiers_d[k_q[3:0]*TierW +: TierW] = te;
           k_d = k_q + 5'd1;
         end
       end
@@ -1352,9 +1336,7 @@ module pg_risk_core #(
       SCtx0: begin
         acc_d = acct_rd; slots_d = slots_rd;
         if (by_slot_q) begin
-          for (int unsigned i = 0; i < Slots; i++) begin
-            if (LW'(i) == slot_q && !keep_sym_q) s_d = slots_rd[i*SlotB +: SW];
-          end
+          if (!keep_sym_q) s_d = slots_rd[slot_q*SlotB +: SW];
         end else begin
           sl = slot_of_rd;
           slot_d = sl[LW-1:0];
