@@ -30,7 +30,7 @@ synth divu pg_divu "" rtl/risk/pg_divu.sv
 }
 
 if [[ "${1:-}" == "--full" ]]; then
-  top_src=$(sed -n '/set(PERPGATE_RTL_GATEWAY_TOP/,/PARENT_SCOPE/p' rtl/CMakeLists.txt | grep -o 'rtl/[^ ]*\.sv\|[a-z_/]*\.sv' | sed 's#^#rtl/#;s#rtl/rtl/#rtl/#' | grep -v pkg/ | grep -v pg_risk_pkg | tr '\n' ' ')
+  top_src=$(grep '^rtl/' rtl/gateway_sources.f | grep -v '_pkg.sv' | tr '\n' ' ')
   synth gateway_default pg_gateway_top "" $top_src
   synth gateway_max pg_gateway_top "-set Accounts 65536 -set OrderSets 65536" $top_src
 fi

@@ -4,7 +4,7 @@
 // No floating point anywhere. The bounds are enforced where values enter (the replay parser, the
 // wire decoder) so that every product below is proven to fit its type; see the static_asserts.
 //
-// In Vitis HLS the 128-bit type maps to ap_int<128>; g++ uses __int128. Only + - * and division by
+// g++ uses __int128; under Vitis HLS with PERPGATE_HLS_AP_INT the 128-bit type is ap_int<128>. Only + - * and division by
 // the constants below (or by a leverage / EMA time constant) are used, all synthesizable.
 #pragma once
 
@@ -14,8 +14,16 @@ namespace perpgate {
 
 using i64 = std::int64_t;
 using u64 = std::uint64_t;
+#if defined(__SYNTHESIS__) && defined(PERPGATE_HLS_AP_INT)
+}  // namespace perpgate
+#include <ap_int.h>
+namespace perpgate {
+using i128 = ap_int<128>;   // Vitis HLS: arbitrary-precision integers (not checked here: no Vitis)
+using u128 = ap_uint<128>;
+#else
 __extension__ typedef __int128 i128;  // __extension__: no -Wpedantic noise
 __extension__ typedef unsigned __int128 u128;
+#endif
 
 // ---- Scales ----------------------------------------------------------------------------------
 // Prices: 1e-8 quote units (Binance publishes mark prices with 8 decimals; tick validity is a

@@ -1,0 +1,14 @@
+rtl/pkg/perpgate_fixed_pkg.sv
+rtl/pkg/perpgate_wire_pkg.sv
+rtl/pkg/perpgate_regs_pkg.sv
+rtl/risk/pg_risk_pkg.sv
+rtl/common/pg_axis_skid.sv
+rtl/eth/pg_udp_rx.sv
+rtl/eth/pg_msg_rx.sv
+rtl/eth/pg_rx_port.sv
+rtl/eth/pg_udp_tx.sv
+rtl/ctrl/pg_axil_regs.sv
+rtl/risk/pg_rate_of_notional.sv
+rtl/risk/pg_divu.sv
+rtl/risk/pg_risk_core.sv
+rtl/top/pg_gateway_top.sv
