@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the figures of bench/README.md: Google Benchmark medians with their spread (5
-# repetitions) and callgrind instruction counts. Results go to bench/results/.
+# repetitions), callgrind instruction counts, tick-to-trade through the Verilated RTL with its
+# histogram plot, and the yosys figures. Results go to bench/results/. About 40 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh >/dev/null
@@ -9,7 +10,7 @@ mkdir -p "$out"
 lscpu | sed -n 's/^Model name: *//p' > "$out/machine.txt"
 nproc >> "$out/machine.txt"
 reps=${PERPGATE_BENCH_REPS:-5}
-for b in kernels_bench replay_bench; do
+for b in kernels_bench replay_bench sim_bench; do
   echo "bench: $b ($reps repetitions)" >&2
   ./build/bin/$b --benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true \
     --benchmark_out="$out/$b.json" --benchmark_out_format=json | tee "$out/$b.txt"
@@ -31,3 +32,12 @@ icount() {  # args: N, then the driver's arguments after N
     echo "mark tick revaluing $p positions,$(( (b - a) / 200 ))"
   done
 } | tee "$out/instructions.csv"
+
+# Tick-to-trade on the Verilated RTL over at least 1 M events (about 20 minutes), with its plot.
+events=${PERPGATE_T2T_EVENTS:-1000000}
+echo "bench: tick_to_trade ($events events through the RTL)" >&2
+./build/bin/tick_to_trade --events "$events" --out "$out"
+gnuplot -e "in='$out/tick_to_trade_hist.csv'; out='$out/tick_to_trade.png'" bench/plot_tick_to_trade.gp
+
+# Synthesis figures per RTL unit (yosys).
+bash scripts/synth.sh

@@ -173,7 +173,10 @@ class RtlBackend final : public RtlBackendApi {
       l.last_in_to_response = static_cast<std::uint32_t>(first_out_[kClient] - last_in_);
       l.first_in_to_response = static_cast<std::uint32_t>(first_out_[kClient] - first_in_);
     }
-    if (first_out_[kVenue] != 0) l.last_in_to_forward = static_cast<std::uint32_t>(first_out_[kVenue] - last_in_);
+    if (first_out_[kVenue] != 0) {
+      l.last_in_to_forward = static_cast<std::uint32_t>(first_out_[kVenue] - last_in_);
+      l.first_in_to_forward = static_cast<std::uint32_t>(first_out_[kVenue] - first_in_);
+    }
     stats_.orders.push_back(l);
   }
   void fill(const FillEvent& f) override {

@@ -19,6 +19,7 @@ struct RtlOrderLatency {
   std::uint32_t last_in_to_response;  // last beat of the order in -> first beat of ack/reject out
   std::uint32_t last_in_to_forward;   // ... -> first beat of the forwarded order (0: rejected)
   std::uint32_t first_in_to_response; // first beat in -> first beat of ack/reject out
+  std::uint32_t first_in_to_forward;  // first beat in -> first beat of the forwarded order (0: rejected)
 };
 
 struct RtlStats {

@@ -1,0 +1,21 @@
+# gnuplot: the latency histograms of bench/results/tick_to_trade_hist.csv as a PNG.
+#   gnuplot -e "in='bench/results/tick_to_trade_hist.csv'; out='bench/results/tick_to_trade.png'" bench/plot_tick_to_trade.gp
+set datafile separator ","
+set terminal pngcairo size 1200,700 noenhanced font ",10"
+set output out
+set multiplot layout 1,2 title "perpgate gateway RTL (Verilated), cycles at 322.265625 MHz: 1 cycle = 3.103 ns"
+set style fill solid 0.6
+set logscale y
+set ylabel "count"
+set xlabel "cycles"
+set title "order paths (last beat in -> first beat out)"
+set xrange [0:32]
+plot in every ::1 using (($1==0) ? $2 : 1/0):4 with boxes title "order -> forward", \
+     in every ::1 using (($1==2) ? $2+0.3 : 1/0):4 with boxes title "order -> ack/reject", \
+     in every ::1 using (($1==3) ? $2 : 1/0):4 with boxes title "order -> ack/reject (first beat in)"
+set title "mark tick"
+set logscale x
+set autoscale x
+plot in every ::1 using (($1==4) ? $2 : 1/0):4 with points pt 7 title "mark -> first liquidation", \
+     in every ::1 using (($1==5) ? $2 : 1/0):4 with points pt 5 title "mark -> all holders revalued"
+unset multiplot
