@@ -76,12 +76,6 @@ module pg_risk_core #(
   end
 `endif
 
-  typedef pg_risk_pkg::acct_t acct_t;
-  typedef pg_risk_pkg::pos_t  pos_t;
-  typedef pg_risk_pkg::cfg_t  cfg_t;
-  typedef pg_risk_pkg::sst_t  sst_t;
-  typedef pg_risk_pkg::tier_t tier_t;
-  typedef pg_risk_pkg::ord_t  ord_t;
 
   localparam logic signed [127:0] NotionalDiv = 128'(perpgate_fixed_pkg::NotionalDiv);
   localparam logic signed [63:0]  QtyMax      = 64'(perpgate_fixed_pkg::QtyMax);
@@ -90,34 +84,34 @@ module pg_risk_core #(
   localparam logic signed [63:0]  RateScale   = 64'(perpgate_fixed_pkg::RateScale);
 
   // ---- tables ----------------------------------------------------------------------------------
-  acct_t                      acct_mem [Accounts];
+  pg_risk_pkg::acct_t                      acct_mem [Accounts];
   logic [Slots*SlotB-1:0]     slots_mem [Accounts];
-  pos_t                       pos_mem [Accounts*Slots];
+  pg_risk_pkg::pos_t                       pos_mem [Accounts*Slots];
   logic [26:0]                imr_mem [Accounts*Symbols];
-  cfg_t                       cfg_mem [Symbols];
+  pg_risk_pkg::cfg_t                       cfg_mem [Symbols];
   logic [16*TierW-1:0]        tier_mem [Symbols];
-  sst_t                       sst_mem [Symbols];
+  pg_risk_pkg::sst_t                       sst_mem [Symbols];
   logic [63:0]                hold_mem [Symbols*Words];
   logic [OrderWays*OrdW-1:0]  ord_mem [OrderSets];
 
-  acct_t                      acct_rd;
+  pg_risk_pkg::acct_t                      acct_rd;
   logic [Slots*SlotB-1:0]     slots_rd;
-  pos_t                       pos_rd;
+  pg_risk_pkg::pos_t                       pos_rd;
   logic [26:0]                imr_rd;
-  cfg_t                       cfg_rd;
+  pg_risk_pkg::cfg_t                       cfg_rd;
   logic [16*TierW-1:0]        tier_rd;
-  sst_t                       sst_rd;
+  pg_risk_pkg::sst_t                       sst_rd;
   logic [63:0]                hold_rd;
   logic [OrderWays*OrdW-1:0]  ord_rd;
 
   logic acct_we, slots_we, pos_we, imr_we, cfg_we, tier_we, sst_we, hold_we, ord_we;
-  acct_t                      acct_wd;
+  pg_risk_pkg::acct_t                      acct_wd;
   logic [Slots*SlotB-1:0]     slots_wd;
-  pos_t                       pos_wd;
+  pg_risk_pkg::pos_t                       pos_wd;
   logic [26:0]                imr_wd;
-  cfg_t                       cfg_wd;
+  pg_risk_pkg::cfg_t                       cfg_wd;
   logic [16*TierW-1:0]        tier_wd;
-  sst_t                       sst_wd;
+  pg_risk_pkg::sst_t                       sst_wd;
   logic [63:0]                hold_wd;
   logic [OrderWays*OrdW-1:0]  ord_wd;
   logic [AW-1:0]              acct_wa;
@@ -157,7 +151,7 @@ module pg_risk_core #(
   end
 
   // ---- helpers ---------------------------------------------------------------------------------
-  function automatic tier_t tier_at(input logic [16*TierW-1:0] t, input logic [3:0] i);
+  function automatic pg_risk_pkg::tier_t tier_at(input logic [16*TierW-1:0] t, input logic [3:0] i);
     tier_at = t[i*TierW +: TierW];
   endfunction
 
@@ -215,25 +209,21 @@ module pg_risk_core #(
   endfunction
 
   // Way holding id (lowest), or -1; a free way (lowest), or -1.
-  // Only the valid flag and id of each entry are looked at here.
-  /* verilator lint_off UNUSEDSIGNAL */
+  // Way holding id (lowest), or -1; a free way (lowest), or -1. Fields by bit position (see
+  // pg_risk_pkg::OrdValidBit, OrdIdLsb): yosys 0.23 cannot take struct members of a function's local.
   function automatic logic [WayW:0] find_way(input logic [OrderWays*OrdW-1:0] set, input logic [63:0] id);
-    ord_t e;
     find_way = '1;
     for (int i = OrderWays - 1; i >= 0; i--) begin
-      e = set[i*OrdW +: OrdW];
-      if (e.valid && e.id == id) find_way = (WayW+1)'(i);
+      if (set[i*OrdW + pg_risk_pkg::OrdValidBit] && set[i*OrdW + pg_risk_pkg::OrdIdLsb +: 64] == id)
+        find_way = (WayW+1)'(i);
     end
   endfunction
   function automatic logic [WayW:0] free_way(input logic [OrderWays*OrdW-1:0] set);
-    ord_t e;
     free_way = '1;
     for (int i = OrderWays - 1; i >= 0; i--) begin
-      e = set[i*OrdW +: OrdW];
-      if (!e.valid) free_way = (WayW+1)'(i);
+      if (!set[i*OrdW + pg_risk_pkg::OrdValidBit]) free_way = (WayW+1)'(i);
     end
   endfunction
-  /* verilator lint_on UNUSEDSIGNAL */
 
   function automatic logic [63:0] rotr64(input logic [63:0] v, input logic [5:0] k);
     rotr64 = (v >> k) | (v << (7'd64 - {1'b0, k}));
@@ -358,12 +348,12 @@ module pg_risk_core #(
 
   logic [7:0]    op_d, op_q;
   logic [511:0]  ev_d, ev_q;
-  acct_t         acc_d, acc_q;
+  pg_risk_pkg::acct_t         acc_d, acc_q;
   logic [Slots*SlotB-1:0] slots_d, slots_q;
-  pos_t          pos_d, pos_q;
-  cfg_t          cfg_d, cfg_q;
+  pg_risk_pkg::pos_t          pos_d, pos_q;
+  pg_risk_pkg::cfg_t          cfg_d, cfg_q;
   logic [16*TierW-1:0] tiers_d, tiers_q;
-  sst_t          sst_d, sst_q;
+  pg_risk_pkg::sst_t          sst_d, sst_q;
   logic [26:0]   imr_d, imr_q;
   logic [63:0]   hbits_d, hbits_q;
   logic [OrderWays*OrdW-1:0] oset_d, oset_q;
@@ -385,7 +375,7 @@ module pg_risk_core #(
   logic          f0_d, f0_q, f1_d, f1_q;
   logic [4:0]    k_d, k_q;
   // staged symbol configuration (symbol_a/_b/_tier commands)
-  cfg_t          stage_d, stage_q;
+  pg_risk_pkg::cfg_t          stage_d, stage_q;
   logic [63:0]   stage_lev_d, stage_lev_q;             // symbol max_lev
   logic [16*TierW-1:0] stage_tiers_d, stage_tiers_q;
   logic [16*16-1:0] stage_tlev_d, stage_tlev_q;        // tier max_lev (16 bits each)
@@ -421,7 +411,7 @@ module pg_risk_core #(
   assign o_px   = ev_q[8*perpgate_wire_pkg::NewOrderPxOff +: 64];
 
   wire logic is_cmd = op_q >= 8'hc0;
-  wire ord_t way_e = oset_q[way_q[WayW-1:0]*OrdW +: OrdW];
+  wire pg_risk_pkg::ord_t way_e = oset_q[way_q[WayW-1:0]*OrdW +: OrdW];
 
   // Shared combinational units on registered inputs: the sequencer below only selects their
   // results (one copy of each function in hardware, and a sequencer yosys can elaborate).
@@ -457,6 +447,10 @@ module pg_risk_core #(
     ev_in_set = set_of(ev_in_id);
   end
 
+  // Working entries of the sequencer (module scope: yosys 0.23 resolves struct members only there).
+  pg_risk_pkg::tier_t te;
+  pg_risk_pkg::ord_t  oe;
+
   // The main sequencer.
   always_comb begin
     logic [63:0]  x64, y64;
@@ -464,8 +458,6 @@ module pg_risk_core #(
     logic [LW:0]  sl;
     logic [WayW:0] wy;
     logic [3:0]   ti, tj;
-    tier_t        te;
-    ord_t         oe;
     logic [26:0]  r27;
     logic signed [127:0] s128;
     logic signed [63:0]  s64;

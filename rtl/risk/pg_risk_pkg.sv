@@ -87,6 +87,8 @@ package pg_risk_pkg;
     logic signed [63:0] rem;
   } ord_t;
   localparam int unsigned OrdBits = 3 + 64 + 20 + 4 + 64;  // $bits(ord_t)
+  localparam int unsigned OrdValidBit = OrdBits - 1;        // ord_t.valid
+  localparam int unsigned OrdIdLsb = 20 + 4 + 64;           // ord_t.id: [OrdIdLsb +: 64]
 
 endpackage
 /* verilator lint_on UNUSEDPARAM */
