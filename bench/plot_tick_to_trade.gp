@@ -8,14 +8,17 @@ set style fill solid 0.6
 set logscale y
 set ylabel "count"
 set xlabel "cycles"
-set title "order paths (last beat in -> first beat out)"
-set xrange [0:32]
-plot in every ::1 using (($1==0) ? $2 : 1/0):4 with boxes title "order -> forward", \
-     in every ::1 using (($1==2) ? $2+0.3 : 1/0):4 with boxes title "order -> ack/reject", \
+set title "order paths"
+set xrange [0:24]
+set yrange [1:*]
+set boxwidth 0.3
+plot in every ::1 using (($1==0) ? $2 : 1/0):4 with boxes title "order -> forward (last beat in)", \
+     in every ::1 using (($1==2) ? $2+0.3 : 1/0):4 with boxes title "order -> ack/reject (last beat in)", \
      in every ::1 using (($1==3) ? $2 : 1/0):4 with boxes title "order -> ack/reject (first beat in)"
 set title "mark tick"
 set logscale x
 set autoscale x
+set autoscale y
 plot in every ::1 using (($1==4) ? $2 : 1/0):4 with points pt 7 title "mark -> first liquidation", \
      in every ::1 using (($1==5) ? $2 : 1/0):4 with points pt 5 title "mark -> all holders revalued"
 unset multiplot
