@@ -2,10 +2,13 @@
 // at 322.265625 MHz, and a host model as an SC_THREAD that configures the ports and the risk
 // engine over AXI-Lite and streams UDP frames into the three ports, while an SC_METHOD collects
 // the frames coming out. Every decision is checked against the golden model (the sw backend)
-// fed the same events in the same order. Exit status 0 when all match.
+// fed the same events in the same order. Exit status 0 when all match. With PERPGATE_COVERAGE set,
+// writes the RTL's coverage data there.
 #include <systemc.h>
+#include <verilated_cov.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <string>
 #include <vector>
@@ -286,6 +289,9 @@ int sc_main(int, char**) {
   host.core_idle(core_idle);
 
   sc_start(sc_time(2, SC_MS));
+  // Line, toggle and assertion coverage of the RTL (verilator --coverage): the data for
+  // verilator_coverage, which ctest systemc.coverage_summary prints.
+  if (const char* cov = std::getenv("PERPGATE_COVERAGE")) Verilated::threadContextp()->coveragep()->write(cov);
   const auto& want = host.model.lines;
   const auto& got = host.rtl.lines;
   int bad = host.done ? 0 : 1;
