@@ -412,6 +412,90 @@ def gen_protocol_md(spec: dict, regs: dict) -> str:
     return "\n".join(out)
 
 
+LUA_FIELD = {"u8": ("uint8", 1), "u16": ("uint16", 2), "u32": ("uint32", 4), "u64": ("uint64", 8),
+             "i64": ("int64", 8)}
+
+
+def gen_dissector_lua(spec: dict) -> str:
+    """tools/wireshark/perpgate.lua: a Wireshark dissector of the wire protocol, from the same TOML."""
+    out = ["-- " + BANNER,
+           "-- Wireshark dissector of the perpgate wire protocol (docs/protocol.md). Heuristic on UDP:",
+           "-- a payload is taken when its type is known, its version is 1 and its length field equals",
+           "-- both the payload length and the type's size. Use: tshark -X lua_script:perpgate.lua ...",
+           'local p = Proto("perpgate", "perpgate wire protocol")',
+           "local types = {"]
+    for m in spec["message"]:
+        out.append(f'  [0x{m["type"]:02x}] = "{m["name"]}",')
+    out += ["}", "local sizes = {"]
+    for m in spec["message"]:
+        out.append(f'  [0x{m["type"]:02x}] = {m["size"]},')
+    out += ["}", "local reasons = {"]
+    for r in spec["reason"]:
+        out.append(f'  [{r["code"]}] = "{r["name"]}",')
+    out += ["}", "local errors = {"]
+    for e in spec["error"]:
+        out.append(f'  [{e["code"]}] = "{e["name"]}",')
+    out += ["}", "",
+            'local hdr = {',
+            '  type = ProtoField.uint8("perpgate.type", "Type", base.HEX, types),',
+            '  version = ProtoField.uint8("perpgate.version", "Version"),',
+            '  length = ProtoField.uint16("perpgate.length", "Length"),',
+            '  session = ProtoField.uint32("perpgate.session", "Session"),',
+            '  seq = ProtoField.uint64("perpgate.seq", "Sequence"),',
+            "}",
+            "local all = { hdr.type, hdr.version, hdr.length, hdr.session, hdr.seq }",
+            "-- Per type: { field, offset, size } in wire order.",
+            "local layouts = {}"]
+    for m in spec["message"]:
+        out.append(f"layouts[0x{m['type']:02x}] = {{")
+        for f in m["fields"]:
+            abbrev = f"perpgate.{m['name']}.{f['name']}"
+            if f["type"] == "i128":
+                for half, off in (("lo", 0), ("hi", 8)):
+                    kind = "uint64" if half == "lo" else "int64"
+                    out.append(f'  {{ ProtoField.{kind}("{abbrev}_{half}", "{f["name"]} ({half} 64 bits)"), '
+                               f'{f["offset"] + off}, 8 }},')
+                continue
+            kind, n = LUA_FIELD[f["type"]]
+            extra = ""
+            if f["name"] == "reason":
+                extra = ", base.DEC, reasons"
+            elif m["name"] == "event_error" and f["name"] == "code":
+                extra = ", base.DEC, errors"
+            out.append(f'  {{ ProtoField.{kind}("{abbrev}", "{f["name"]}"{extra}), {f["offset"]}, {n} }},')
+        out.append("}")
+    out += ["for _, l in pairs(layouts) do",
+            "  for _, f in ipairs(l) do all[#all + 1] = f[1] end",
+            "end",
+            "p.fields = all",
+            "",
+            "function p.dissector(buf, pinfo, tree)",
+            "  local t = buf(0, 1):uint()",
+            '  pinfo.cols.protocol = "perpgate"',
+            '  local sub = tree:add(p, buf(), "perpgate " .. types[t])',
+            "  sub:add_le(hdr.type, buf(0, 1))",
+            "  sub:add_le(hdr.version, buf(1, 1))",
+            "  sub:add_le(hdr.length, buf(2, 2))",
+            "  sub:add_le(hdr.session, buf(4, 4))",
+            "  sub:add_le(hdr.seq, buf(8, 8))",
+            "  for _, f in ipairs(layouts[t]) do sub:add_le(f[1], buf(f[2], f[3])) end",
+            '  pinfo.cols.info = types[t] .. " session=" .. buf(4, 4):le_uint() .. " seq=" .. tostring(buf(8, 8):le_uint64())',
+            "  return buf:len()",
+            "end",
+            "",
+            "local function heuristic(buf, pinfo, tree)",
+            "  if buf:len() < 16 then return false end",
+            "  local t = buf(0, 1):uint()",
+            "  if sizes[t] == nil or buf(1, 1):uint() ~= 1 then return false end",
+            "  if buf(2, 2):le_uint() ~= buf:len() or sizes[t] ~= buf:len() then return false end",
+            "  p.dissector(buf, pinfo, tree)",
+            "  return true",
+            "end",
+            'p:register_heuristic("udp", heuristic)',
+            ""]
+    return "\n".join(out)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="fail if a generated file is stale")
@@ -428,6 +512,7 @@ def main() -> int:
         ROOT / "rtl/pkg/perpgate_regs_pkg.sv": gen_regs_pkg(regs),
         ROOT / "rtl/pkg/perpgate_fixed_pkg.sv": gen_fixed_pkg(read_fixed_point()),
         ROOT / "docs/protocol.md": gen_protocol_md(spec, regs),
+        ROOT / "tools/wireshark/perpgate.lua": gen_dissector_lua(spec),
     }
     stale = []
     for path, text in outputs.items():

@@ -8,7 +8,7 @@ packages=(
   libsimdjson-dev libcli11-dev libfmt-dev libtomlplusplus-dev nlohmann-json3-dev
   verilator libsystemc-dev yosys
   libdpdk-dev dpdk-dev libpcap-dev
-  gnuplot-nox
+  gnuplot-nox tshark
 )
 
 missing=()

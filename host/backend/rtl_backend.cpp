@@ -16,6 +16,7 @@
 #include "perpgate/regs.hpp"
 #include "perpgate/wire.hpp"
 #include "wire/codec.hpp"
+#include "wire/pcap_writer.hpp"
 #include "wire/udp_frame.hpp"
 
 namespace perpgate {
@@ -41,6 +42,7 @@ struct Beat {
 class RtlBackend final : public RtlBackendApi {
  public:
   RtlBackend(DecisionSink& sink, const RtlOptions& opt) : top_(opt.seed), sink_(sink), opt_(opt), rng_(opt.seed) {
+    if (!opt.pcap.empty()) pcap_ = std::make_unique<wire::PcapWriter>(opt.pcap);
     pins_[kClient] = {&top_->s_axis_client_tdata, &top_->s_axis_client_tkeep, &top_->s_axis_client_tvalid,
                       &top_->s_axis_client_tready, &top_->s_axis_client_tlast, &top_->s_axis_client_tuser,
                       &top_->m_axis_client_tdata, &top_->m_axis_client_tkeep, &top_->m_axis_client_tvalid,
@@ -267,6 +269,7 @@ class RtlBackend final : public RtlBackendApi {
         }
         if (*pin.m_tlast) {
           if (*pin.m_tuser) throw std::runtime_error("rtl backend: frame sent with tuser set");
+          if (pcap_) pcap_->write(cycle_ns(now), f);
           on_frame(p, f, now);
           f.clear();
         }
@@ -345,8 +348,13 @@ class RtlBackend final : public RtlBackendApi {
     end_event();
   }
 
+  static std::uint64_t cycle_ns(std::uint64_t cycle) {
+    return static_cast<std::uint64_t>(static_cast<double>(cycle) * 1000.0 / kTargetClockMHz);
+  }
+
   void queue_frame(int port, const std::vector<std::uint8_t>& msg) {
     const auto frame = wire::build_udp_frame(peer(port), ours(port), msg.data(), msg.size());
+    if (pcap_) pcap_->write(cycle_ns(top_.cycles()), frame);
     const std::size_t beats = (frame.size() + 7) / 8;
     for (std::size_t b = 0; b < beats; ++b) {
       Beat beat{0, 0, b + 1 == beats};
@@ -493,6 +501,7 @@ class RtlBackend final : public RtlBackendApi {
   DecisionSink& sink_;
   RtlOptions opt_;
   std::mt19937_64 rng_;
+  std::unique_ptr<wire::PcapWriter> pcap_;
   std::array<PortPins, kPorts> pins_{};
   std::array<std::deque<Beat>, kPorts> in_;
   std::array<bool, kPorts> in_first_beat_{true, true, true};

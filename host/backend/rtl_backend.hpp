@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "backend.hpp"
@@ -54,6 +55,7 @@ struct RtlOptions {
   std::uint64_t seed = 1;   // Verilator's random initial register values (reset must not depend on them)
   double idle = 0.0;        // chance of an idle cycle before each ingress beat
   double stall = 0.0;       // chance that egress tready is low in a cycle
+  std::string pcap;         // if set: every frame in and out, stamped with its cycle x 3.103 ns
 };
 
 // The AXI-Stream rules are checked on every egress beat (data held while valid and not ready,

@@ -42,7 +42,7 @@ void print_summary(const perpgate::ReplayStats& s, std::FILE* to) {
   }
 }
 
-int run_replay(const std::string& backend, const std::string& path, bool summary) {
+int run_replay(const std::string& backend, const std::string& path, bool summary, const std::string& pcap) {
   std::string buf;
   if (!read_input(path, buf)) {
     std::fprintf(stderr, "perpgate replay: cannot read '%s'\n", path.c_str());
@@ -53,7 +53,9 @@ int run_replay(const std::string& backend, const std::string& path, bool summary
   perpgate::RtlBackendApi* rtl = nullptr;
   perpgate::Replayer::BackendFactory factory = [&](perpgate::DecisionSink& sink) {
     if (backend != "rtl") return perpgate::make_backend(backend, sink);
-    auto b = perpgate::make_rtl_backend(sink);
+    perpgate::RtlOptions opt;
+    opt.pcap = pcap;
+    auto b = perpgate::make_rtl_backend(sink, opt);
     rtl = b.get();
     return std::unique_ptr<perpgate::Backend>(std::move(b));
   };
@@ -83,6 +85,8 @@ int main(int argc, char** argv) {
   replay->add_option("--backend", backend, "sw (hls kernels on the CPU) or rtl (Verilated RTL)")
       ->check(CLI::IsMember({"sw", "rtl"}));
   replay->add_flag("--summary", summary, "print counts of decisions to stderr at the end");
+  std::string pcap;
+  replay->add_option("--pcap", pcap, "rtl backend: write every frame in and out of the RTL to this pcap file");
   replay->add_option("scenario", path, "scenario file, or - for stdin")->required();
 
   auto* gen = app.add_subcommand("gen", "Generate a crash scenario (JSON Lines) from a seed");
@@ -104,7 +108,13 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : kExitUsage;
   }
 
-  if (*replay) return run_replay(backend, path, summary);
+  if (*replay) {
+    if (!pcap.empty() && backend != "rtl") {
+      std::fprintf(stderr, "perpgate replay: --pcap needs --backend rtl\n");
+      return kExitUsage;
+    }
+    return run_replay(backend, path, summary, pcap);
+  }
 
   opt.crash = !no_crash;
   std::string text;
