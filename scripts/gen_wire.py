@@ -63,6 +63,9 @@ def validate(spec: dict) -> None:
     codes = [r["code"] for r in spec["reason"]]
     if codes != list(range(len(codes))):
         fail("reason codes must be 0, 1, 2, ... in order")
+    codes = [r["code"] for r in spec["host_reason"]]
+    if codes != list(range(64, 64 + len(codes))):
+        fail("host reason codes must be 64, 65, ... in order")
     codes = [e["code"] for e in spec["error"]]
     if codes != list(range(1, len(codes) + 1)):
         fail("error codes must be 1, 2, 3, ... in order")
@@ -111,9 +114,15 @@ def gen_reason_hpp(spec: dict) -> str:
            "namespace perpgate {", "", "enum class Reason : std::uint8_t {"]
     for r in spec["reason"]:
         out.append(f"  k{camel(r['name'])} = {r['code']},")
-    out += ["};", f"inline constexpr int kReasonCount = {len(spec['reason'])};", "",
+    out.append("  // Host reasons: perpgate host rejects with these before a backend sees the order.")
+    for r in spec["host_reason"]:
+        out.append(f"  k{camel(r['name'])} = {r['code']},")
+    out += ["};", "// Codes of the pre-trade check: 0 .. kReasonCount-1 (the RTL counts each).",
+            f"inline constexpr int kReasonCount = {len(spec['reason'])};",
+            f"inline constexpr int kHostReasonBase = {spec['host_reason'][0]['code']};",
+            f"inline constexpr int kHostReasonCount = {len(spec['host_reason'])};", "",
             "constexpr std::string_view reason_name(Reason r) {", "  switch (r) {"]
-    for r in spec["reason"]:
+    for r in spec["reason"] + spec["host_reason"]:
         out.append(f"    case Reason::k{camel(r['name'])}: return \"{r['name']}\";")
     out += ["  }", "  return \"UNKNOWN_REASON\";", "}", "",
             "// Engine error codes: events the engine cannot apply (or applies with a warning). The RTL",
@@ -375,6 +384,10 @@ def gen_protocol_md(spec: dict, regs: dict) -> str:
             "| code | name |", "|---:|---|"]
     for r in spec["reason"]:
         out.append(f"| {r['code']} | `{r['name']}` |")
+    out += ["", "Reasons `perpgate host` rejects with before any backend sees the order (never from the card):", "",
+            "| code | name | meaning |", "|---:|---|---|"]
+    for r in spec["host_reason"]:
+        out.append(f"| {r['code']} | `{r['name']}` | {r['doc']} |")
     out += ["", "## Engine error codes", "",
             "Reported in `event_error` (events from the wire) or in the mailbox status (commands).", "",
             "| code | name | text (the replay contract's `error` line) |", "|---:|---|---|"]
@@ -430,7 +443,7 @@ def gen_dissector_lua(spec: dict) -> str:
     for m in spec["message"]:
         out.append(f'  [0x{m["type"]:02x}] = {m["size"]},')
     out += ["}", "local reasons = {"]
-    for r in spec["reason"]:
+    for r in spec["reason"] + spec["host_reason"]:
         out.append(f'  [{r["code"]}] = "{r["name"]}",')
     out += ["}", "local errors = {"]
     for e in spec["error"]:

@@ -15,6 +15,8 @@
 #include "perpgate/regs.hpp"
 #include "replay/replayer.hpp"
 #include "replay/scenario_gen.hpp"
+#include "wire/codec.hpp"
+#include "wire/udp_frame.hpp"
 
 namespace perpgate {
 namespace {
@@ -75,6 +77,97 @@ TEST_P(GoldenFile, RtlMatchesSwWithIdlesAndStalls) {
   const ReplayRun sw = replay(scenario, false);
   const ReplayRun rtl = replay(scenario, true, /*idle=*/0.3, /*stall=*/0.5);
   EXPECT_EQ(rtl.output, sw.output);
+}
+
+// A Backend that puts one bad frame on a random port before every event it passes on to the
+// RTL: random bytes, a truncated frame, a broken IP checksum, another UDP port, an unknown message
+// type, a wrong length field, a frame the MAC flagged, a message type the port does not carry.
+class WithBadFrames final : public Backend {
+ public:
+  WithBadFrames(std::unique_ptr<RtlBackendApi> rtl, std::uint64_t seed) : rtl_(std::move(rtl)), rng_(seed) {}
+  RtlBackendApi& rtl() { return *rtl_; }
+  std::uint64_t injected() const { return injected_; }
+
+  void define_symbol(int s, const SymbolConfig& c) override { bad(); rtl_->define_symbol(s, c); }
+  void create_account(int a, i64 c) override { bad(); rtl_->create_account(a, c); }
+  void set_leverage(int a, int s, i64 l) override { bad(); rtl_->set_leverage(a, s, l); }
+  void set_rate_limit(int a, i64 r) override { bad(); rtl_->set_rate_limit(a, r); }
+  void deposit(int a, i64 x) override { bad(); rtl_->deposit(a, x); }
+  void withdraw(int a, i64 x) override { bad(); rtl_->withdraw(a, x); }
+  void kill(int a, bool on) override { bad(); rtl_->kill(a, on); }
+  void advance_clock(i64 ts) override { bad(); rtl_->advance_clock(ts); }
+  void mark(int s, i64 px) override { bad(); rtl_->mark(s, px); }
+  void index(int s, i64 px) override { bad(); rtl_->index(s, px); }
+  void book(int s, i64 b, i64 a) override { bad(); rtl_->book(s, b, a); }
+  void trade(int s, i64 px) override { bad(); rtl_->trade(s, px); }
+  void funding(int s, i64 r) override { bad(); rtl_->funding(s, r); }
+  void order(const OrderEvent& o) override { bad(); rtl_->order(o); }
+  void fill(const FillEvent& f) override { bad(); rtl_->fill(f); }
+  void cancel(i64 id) override { bad(); rtl_->cancel(id); }
+  void query(int a) override { bad(); rtl_->query(a); }
+
+ private:
+  // A well-formed message of a type `port` carries: new order, fill, mark. All would change
+  // state if they got through.
+  std::vector<std::uint8_t> message_for(int port) {
+    switch (port) {
+      case regs::kPortClient: return wire::encode_new_order(OrderEvent{0, 0, 900'000 + static_cast<i64>(injected_), true, false, 100'000, 1'000'000}, 1, 1);
+      case regs::kPortVenue: return wire::encode_fill(FillEvent{1, 100'000, 1'000'000, 0}, 1, 1);
+      default: return wire::encode_price<wire::Mark>(0, 1'000'000, 0, 1, 1);
+    }
+  }
+
+  void bad() {
+    const int port = static_cast<int>(rng_() % 3);
+    std::vector<std::uint8_t> f = rtl_->frame_for(port, message_for(port));
+    bool mac_error = false;
+    switch (rng_() % 8) {
+      case 0:  // random bytes
+        f.resize(1 + rng_() % 120);
+        for (auto& b : f) b = static_cast<std::uint8_t>(rng_());
+        break;
+      case 1: f.resize(rng_() % (f.size() - 1) + 1); break;  // truncated
+      case 2: f[24] ^= 0x01; break;                           // IP header checksum
+      case 3: f[37] ^= 0x01; break;                           // UDP destination port
+      case 4: f[wire::kPayloadOffset + wire::header::kType] = 0x7f; break;       // unknown type
+      case 5: ++f[wire::kPayloadOffset + wire::header::kLength]; break;          // length field
+      case 6: mac_error = true; break;                                            // MAC flagged
+      default:  // a well-formed message on a port that does not carry its type
+        f = rtl_->frame_for(port, message_for((port + 1) % 3));
+        break;
+    }
+    rtl_->inject_frame(port, f, mac_error);
+    ++injected_;
+  }
+
+  std::unique_ptr<RtlBackendApi> rtl_;
+  std::mt19937_64 rng_;
+  std::uint64_t injected_ = 0;
+};
+
+TEST_P(GoldenFile, BadFramesAreCountedAndHaveNoEffect) {
+  const std::string scenario = read_file(std::string(PERPGATE_GOLDEN_DIR) + "/" + GetParam() + ".jsonl");
+  const ReplayRun sw = replay(scenario, false);
+  std::string buf = scenario;
+  const std::size_t len = buf.size();
+  buf.append(simdjson::SIMDJSON_PADDING, '\0');
+  WithBadFrames* decorated = nullptr;
+  Replayer::BackendFactory factory = [&](DecisionSink& sink) -> std::unique_ptr<Backend> {
+    auto b = std::make_unique<WithBadFrames>(make_rtl_backend(sink, RtlOptions{len, 0.1, 0.1}), len);
+    decorated = b.get();
+    return b;
+  };
+  Replayer r(factory, nullptr);
+  r.run(buf.data(), len, buf.size());
+  EXPECT_EQ(r.output(), sw.output);
+  ASSERT_NE(decorated, nullptr);
+  ASSERT_GT(decorated->injected(), 0u);
+  std::uint64_t dropped = 0;
+  for (int port = 0; port < regs::kPortCount; ++port)
+    for (std::uint32_t reg : {regs::kPortDropNotForUs, regs::kPortDropMalformed, regs::kPortDropMacError,
+                              regs::kPortMsgMalformed, regs::kPortMsgWrongPort})
+      dropped += decorated->rtl().read_counter(regs::port_reg(port, reg));
+  EXPECT_EQ(dropped, decorated->injected()) << "every bad frame is counted exactly once";
 }
 
 struct GenCase {

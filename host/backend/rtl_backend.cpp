@@ -37,6 +37,7 @@ struct Beat {
   std::uint64_t data;
   std::uint8_t keep;
   bool last;
+  bool user = false;  // on the last beat: the MAC flags the frame bad
 };
 
 class RtlBackend final : public RtlBackendApi {
@@ -244,7 +245,7 @@ class RtlBackend final : public RtlBackendApi {
         *pin.s_tdata = q.front().data;
         *pin.s_tkeep = q.front().keep;
         *pin.s_tlast = q.front().last;
-        *pin.s_tuser = 0;
+        *pin.s_tuser = q.front().user;
       }
     }
     top_.settle();
@@ -353,11 +354,25 @@ class RtlBackend final : public RtlBackendApi {
   }
 
   void queue_frame(int port, const std::vector<std::uint8_t>& msg) {
-    const auto frame = wire::build_udp_frame(peer(port), ours(port), msg.data(), msg.size());
+    queue_raw(port, wire::build_udp_frame(peer(port), ours(port), msg.data(), msg.size()), false);
+  }
+
+  void inject_frame(int port, const std::vector<std::uint8_t>& frame, bool mac_error) override {
+    begin_event();
+    queue_raw(port, frame, mac_error);
+    drain();
+    end_event();
+  }
+
+  std::vector<std::uint8_t> frame_for(int port, const std::vector<std::uint8_t>& msg) const override {
+    return wire::build_udp_frame(peer(port), ours(port), msg.data(), msg.size());
+  }
+
+  void queue_raw(int port, const std::vector<std::uint8_t>& frame, bool mac_error) {
     if (pcap_) pcap_->write(cycle_ns(top_.cycles()), frame);
-    const std::size_t beats = (frame.size() + 7) / 8;
+    const std::size_t beats = frame.empty() ? 1 : (frame.size() + 7) / 8;
     for (std::size_t b = 0; b < beats; ++b) {
-      Beat beat{0, 0, b + 1 == beats};
+      Beat beat{0, 0, b + 1 == beats, mac_error && b + 1 == beats};
       for (std::size_t i = 8 * b; i < frame.size() && i < 8 * b + 8; ++i) {
         beat.data |= static_cast<std::uint64_t>(frame[i]) << (8 * (i % 8));
         beat.keep |= static_cast<std::uint8_t>(1u << (i % 8));

@@ -41,6 +41,11 @@ class RtlBackendApi : public Backend {
   // Starts a frame on `port`, runs `cycles` clocks (part of it in, maybe part through the core),
   // then resets the gateway in the middle of it. The gateway starts empty again.
   virtual void reset_mid_frame(int port, std::uint64_t cycles) = 0;
+  // Any bytes as one frame on a port (tuser on its last beat if mac_error), run until quiet:
+  // for malformed, foreign and corrupted frames. frame_for() builds a well-formed frame carrying
+  // `msg` to the port, to corrupt.
+  virtual void inject_frame(int port, const std::vector<std::uint8_t>& frame, bool mac_error) = 0;
+  virtual std::vector<std::uint8_t> frame_for(int port, const std::vector<std::uint8_t>& msg) const = 0;
   // A 64-bit counter of the register map (lo then hi), read over AXI-Lite.
   virtual std::uint64_t read_counter(std::uint32_t addr) = 0;
 };

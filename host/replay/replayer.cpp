@@ -5,36 +5,13 @@
 #include <cstring>
 
 #include "decimal.hpp"
+#include "decision_json.hpp"
 #include "perpgate/margin.hpp"
 
 namespace perpgate {
 namespace {
 
 constexpr std::size_t kFlushBytes = 1 << 20;
-
-void append_int(std::string& s, i64 v) {
-  char tmp[24];
-  const int n = std::snprintf(tmp, sizeof tmp, "%lld", static_cast<long long>(v));
-  s.append(tmp, static_cast<std::size_t>(n));
-}
-
-void append_json_string(std::string& s, std::string_view text) {
-  s.push_back('"');
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      s.push_back('\\');
-      s.push_back(ch);
-    } else if (c < 0x20) {
-      char tmp[8];
-      std::snprintf(tmp, sizeof tmp, "\\u%04x", c);
-      s.append(tmp);
-    } else {
-      s.push_back(ch);
-    }
-  }
-  s.push_back('"');
-}
 
 bool is_blank_or_comment(const char* p, std::size_t n) {
   std::size_t i = 0;
@@ -108,9 +85,9 @@ void Replayer::define_symbol(const ScenarioLine& line) {
         return error_line(std::string("missing field '") + names[k] + "' for a new symbol");
       }
     }
-    if (static_cast<int>(symbol_json_.size()) >= GatewayParams::kSymbols)
+    if (static_cast<int>(dir_.symbol_json.size()) >= GatewayParams::kSymbols)
       return error_line("symbol table full (" + std::to_string(GatewayParams::kSymbols) + ")");
-    s = static_cast<int>(symbol_json_.size());
+    s = static_cast<int>(dir_.symbol_json.size());
   }
   // Start from the previous definition (or the defaults) and overlay what the line gives.
   SymbolConfig cfg = is_new ? SymbolConfig{} : symbol_config_[static_cast<std::size_t>(s)];
@@ -134,7 +111,7 @@ void Replayer::define_symbol(const ScenarioLine& line) {
     symbol_ids_.emplace(line.sym, s);
     std::string json;
     append_json_string(json, line.sym);
-    symbol_json_.push_back(std::move(json));
+    dir_.symbol_json.push_back(std::move(json));
     symbol_config_.push_back(cfg);
   } else {
     symbol_config_[static_cast<std::size_t>(s)] = cfg;
@@ -146,11 +123,11 @@ void Replayer::define_account(const ScenarioLine& line) {
   int a = account_index(line.acct);
   if (a < 0) {
     if (!line.has(kFCollateral)) return error_line("missing field 'collateral' for a new account");
-    if (static_cast<int>(account_by_index_.size()) >= GatewayParams::kAccounts)
+    if (static_cast<int>(dir_.account_ids.size()) >= GatewayParams::kAccounts)
       return error_line("account table full (" + std::to_string(GatewayParams::kAccounts) + ")");
-    a = static_cast<int>(account_by_index_.size());
+    a = static_cast<int>(dir_.account_ids.size());
     account_ids_.emplace(line.acct, a);
-    account_by_index_.push_back(line.acct);
+    dir_.account_ids.push_back(line.acct);
     backend_->create_account(a, line.collateral);
   } else if (line.has(kFCollateral)) {
     error_line("account exists: collateral unchanged (use deposit/withdraw); leverage applied");
@@ -235,90 +212,35 @@ void Replayer::apply(const ScenarioLine& line) {
 
 void Replayer::ack(i64 id) {
   ++stats_.acks;
-  buf_.append("{\"ev\":\"ack\",\"id\":");
-  append_int(buf_, id);
-  buf_.append("}\n");
+  json_.ack(id);
 }
 
 void Replayer::reject(i64 id, Reason reason) {
   ++stats_.rejects[static_cast<std::size_t>(reason)];
-  buf_.append("{\"ev\":\"reject\",\"id\":");
-  append_int(buf_, id);
-  buf_.append(",\"reason\":\"");
-  buf_.append(reason_name(reason));
-  buf_.append("\"}\n");
+  json_.reject(id, reason);
 }
 
-void Replayer::canceled(i64 id) {
-  buf_.append("{\"ev\":\"canceled\",\"id\":");
-  append_int(buf_, id);
-  buf_.append("}\n");
-}
+void Replayer::canceled(i64 id) { json_.canceled(id); }
 
 void Replayer::liquidate(int acct, i128 equity, i128 mm) {
   ++stats_.liquidations;
-  buf_.append("{\"ev\":\"liquidate\",\"acct\":");
-  append_int(buf_, account_by_index_[static_cast<std::size_t>(acct)]);
-  buf_.append(",\"equity\":\"");
-  append_decimal(buf_, equity, kMoneyDecimals);
-  buf_.append("\",\"mm\":\"");
-  append_decimal(buf_, mm, kMoneyDecimals);
-  buf_.append("\"}\n");
+  json_.liquidate(acct, equity, mm);
 }
 
 void Replayer::mark(int sym, i64 px) {
   ++stats_.marks;
-  buf_.append("{\"ev\":\"mark\",\"sym\":");
-  buf_.append(symbol_json_[static_cast<std::size_t>(sym)]);
-  buf_.append(",\"px\":\"");
-  append_decimal(buf_, px, kPxDecimals);
-  buf_.append("\"}\n");
+  json_.mark(sym, px);
 }
 
-void Replayer::withdraw(int acct, i64 amount, bool ok) {
-  buf_.append(ok ? "{\"ev\":\"withdraw_ok\",\"acct\":" : "{\"ev\":\"withdraw_reject\",\"acct\":");
-  append_int(buf_, account_by_index_[static_cast<std::size_t>(acct)]);
-  buf_.append(",\"amount\":\"");
-  append_decimal(buf_, amount, kMoneyDecimals);
-  buf_.append("\"}\n");
-}
+void Replayer::withdraw(int acct, i64 amount, bool ok) { json_.withdraw(acct, amount, ok); }
 
-void Replayer::account(int acct, const AccountSnapshot& v) {
-  buf_.append("{\"ev\":\"account\",\"acct\":");
-  append_int(buf_, account_by_index_[static_cast<std::size_t>(acct)]);
-  const std::pair<const char*, i128> money[] = {
-      {"collateral", v.collateral}, {"equity", v.equity}, {"im", v.im}, {"mm", v.mm}};
-  for (const auto& [name, value] : money) {
-    buf_.append(",\"");
-    buf_.append(name);
-    buf_.append("\":\"");
-    append_decimal(buf_, value, kMoneyDecimals);
-    buf_.push_back('"');
-  }
-  buf_.append(",\"positions\":[");
-  for (int i = 0; i < v.position_count; ++i) {
-    const PositionView& p = v.positions[i];
-    if (i > 0) buf_.push_back(',');
-    buf_.append("{\"sym\":");
-    buf_.append(symbol_json_[static_cast<std::size_t>(p.sym)]);
-    buf_.append(",\"qty\":\"");
-    append_decimal(buf_, p.qty, kQtyDecimals);
-    buf_.append("\",\"entry\":\"");
-    append_decimal(buf_, p.entry, kPxDecimals);
-    buf_.append("\"}");
-  }
-  buf_.append("]}\n");
-}
+void Replayer::account(int acct, const AccountSnapshot& v) { json_.account(acct, v); }
 
 void Replayer::error(const char* msg) { error_line(msg); }
 
 void Replayer::error_line(std::string_view msg) {
   ++stats_.errors;
-  buf_.append("{\"ev\":\"error\",\"line\":");
-  append_int(buf_, static_cast<i64>(line_no_));
-  buf_.append(",\"msg\":");
-  append_json_string(buf_, msg);
-  buf_.append("}\n");
+  json_.error(line_no_, msg);
 }
 
 }  // namespace perpgate

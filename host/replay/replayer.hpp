@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "backend/backend.hpp"
+#include "decision_json.hpp"
 #include "scenario_line.hpp"
 
 namespace perpgate {
@@ -49,6 +50,8 @@ class Replayer final : private DecisionSink {
   int exit_status() const { return stats_.errors ? 3 : 0; }
   const ReplayStats& stats() const { return stats_; }
   const std::string& output() const { return buf_; }
+  // Outside ids by table index, as defined so far.
+  const Directory& directory() const { return dir_; }
 
  private:
   void apply(const ScenarioLine& line);
@@ -76,9 +79,10 @@ class Replayer final : private DecisionSink {
   std::uint64_t line_no_ = 0;
   ReplayStats stats_;
   std::unordered_map<i64, int> account_ids_;
-  std::vector<i64> account_by_index_;
+
   std::unordered_map<std::string, int> symbol_ids_;
-  std::vector<std::string> symbol_json_;     // name as a JSON string literal, by index
+  Directory dir_;
+  DecisionJson json_{buf_, dir_};
   std::vector<SymbolConfig> symbol_config_;  // as last defined, for partial updates
 };
 

@@ -57,6 +57,8 @@ local reasons = {
   [14] = "MAX_POSITION",
   [15] = "CAPACITY",
   [16] = "INSUFFICIENT_MARGIN",
+  [64] = "UNKNOWN_SESSION",
+  [65] = "NOT_PERMITTED",
 }
 local errors = {
   [1] = "SYMBOL_TABLE_FULL",

@@ -26,8 +26,14 @@ enum class Reason : std::uint8_t {
   kMaxPosition = 14,
   kCapacity = 15,
   kInsufficientMargin = 16,
+  // Host reasons: perpgate host rejects with these before a backend sees the order.
+  kUnknownSession = 64,
+  kNotPermitted = 65,
 };
+// Codes of the pre-trade check: 0 .. kReasonCount-1 (the RTL counts each).
 inline constexpr int kReasonCount = 17;
+inline constexpr int kHostReasonBase = 64;
+inline constexpr int kHostReasonCount = 2;
 
 constexpr std::string_view reason_name(Reason r) {
   switch (r) {
@@ -48,6 +54,8 @@ constexpr std::string_view reason_name(Reason r) {
     case Reason::kMaxPosition: return "MAX_POSITION";
     case Reason::kCapacity: return "CAPACITY";
     case Reason::kInsufficientMargin: return "INSUFFICIENT_MARGIN";
+    case Reason::kUnknownSession: return "UNKNOWN_SESSION";
+    case Reason::kNotPermitted: return "NOT_PERMITTED";
   }
   return "UNKNOWN_REASON";
 }
