@@ -16,13 +16,13 @@
 #include <vector>
 
 #include "backend/rtl_backend.hpp"
-#include "hdr_histogram.hpp"
+#include "common/hdr_histogram.hpp"
 #include "replay/replayer.hpp"
 #include "replay/scenario_gen.hpp"
 
 namespace {
 
-using perpgate::bench::HdrHistogram;
+using perpgate::HdrHistogram;
 
 struct Metric {
   const char* name;

@@ -1,4 +1,4 @@
-// The latency histogram of bench/ (HdrHistogram's log-linear bucketing): exact below 2,048,
+// The latency histogram of host/common (used by bench/ and the host) (HdrHistogram's log-linear bucketing): exact below 2,048,
 // within 1/1024 relative error above, against exact percentiles of random data.
 #include <gtest/gtest.h>
 
@@ -7,9 +7,9 @@
 #include <random>
 #include <vector>
 
-#include "../bench/hdr_histogram.hpp"
+#include "common/hdr_histogram.hpp"
 
-namespace perpgate::bench {
+namespace perpgate {
 namespace {
 
 TEST(HdrHistogram, ExactBelowTheFirstPowerOfTwoOfItsRange) {
@@ -52,4 +52,4 @@ TEST(HdrHistogram, PercentilesWithinTheRelativeErrorOfExact) {
 }
 
 }  // namespace
-}  // namespace perpgate::bench
+}  // namespace perpgate

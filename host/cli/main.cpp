@@ -1,6 +1,8 @@
 // perpgate: one command line for the gateway's tools.
 //   perpgate replay [--backend sw|rtl] [--summary] SCENARIO.jsonl|-     (spec/replay.md)
 //   perpgate gen [--seed N] [--accounts N] [--events N] [--no-crash] [-o FILE]
+//   perpgate host EAL-ARGS -- --config gateway.toml [--control script] [--backend sw|rtl] ...
+//   perpgate pcap encode SCENARIO.jsonl DIR | perpgate pcap decode DIR OUT.pcap CONTROL_LOG
 #include <CLI/CLI.hpp>
 #include <simdjson.h>
 
@@ -9,6 +11,8 @@
 #include <string>
 
 #include "backend/rtl_backend.hpp"
+#include "dpdk/dpdk_host.hpp"
+#include "pcap/scenario_pcap.hpp"
 #include "replay/replayer.hpp"
 #include "replay/scenario_gen.hpp"
 
@@ -72,9 +76,26 @@ int run_replay(const std::string& backend, const std::string& path, bool summary
   return replayer.exit_status();
 }
 
+int run_pcap_encode(const std::string& scenario, const std::string& dir, int sessions) {
+  std::string buf;
+  if (!read_input(scenario, buf)) {
+    std::fprintf(stderr, "perpgate pcap encode: cannot read '%s'\n", scenario.c_str());
+    return kExitUsage;
+  }
+  const std::size_t len = buf.size();
+  buf.append(simdjson::SIMDJSON_PADDING, '\0');
+  const perpgate::EncodeResult r = perpgate::encode_scenario(buf.data(), len, buf.size(), dir, perpgate::EncodeOptions{sessions});
+  std::fprintf(stderr, "perpgate pcap encode: %llu frames, %llu control actions in %s\n",
+               static_cast<unsigned long long>(r.frames), static_cast<unsigned long long>(r.control_ops), dir.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // `host` takes EAL's arguments first: it parses its own command line.
+  if (argc >= 2 && std::string(argv[1]) == "host") return perpgate::run_dpdk_host(argc - 1, argv + 1);
+
   CLI::App app{"perpgate: pre-trade risk gateway for crypto perpetual futures"};
   app.require_subcommand(1);
 
@@ -101,6 +122,22 @@ int main(int argc, char** argv) {
   gen->add_flag("--no-crash", no_crash, "flat mark path, no crash");
   gen->add_option("-o,--output", out_path, "output file, - for stdout");
 
+  app.add_subcommand("host", "The DPDK gateway: perpgate host EAL-ARGS -- --config FILE ... (see docs/host.md)");
+
+  auto* pcap_cmd = app.add_subcommand("pcap", "Scenario <-> wire frames for perpgate host");
+  pcap_cmd->require_subcommand(1);
+  auto* enc = pcap_cmd->add_subcommand("encode", "Scenario -> DIR/in.pcap, control.jsonl, gateway.toml, directory.json, causes.tsv");
+  std::string enc_scenario, enc_dir;
+  int enc_sessions = 4;
+  enc->add_option("scenario", enc_scenario, "scenario file, or - for stdin")->required();
+  enc->add_option("dir", enc_dir, "output directory (must exist)")->required()->check(CLI::ExistingDirectory);
+  enc->add_option("--sessions", enc_sessions, "client sessions (accounts spread over them)")->check(CLI::Range(1, 1000));
+  auto* dec = pcap_cmd->add_subcommand("decode", "The host's out.pcap and control log -> replay JSON Lines on stdout");
+  perpgate::DecodeInputs dec_in;
+  dec->add_option("dir", dec_in.dir, "the directory encode wrote")->required()->check(CLI::ExistingDirectory);
+  dec->add_option("out_pcap", dec_in.out_pcap, "frames the host sent")->required()->check(CLI::ExistingFile);
+  dec->add_option("control_log", dec_in.control_log, "the host's control log")->required()->check(CLI::ExistingFile);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -108,6 +145,17 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : kExitUsage;
   }
 
+  if (*enc) return run_pcap_encode(enc_scenario, enc_dir, enc_sessions);
+  if (*dec) {
+    try {
+      const std::string out = perpgate::decode_host_output(dec_in);
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      return 0;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "perpgate pcap decode: %s\n", e.what());
+      return 1;
+    }
+  }
   if (*replay) {
     if (!pcap.empty() && backend != "rtl") {
       std::fprintf(stderr, "perpgate replay: --pcap needs --backend rtl\n");

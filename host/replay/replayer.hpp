@@ -50,6 +50,8 @@ class Replayer final : private DecisionSink {
   int exit_status() const { return stats_.errors ? 3 : 0; }
   const ReplayStats& stats() const { return stats_; }
   const std::string& output() const { return buf_; }
+  // The scenario line being applied (1-based), for tools that follow the replay.
+  std::uint64_t line_no() const { return line_no_; }
   // Outside ids by table index, as defined so far.
   const Directory& directory() const { return dir_; }
 

@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace perpgate::bench {
+namespace perpgate {
 
 class HdrHistogram {
  public:
@@ -83,4 +83,4 @@ class HdrHistogram {
   std::uint64_t max_ = 0;
 };
 
-}  // namespace perpgate::bench
+}  // namespace perpgate
