@@ -76,7 +76,7 @@ int run_replay(const std::string& backend, const std::string& path, bool summary
   return replayer.exit_status();
 }
 
-int run_pcap_encode(const std::string& scenario, const std::string& dir, int sessions) {
+int run_pcap_encode(const std::string& scenario, const std::string& dir, const perpgate::EncodeOptions& opt) {
   std::string buf;
   if (!read_input(scenario, buf)) {
     std::fprintf(stderr, "perpgate pcap encode: cannot read '%s'\n", scenario.c_str());
@@ -84,9 +84,10 @@ int run_pcap_encode(const std::string& scenario, const std::string& dir, int ses
   }
   const std::size_t len = buf.size();
   buf.append(simdjson::SIMDJSON_PADDING, '\0');
-  const perpgate::EncodeResult r = perpgate::encode_scenario(buf.data(), len, buf.size(), dir, perpgate::EncodeOptions{sessions});
-  std::fprintf(stderr, "perpgate pcap encode: %llu frames, %llu control actions in %s\n",
-               static_cast<unsigned long long>(r.frames), static_cast<unsigned long long>(r.control_ops), dir.c_str());
+  const perpgate::EncodeResult r = perpgate::encode_scenario(buf.data(), len, buf.size(), dir, opt);
+  std::fprintf(stderr, "perpgate pcap encode: %llu frames (%llu bad), %llu control actions in %s\n",
+               static_cast<unsigned long long>(r.frames), static_cast<unsigned long long>(r.bad_frames),
+               static_cast<unsigned long long>(r.control_ops), dir.c_str());
   return 0;
 }
 
@@ -128,10 +129,11 @@ int main(int argc, char** argv) {
   pcap_cmd->require_subcommand(1);
   auto* enc = pcap_cmd->add_subcommand("encode", "Scenario -> DIR/in.pcap, control.jsonl, gateway.toml, directory.json, causes.tsv");
   std::string enc_scenario, enc_dir;
-  int enc_sessions = 4;
+  perpgate::EncodeOptions enc_opt;
   enc->add_option("scenario", enc_scenario, "scenario file, or - for stdin")->required();
   enc->add_option("dir", enc_dir, "output directory (must exist)")->required()->check(CLI::ExistingDirectory);
-  enc->add_option("--sessions", enc_sessions, "client sessions (accounts spread over them)")->check(CLI::Range(1, 1000));
+  enc->add_option("--sessions", enc_opt.sessions, "client sessions (accounts spread over them)")->check(CLI::Range(1, 1000));
+  enc->add_option("--bad-every", enc_opt.bad_every, "after every N-th frame a bad one (malformed, foreign, wrong type)");
   auto* dec = pcap_cmd->add_subcommand("decode", "The host's out.pcap and control log -> replay JSON Lines on stdout");
   perpgate::DecodeInputs dec_in;
   dec->add_option("dir", dec_in.dir, "the directory encode wrote")->required()->check(CLI::ExistingDirectory);
@@ -145,7 +147,7 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : kExitUsage;
   }
 
-  if (*enc) return run_pcap_encode(enc_scenario, enc_dir, enc_sessions);
+  if (*enc) return run_pcap_encode(enc_scenario, enc_dir, enc_opt);
   if (*dec) {
     try {
       const std::string out = perpgate::decode_host_output(dec_in);

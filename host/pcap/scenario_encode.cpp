@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <optional>
+#include <random>
 #include <stdexcept>
 
 #include "gateway/control_op.hpp"
@@ -44,8 +45,9 @@ const wire::UdpEndpoint kFeed{{0x02, 0, 0, 0, 0x04, 0x01}, 0x0a000401, 9300};
 
 class EncodeBackend final : public Backend {
  public:
-  EncodeBackend(const std::string& dir, GatewayConfig& cfg)
-      : pcap_(dir + "/in.pcap"), control_(dir + "/control.jsonl"), causes_(dir + "/causes.tsv"), cfg_(cfg) {
+  EncodeBackend(const std::string& dir, GatewayConfig& cfg, const EncodeOptions& opt)
+      : pcap_(dir + "/in.pcap"), control_(dir + "/control.jsonl"), causes_(dir + "/causes.tsv"), cfg_(cfg),
+        bad_every_(opt.bad_every), rng_(opt.seed) {
     if (!control_ || !causes_) throw std::runtime_error("cannot write into " + dir);
     session_seq_.assign(cfg.sessions.size(), 1);
   }
@@ -188,6 +190,30 @@ class EncodeBackend final : public Backend {
     pcap_.write(1000 * (result_.frames + 1), wire::build_udp_frame(from, cfg_.roles[role].ours, msg.data(), msg.size()));
     causes_ << fmt::format("f:{}:{}:{}\t{}\n", role, h.session, h.seq, replayer_->line_no());
     ++result_.frames;
+    if (bad_every_ != 0 && ++good_ % bad_every_ == 0) bad_frame(role, from, msg);
+  }
+  void bad_frame(int role, const wire::UdpEndpoint& from, std::vector<std::uint8_t> msg) {
+    std::vector<std::uint8_t> f = wire::build_udp_frame(from, cfg_.roles[role].ours, msg.data(), msg.size());
+    switch (result_.bad_frames % 7) {
+      case 0:
+        f.resize(1 + rng_() % 100);
+        for (auto& b : f) b = static_cast<std::uint8_t>(rng_());
+        f[12] = 0x86;  // never IPv4 by chance
+        break;
+      case 1: f.resize(1 + rng_() % (f.size() - 1)); break;
+      case 2: f[wire::kEthHeader + 10] ^= 0x40; break;  // IP header checksum
+      case 3: f[wire::kEthHeader + wire::kIpHeader + 3] ^= 0x01; break;  // UDP destination port
+      case 4: f[wire::kPayloadOffset + wire::header::kType] = 0x7f; break;
+      case 5: ++f[wire::kPayloadOffset + wire::header::kLength]; break;
+      default: {  // well formed, to a role that does not carry the type
+        const int other = (role + 1) % kRoleCount;
+        f = wire::build_udp_frame(from, cfg_.roles[other].ours, msg.data(), msg.size());
+        break;
+      }
+    }
+    pcap_.write(1000 * (result_.frames + 1), f);
+    ++result_.frames;
+    ++result_.bad_frames;
   }
 
   wire::PcapWriter pcap_;
@@ -200,6 +226,8 @@ class EncodeBackend final : public Backend {
   std::uint64_t venue_seq_ = 1, feed_seq_ = 1;
   std::optional<i64> pending_ts_;
   std::size_t notes_seen_ = 0;
+  std::uint64_t bad_every_, good_ = 0;
+  std::mt19937_64 rng_;
 };
 
 }  // namespace
@@ -211,7 +239,7 @@ EncodeResult encode_scenario(const char* data, std::size_t len, std::size_t capa
   EncodeBackend* enc = nullptr;
   Replayer replayer(
       [&](DecisionSink&) {
-        auto b = std::make_unique<EncodeBackend>(dir, cfg);
+        auto b = std::make_unique<EncodeBackend>(dir, cfg, opt);
         enc = b.get();
         return std::unique_ptr<Backend>(std::move(b));
       },
@@ -227,7 +255,10 @@ EncodeResult encode_scenario(const char* data, std::size_t len, std::size_t capa
   const Directory& d = replayer.directory();
   directory << "{\"accounts\":[" << fmt::format("{}", fmt::join(d.account_ids, ",")) << "],\"symbols\":["
             << fmt::format("{}", fmt::join(d.symbol_json, ",")) << "]}\n";
-  if (!toml || !directory) throw std::runtime_error("cannot write into " + dir);
+  std::ofstream counts(dir + "/encode.json");
+  counts << fmt::format("{{\"frames\":{},\"bad_frames\":{},\"control_ops\":{}}}\n", result.frames, result.bad_frames,
+                        result.control_ops);
+  if (!toml || !directory || !counts) throw std::runtime_error("cannot write into " + dir);
   return result;
 }
 

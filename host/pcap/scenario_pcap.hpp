@@ -10,6 +10,7 @@
 //   gateway.toml    the host configuration: endpoints, client sessions and their accounts
 //   directory.json  outside account ids and symbol names by table index
 //   causes.tsv      which scenario line each frame and control action came from
+//   encode.json     counts: frames, bad frames, control actions
 // decode reads the host's out.pcap and control log (plus directory.json and causes.tsv) and
 // writes what `perpgate replay` writes for the scenario.
 #pragma once
@@ -21,9 +22,15 @@ namespace perpgate {
 
 struct EncodeOptions {
   int sessions = 4;  // client sessions; account index a trades through session 1 + a % sessions
+  // If > 0: after every bad_every-th frame, a bad one (random bytes, truncated, broken IP
+  // checksum, another UDP port, unknown type, wrong length field, a type the role does not
+  // carry, in turn). The host must count each and let none change anything.
+  std::uint64_t bad_every = 0;
+  std::uint64_t seed = 1;
 };
 struct EncodeResult {
-  std::uint64_t frames = 0;
+  std::uint64_t frames = 0;      // all frames in in.pcap, bad ones included
+  std::uint64_t bad_frames = 0;
   std::uint64_t control_ops = 0;
 };
 

@@ -1,0 +1,230 @@
+// The host's gateway logic without DPDK: client sessions bound to accounts, sequence numbers,
+// the kill switch from the control plane, and the configuration file's errors. Frames go in as
+// bytes; every order must get exactly one frame back on the client role.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "gateway/gateway.hpp"
+#include "wire/codec.hpp"
+
+namespace perpgate {
+namespace {
+
+const char* const kConfig = R"(
+[client]
+ip = "10.0.0.1"
+udp_port = 9001
+mac = "02:00:00:00:00:01"
+[venue]
+ip = "10.0.0.1"
+udp_port = 9002
+mac = "02:00:00:00:00:01"
+peer_ip = "10.0.2.1"
+peer_udp_port = 9100
+peer_mac = "02:00:00:00:02:01"
+[market]
+ip = "10.0.0.1"
+udp_port = 9003
+mac = "02:00:00:00:00:01"
+peer_ip = "10.0.3.1"
+peer_udp_port = 9200
+peer_mac = "02:00:00:00:03:01"
+[[session]]
+id = 1
+ip = "10.0.1.1"
+udp_port = 40001
+mac = "02:00:00:00:01:01"
+accounts = [100]
+[[session]]
+id = 2
+ip = "10.0.1.2"
+udp_port = 40002
+mac = "02:00:00:00:01:02"
+accounts = [200]
+[[session]]
+id = 3
+ip = "10.0.1.3"
+udp_port = 40003
+mac = "02:00:00:00:01:03"
+accounts = "*"
+)";
+
+struct Frames final : FrameSink {
+  struct Out {
+    int role;
+    std::vector<std::uint8_t> bytes;
+  };
+  std::vector<Out> out;
+  std::vector<std::uint8_t> buf;
+  std::uint8_t* begin_frame(int, std::size_t max_len) override {
+    buf.assign(max_len, 0);
+    return buf.data();
+  }
+  void commit_frame(int role, std::size_t len) override {
+    buf.resize(len);
+    out.push_back({role, buf});
+  }
+};
+struct Lines final : ControlLog {
+  std::vector<std::string> lines;
+  void line(std::string_view json) override { lines.emplace_back(json); }
+};
+
+class GatewayTest : public testing::Test {
+ protected:
+  GatewayTest() : cfg_(parse_gateway_config(kConfig, "test.toml")), gw_(cfg_, [](DecisionSink& s) { return make_backend("sw", s); }, frames_, log_) {
+    ControlOp sym;
+    sym.kind = ControlKind::kSymbol;
+    sym.sym = 0;
+    sym.cfg.tick = 1'000'000;
+    sym.cfg.lot = 100'000;
+    sym.cfg.max_lev = 50;
+    sym.cfg.tier_count = 1;
+    sym.cfg.tiers[0] = {0, 500'000, 0, 0};
+    gw_.control(sym);
+    for (const auto& [idx, id] : {std::pair{0, 100}, std::pair{1, 200}}) {
+      ControlOp a;
+      a.kind = ControlKind::kAccount;
+      a.acct = idx;
+      a.outside_id = id;
+      a.value = 1'000'000'000;
+      gw_.control(a);
+    }
+    const auto mark = wire::encode_price<wire::Mark>(0, 6'000'000'000'000, 0, 0, 1);
+    rx(kRoleMarket, wire::UdpEndpoint{{2, 0, 0, 0, 4, 1}, 0x0a000401, 9300}, mark);
+  }
+
+  void rx(int role, const wire::UdpEndpoint& from, const std::vector<std::uint8_t>& msg) {
+    const auto f = wire::build_udp_frame(from, cfg_.roles[role].ours, msg.data(), msg.size());
+    gw_.rx(0, f.data(), f.size(), false);
+  }
+  // Sends an order from session endpoint `ep` (session id `sid`, sequence `seq`) and returns the
+  // frames it caused on the client role: type and reason of each.
+  std::vector<std::pair<wire::MsgType, int>> order(int acct, std::uint32_t sid, std::uint64_t seq, const wire::UdpEndpoint& ep,
+                                                   i64 id) {
+    const std::size_t before = frames_.out.size();
+    OrderEvent o{acct, 0, id, true, false, 100'000, 6'000'000'000'000};
+    rx(kRoleClient, ep, wire::encode_new_order(o, sid, seq));
+    std::vector<std::pair<wire::MsgType, int>> got;
+    for (std::size_t i = before; i < frames_.out.size(); ++i) {
+      if (frames_.out[i].role != kRoleClient) continue;
+      const std::uint8_t* m = frames_.out[i].bytes.data() + wire::kPayloadOffset;
+      const auto type = static_cast<wire::MsgType>(m[0]);
+      got.emplace_back(type, type == wire::MsgType::kReject ? m[wire::Reject::kReason] : -1);
+      EXPECT_EQ(wire::frame_source(frames_.out[i].bytes.data()).port, cfg_.roles[kRoleClient].ours.port);
+      EXPECT_EQ(wire::get_be16(frames_.out[i].bytes.data() + wire::kEthHeader + wire::kIpHeader + 2), ep.port)
+          << "the response goes back to the session's address";
+    }
+    return got;
+  }
+  const wire::UdpEndpoint& session(int i) const { return cfg_.sessions[static_cast<std::size_t>(i)].endpoint; }
+
+  GatewayConfig cfg_;
+  Frames frames_;
+  Lines log_;
+  Gateway gw_;
+};
+
+using Responses = std::vector<std::pair<wire::MsgType, int>>;
+const std::pair<wire::MsgType, int> kAck{wire::MsgType::kAck, -1};
+std::pair<wire::MsgType, int> rejected(Reason r) { return {wire::MsgType::kReject, static_cast<int>(r)}; }
+
+TEST_F(GatewayTest, SessionsTradeOnlyTheirAccounts) {
+  EXPECT_EQ(order(0, 1, 1, session(0), 1), Responses{kAck});
+  EXPECT_EQ(order(1, 1, 2, session(0), 2), Responses{rejected(Reason::kNotPermitted)});
+  EXPECT_EQ(order(1, 2, 1, session(1), 3), Responses{kAck});
+  EXPECT_EQ(order(0, 3, 1, session(2), 4), Responses{kAck}) << "a session bound to every account";
+  EXPECT_EQ(order(7, 3, 2, session(2), 5), Responses{rejected(Reason::kUnknownAccount)}) << "the check judges it";
+  EXPECT_EQ(gw_.counters().sessions.not_permitted, 1u);
+}
+
+TEST_F(GatewayTest, UnknownSessionsAreRejectedNotDropped) {
+  EXPECT_EQ(order(0, 9, 1, session(0), 1), Responses{rejected(Reason::kUnknownSession)}) << "unknown session id";
+  wire::UdpEndpoint spoof = session(0);
+  spoof.port = 40999;
+  EXPECT_EQ(order(0, 1, 1, spoof, 2), Responses{rejected(Reason::kUnknownSession)}) << "session 1's id, another port";
+  EXPECT_EQ(gw_.counters().sessions.unknown_session, 2u);
+  EXPECT_EQ(order(0, 1, 1, session(0), 3), Responses{kAck}) << "the real session is not disturbed";
+}
+
+TEST_F(GatewayTest, SequenceGapsAreReportedAndStaleMessagesDropped) {
+  EXPECT_EQ(order(0, 1, 1, session(0), 1), Responses{kAck});
+  EXPECT_EQ(order(0, 1, 4, session(0), 2), Responses{kAck}) << "a gap is reported, the order still judged";
+  EXPECT_EQ(gw_.counters().sessions.seq_gaps, 1u);
+  ASSERT_FALSE(log_.lines.empty());
+  EXPECT_NE(log_.lines.back().find("\"ev\":\"seq_gap\",\"session\":1,\"seq\":4,\"expected\":2"), std::string::npos)
+      << log_.lines.back();
+  EXPECT_EQ(order(0, 1, 3, session(0), 3), Responses{}) << "a replayed sequence number is not applied twice";
+  EXPECT_EQ(gw_.counters().sessions.seq_stale, 1u);
+  EXPECT_EQ(order(0, 1, 5, session(0), 4), Responses{kAck});
+}
+
+TEST_F(GatewayTest, KillSwitchFromTheControlPlane) {
+  ControlOp kill;
+  kill.kind = ControlKind::kKill;
+  kill.acct = 0;
+  kill.on = true;
+  gw_.control(kill);
+  EXPECT_EQ(order(0, 1, 1, session(0), 1), Responses{rejected(Reason::kKilled)});
+  EXPECT_EQ(order(1, 2, 1, session(1), 2), Responses{kAck}) << "another account trades on";
+  kill.acct = -1;
+  gw_.control(kill);
+  EXPECT_EQ(order(1, 2, 2, session(1), 3), Responses{rejected(Reason::kKilled)}) << "global kill";
+  kill.on = false;
+  gw_.control(kill);
+  EXPECT_EQ(order(1, 2, 3, session(1), 4), Responses{kAck});
+}
+
+TEST_F(GatewayTest, AcceptedOrdersAreForwardedToTheVenue) {
+  const std::size_t before = frames_.out.size();
+  ASSERT_EQ(order(0, 1, 1, session(0), 42), Responses{kAck});
+  int forwarded = 0;
+  for (std::size_t i = before; i < frames_.out.size(); ++i) {
+    if (frames_.out[i].role != kRoleVenue) continue;
+    const std::uint8_t* m = frames_.out[i].bytes.data() + wire::kPayloadOffset;
+    ASSERT_EQ(static_cast<wire::MsgType>(m[0]), wire::MsgType::kForwardOrder);
+    EXPECT_EQ(wire::decode_order(m).id, 42);
+    ++forwarded;
+  }
+  EXPECT_EQ(forwarded, 1);
+}
+
+TEST(GatewayConfig, ErrorsNameTheKeyAndTheReason) {
+  auto error_of = [](std::string text) {
+    try {
+      parse_gateway_config(text, "bad.toml");
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  const std::string good = kConfig;
+  auto replace = [&](const std::string& from, const std::string& to) {
+    std::string s = good;
+    s.replace(s.find(from), from.size(), to);
+    return s;
+  };
+  EXPECT_NE(error_of(replace("ip = \"10.0.0.1\"", "ip = \"10.0.0.300\"")).find("client.ip: not an IPv4 address"), std::string::npos);
+  EXPECT_NE(error_of(replace("udp_port = 9001", "udp_port = 70000")).find("client.udp_port: 70000 is outside"), std::string::npos);
+  EXPECT_NE(error_of(replace("peer_mac = \"02:00:00:00:02:01\"", "")).find("venue.peer_mac: missing"), std::string::npos);
+  EXPECT_NE(error_of(replace("id = 2", "id = 1")).find("session id 1 defined twice"), std::string::npos);
+  EXPECT_NE(error_of(replace("accounts = \"*\"", "accounts = \"all\"")).find("must be \"*\""), std::string::npos);
+  EXPECT_NE(error_of(replace("udp_port = 9002", "udp_port = 9001")).find("could not be told apart"), std::string::npos);
+  EXPECT_NE(error_of("[client\n").find("bad.toml"), std::string::npos);
+  EXPECT_EQ(error_of(good), "(no error)");
+}
+
+TEST(GatewayConfig, WhatEncodeWritesReadsBack) {
+  const GatewayConfig a = parse_gateway_config(kConfig, "a.toml");
+  const GatewayConfig b = parse_gateway_config(format_gateway_config(a), "b.toml");
+  EXPECT_EQ(format_gateway_config(a), format_gateway_config(b));
+  ASSERT_EQ(b.sessions.size(), 3u);
+  EXPECT_TRUE(b.sessions[2].all_accounts);
+  EXPECT_EQ(b.sessions[1].accounts.count(200), 1u);
+  EXPECT_TRUE(b.roles[kRoleVenue].check_peer_ip);
+}
+
+}  // namespace
+}  // namespace perpgate
