@@ -1,43 +1,74 @@
 #!/usr/bin/env bash
 # The main job: build, generate a crash scenario (a book of leveraged accounts and order flow on a
-# mark path modelled on 10 October 2025), replay it through the gateway, print a summary: first
-# through the `sw` backend (the hls/ kernels on the CPU), then a shorter scenario of the same
-# generator through the Verilated gateway RTL (`rtl` backend: frames on its ports, AXI-Lite commands),
-# which must write the same bytes, with its latency in clock cycles. The DPDK host path joins when
-# its issue lands.
+# mark path modelled on 10 October 2025), and run it:
+#   1. `perpgate replay --backend sw` on 1,000,000 events (the golden model's decisions);
+#   2. the same scenario as wire frames through `perpgate host` (DPDK, net_pcap, sw backend):
+#      decoded back, it must be byte-identical to 1;
+#   3. a 30,000-event run of the same generator, with bad frames mixed in, through `perpgate host`
+#      with the rtl backend (the Verilated gateway RTL): identical to replay, with the RTL's latency
+#      in clock cycles and ns at 322.265625 MHz, the host's per-packet latency, and a histogram PNG.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh >/dev/null
+P=./build/bin/perpgate
 out=${PERPGATE_DEMO_OUT:-build/demo}
-mkdir -p "$out"
+rm -rf "$out" && mkdir -p "$out"
 events=${PERPGATE_DEMO_EVENTS:-1000000}
+host_run() {  # host_run DIR BACKEND EXTRA...: perpgate host on DIR/in.pcap over net_pcap
+  local dir=$1 backend=$2
+  shift 2
+  "$P" host --no-huge --no-pci -l 0 -m 512 --file-prefix "pg_demo_$$" --log-level=error \
+    --vdev="net_pcap0,rx_pcap=$dir/in.pcap,tx_pcap=$dir/out.pcap" -- \
+    --config "$dir/gateway.toml" --control "$dir/control.jsonl" --control-log "$dir/control_out.jsonl" \
+    --backend "$backend" --stats "$dir/stats.json" --exit-when-idle 2000 --progress "$@"
+}
+
 echo "demo: generating ${events} events for 500 accounts (seed 20251010) -> $out/scenario.jsonl"
-./build/bin/perpgate gen --seed 20251010 --accounts 500 --events "$events" -o "$out/scenario.jsonl"
-echo "demo: perpgate replay --backend sw $out/scenario.jsonl > $out/decisions.jsonl"
+"$P" gen --seed 20251010 --accounts 500 --events "$events" -o "$out/scenario.jsonl"
+echo "demo: [1] perpgate replay --backend sw"
 start=$(date +%s.%N)
 rc=0
-./build/bin/perpgate replay --backend sw --summary "$out/scenario.jsonl" > "$out/decisions.jsonl" || rc=$?
+"$P" replay --backend sw --summary "$out/scenario.jsonl" > "$out/decisions.jsonl" || rc=$?
 end=$(date +%s.%N)
-lines=$(wc -l < "$out/scenario.jsonl")
-awk -v s="$start" -v e="$end" -v n="$lines" \
+awk -v s="$start" -v e="$end" -v n="$(wc -l < "$out/scenario.jsonl")" \
   'BEGIN { t = e - s; printf "demo: %d input lines in %.2f s wall = %.2f M lines/s (one run; see bench/ for medians)\n", n, t, n / t / 1e6 }'
-echo "demo: first liquidation triggers:"
-grep -m 5 '"liquidate"' "$out/decisions.jsonl" || true
 echo "demo: exit status $rc (0: every line understood)"
 
-# The RTL simulates about 1,000 events a second: a shorter run of the same generator (crash included).
-rtl_events=${PERPGATE_DEMO_RTL_EVENTS:-30000}
-./build/bin/perpgate gen --seed 20251010 --accounts 500 --events "$rtl_events" -o "$out/scenario_rtl.jsonl"
-echo "demo: perpgate replay --backend rtl on $rtl_events events (Verilated RTL, about a minute)"
-./build/bin/perpgate replay --backend sw "$out/scenario_rtl.jsonl" > "$out/decisions_rtl_sw.jsonl" 2>/dev/null || true
-rtl_rc=0
-./build/bin/perpgate replay --backend rtl --summary "$out/scenario_rtl.jsonl" > "$out/decisions_rtl.jsonl" \
-  2> "$out/rtl_summary.txt" || rtl_rc=$?
-sed -n '/^RTL latency/,$p' "$out/rtl_summary.txt"
-if cmp -s "$out/decisions_rtl.jsonl" "$out/decisions_rtl_sw.jsonl"; then
-  echo "demo: rtl decisions identical to sw ($(wc -l < "$out/decisions_rtl.jsonl") lines), exit status $rtl_rc"
-else
-  echo "demo: rtl decisions DIFFER from sw: see $out/decisions_rtl.jsonl" >&2
+echo "demo: [2] the same scenario as frames through perpgate host (DPDK net_pcap, sw backend)"
+mkdir -p "$out/host_sw"
+"$P" pcap encode "$out/scenario.jsonl" "$out/host_sw"
+host_run "$out/host_sw" sw
+"$P" pcap decode "$out/host_sw" "$out/host_sw/out.pcap" "$out/host_sw/control_out.jsonl" > "$out/host_sw/decisions.jsonl"
+python3 scripts/host_summary.py "$out/host_sw/stats.json"
+if ! cmp -s "$out/host_sw/decisions.jsonl" "$out/decisions.jsonl"; then
+  echo "demo: host decisions DIFFER from replay: see $out/host_sw/decisions.jsonl" >&2
   exit 1
 fi
+echo "demo: host (sw) decisions identical to replay ($(wc -l < "$out/decisions.jsonl") lines)"
+
+# The RTL simulates a few thousand events a second: a shorter run of the same generator (crash included).
+rtl_events=${PERPGATE_DEMO_RTL_EVENTS:-30000}
+echo "demo: [3] $rtl_events events through perpgate host with the rtl backend (Verilated RTL, about a minute)"
+mkdir -p "$out/host_rtl"
+"$P" gen --seed 20251010 --accounts 500 --events "$rtl_events" -o "$out/scenario_rtl.jsonl"
+"$P" pcap encode --bad-every 50 "$out/scenario_rtl.jsonl" "$out/host_rtl"
+host_run "$out/host_rtl" rtl --latency-hist "$out/host_rtl/latency_hist.csv" 2> "$out/host_rtl/host_stderr.txt" || {
+  cat "$out/host_rtl/host_stderr.txt" >&2
+  exit 1
+}
+"$P" pcap decode "$out/host_rtl" "$out/host_rtl/out.pcap" "$out/host_rtl/control_out.jsonl" > "$out/host_rtl/decisions.jsonl"
+"$P" replay --backend sw "$out/scenario_rtl.jsonl" > "$out/host_rtl/replay.jsonl" || true
+{
+  python3 scripts/host_summary.py "$out/host_rtl/stats.json"
+  sed -n '/^RTL latency/,$p' "$out/host_rtl/host_stderr.txt"
+} | tee "$out/summary.txt"
+if command -v gnuplot >/dev/null; then
+  gnuplot -e "in='$out/host_rtl/latency_hist.csv'; out='$out/latency.png'" scripts/plot_host_latency.gp
+  echo "demo: latency histograms -> $out/latency.png (summary in $out/summary.txt)"
+fi
+if ! cmp -s "$out/host_rtl/decisions.jsonl" "$out/host_rtl/replay.jsonl"; then
+  echo "demo: rtl host decisions DIFFER from replay: see $out/host_rtl/decisions.jsonl" >&2
+  exit 1
+fi
+echo "demo: host (rtl) decisions identical to replay ($(wc -l < "$out/host_rtl/replay.jsonl") lines)"
 exit "$rc"

@@ -16,6 +16,8 @@
 #include <rte_mbuf.h>
 #include <simdjson.h>
 
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -46,6 +48,7 @@ struct HostOptions {
   std::string control_log = "-";
   std::string backend = "sw";
   std::string stats;        // counters and latency as JSON
+  std::string hist;         // latency histograms as CSV (for the demo's plot)
   std::uint64_t idle_exit = 0;  // stop after this many empty polling rounds (0: run until signalled)
   bool progress = false;
 };
@@ -174,6 +177,24 @@ struct alignas(RTE_CACHE_LINE_SIZE) LcoreState {
   HdrHistogram latency_cycles;  // frame in (RX burst returned) -> its last frame out handed to TX
 };
 
+// Path "host_ns": per packet, RX burst -> TX burst (TSC, in ns). With the rtl backend also
+// "rtl_order_cycles": last beat of an order in -> first beat of its ack/reject out, and
+// "rtl_mark_liq_cycles": mark tick in -> first liquidation out (clock cycles of the RTL).
+void write_histograms(const std::string& path, const HdrHistogram& host, double ns_per_cycle, RtlBackendApi* rtl) {
+  std::ofstream f(path);
+  if (!f) throw std::runtime_error("cannot write " + path);
+  f << "path,lo,hi,count\n";
+  for (const auto& b : host.buckets())
+    f << fmt::format("host_ns,{:.0f},{:.0f},{}\n", static_cast<double>(b.lo) * ns_per_cycle,
+                     static_cast<double>(b.hi) * ns_per_cycle, b.count);
+  if (rtl == nullptr) return;
+  HdrHistogram order, liq;
+  for (const RtlOrderLatency& l : rtl->rtl_stats().orders) order.record(l.last_in_to_response);
+  for (const std::uint32_t c : rtl->rtl_stats().mark_to_first_liquidation) liq.record(c);
+  for (const auto& b : order.buckets()) f << fmt::format("rtl_order_cycles,{},{},{}\n", b.lo, b.hi, b.count);
+  for (const auto& b : liq.buckets()) f << fmt::format("rtl_mark_liq_cycles,{},{},{}\n", b.lo, b.hi, b.count);
+}
+
 int run(int argc, char** argv) {
   HostOptions opt;
   CLI::App app{"perpgate host: the DPDK gateway (EAL arguments first, then --, then these)"};
@@ -184,6 +205,7 @@ int run(int argc, char** argv) {
   app.add_option("--backend", opt.backend, "sw (hls kernels on the CPU) or rtl (Verilated RTL in-process)")
       ->check(CLI::IsMember({"sw", "rtl"}));
   app.add_option("--stats", opt.stats, "write counters and latency percentiles here (JSON) at exit");
+  app.add_option("--latency-hist", opt.hist, "write latency histograms here (CSV: path,lo,hi,count)");
   app.add_option("--exit-when-idle", opt.idle_exit, "stop after this many polling rounds with nothing received");
   app.add_flag("--progress", opt.progress, "print frames processed to stderr every second");
   try {
@@ -224,6 +246,7 @@ int run(int argc, char** argv) {
   std::size_t next_op = 0;
   const std::uint64_t hz = rte_get_tsc_hz();
   std::uint64_t next_progress = rte_rdtsc() + hz;
+  const bool tty = isatty(STDERR_FILENO) != 0;  // progress on one line on a terminal, a line each in logs
   rte_mbuf* bufs[kBurst];
   std::uint64_t burst_tsc[kBurst];
   std::uint8_t scratch[RTE_MBUF_DEFAULT_BUF_SIZE];
@@ -269,13 +292,14 @@ int run(int argc, char** argv) {
     }
     if (opt.progress && rte_rdtsc() >= next_progress) {
       next_progress += hz;
-      std::fprintf(stderr, "\rhost: %llu frames in", static_cast<unsigned long long>(state->rx_frames));
+      std::fprintf(stderr, "%shost: %llu frames in%s", tty ? "\r" : "", static_cast<unsigned long long>(state->rx_frames),
+                   tty ? "" : "\n");
     }
   }
   // Control actions after the last frame (queries at the end of a scenario).
   while (next_op < script.size()) gw.control(script[next_op++]);
   tx.flush();
-  if (opt.progress) std::fputc('\n', stderr);
+  if (opt.progress && tty) std::fputc('\n', stderr);
 
   for (const std::uint16_t p : port_list) {
     rte_eth_dev_stop(p);
@@ -294,6 +318,7 @@ int run(int argc, char** argv) {
   if (!opt.stats.empty()) {
     std::ofstream(opt.stats) << stats << '\n';
   }
+  if (!opt.hist.empty()) write_histograms(opt.hist, h, ns_per_cycle, rtl);
   const GatewayCounters& c = gw.counters();
   std::fprintf(stderr, "host: %llu frames in; %llu orders: %llu accepted; %llu liquidation triggers; tx dropped %llu\n",
                static_cast<unsigned long long>(state->rx_frames), static_cast<unsigned long long>(c.orders),
