@@ -191,6 +191,26 @@ TEST_F(GatewayTest, AcceptedOrdersAreForwardedToTheVenue) {
   EXPECT_EQ(forwarded, 1);
 }
 
+TEST_F(GatewayTest, CanceledGoesToTheSessionThatPlacedTheOrder) {
+  ASSERT_EQ(order(1, 2, 1, session(1), 77), Responses{kAck});
+  rx(kRoleVenue, cfg_.roles[kRoleVenue].peer, wire::encode_fill(FillEvent{77, 50'000, 6'000'000'000'000, 0}, 0, 1));
+  const std::size_t before = frames_.out.size();
+  rx(kRoleVenue, cfg_.roles[kRoleVenue].peer, wire::encode_cancel_ack(77, 0, 2));
+  ASSERT_EQ(frames_.out.size(), before + 1);
+  const auto& f = frames_.out.back();
+  EXPECT_EQ(f.role, kRoleClient);
+  EXPECT_EQ(static_cast<wire::MsgType>(f.bytes[wire::kPayloadOffset]), wire::MsgType::kCanceled);
+  EXPECT_EQ(wire::get_be16(f.bytes.data() + wire::kEthHeader + wire::kIpHeader + 2), session(1).port);
+  EXPECT_EQ(wire::get_le<std::uint32_t>(f.bytes.data() + wire::kPayloadOffset + wire::header::kSession), 2u);
+  // Drop copy from anywhere but the venue's address is not taken.
+  wire::UdpEndpoint other = cfg_.roles[kRoleVenue].peer;
+  other.ip += 1;
+  const std::uint64_t not_for_us = gw_.counters().roles[kRoleVenue].port[1];
+  rx(kRoleVenue, other, wire::encode_cancel_ack(78, 0, 3));
+  EXPECT_EQ(gw_.counters().roles[kRoleVenue].port[1], not_for_us + 1);
+  EXPECT_EQ(frames_.out.size(), before + 1);
+}
+
 TEST(GatewayConfig, ErrorsNameTheKeyAndTheReason) {
   auto error_of = [](std::string text) {
     try {

@@ -149,9 +149,18 @@ void Gateway::on_message(int role, const wire::UdpEndpoint& src, const std::uint
   }
   // Venue and market: one stream each, its sequence numbers checked the same way.
   switch (static_cast<MsgType>(h.type)) {
-    case MsgType::kFill:
-      return backend_->fill(FillEvent{get_le<std::int64_t>(m + wire::Fill::kId), get_le<std::int64_t>(m + wire::Fill::kQty),
-                                      get_le<std::int64_t>(m + wire::Fill::kPx), get_le<std::int64_t>(m + wire::Fill::kFee)});
+    case MsgType::kFill: {
+      const FillEvent fill{get_le<std::int64_t>(m + wire::Fill::kId), get_le<std::int64_t>(m + wire::Fill::kQty),
+                           get_le<std::int64_t>(m + wire::Fill::kPx), get_le<std::int64_t>(m + wire::Fill::kFee)};
+      if (auto it = open_orders_.find(fill.id); it != open_orders_.end() && fill.qty > 0) {
+        if (fill.qty >= it->second.open_qty) {
+          open_orders_.erase(it);
+        } else {
+          it->second.open_qty -= fill.qty;
+        }
+      }
+      return backend_->fill(fill);
+    }
     case MsgType::kCancelAck: return backend_->cancel(get_le<std::int64_t>(m + wire::CancelAck::kId));
     case MsgType::kMark:
     case MsgType::kIndex:
@@ -259,7 +268,7 @@ void Gateway::ack(i64 id) {
   put_le<std::uint32_t>(msg + wire::Ack::kAcct, static_cast<std::uint32_t>(order_.acct));
   put_le<std::uint64_t>(msg + wire::Ack::kId, static_cast<std::uint64_t>(id));
   send_client(msg, wire::Ack::kSize);
-  if (client_ != nullptr) open_orders_[id] = client_->cfg->id;
+  if (client_ != nullptr) open_orders_[id] = OpenOrder{client_->cfg->id, order_.qty};
   // Towards the venue: the order as accepted.
   out_message(msg, MsgType::kForwardOrder, wire::ForwardOrder::kSize, 0, role_out_seq_[kRoleVenue]++);
   put_le<std::uint32_t>(msg + wire::ForwardOrder::kAcct, static_cast<std::uint32_t>(order_.acct));
@@ -290,7 +299,7 @@ void Gateway::canceled(i64 id) {
   // names the order only).
   Session* s = nullptr;
   if (auto it = open_orders_.find(id); it != open_orders_.end()) {
-    s = &sessions_.at(it->second);
+    s = &sessions_.at(it->second.session);
     open_orders_.erase(it);
   }
   std::uint8_t msg[wire::Canceled::kSize];

@@ -114,7 +114,13 @@ class Gateway final : private DecisionSink {
   wire::UdpEndpoint client_ep_;
   OrderEvent order_{};
   std::uint64_t frames_out_ = 0;
-  std::unordered_map<i64, std::uint32_t> open_orders_;  // acked order id -> session (for canceled)
+  // Acked orders still open: the session to tell when the venue cancels, and the quantity not yet
+  // filled (an order leaves the map when filled in full or canceled, so it does not grow).
+  struct OpenOrder {
+    std::uint32_t session;
+    i64 open_qty;
+  };
+  std::unordered_map<i64, OpenOrder> open_orders_;
 };
 
 }  // namespace perpgate
