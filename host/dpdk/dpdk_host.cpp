@@ -30,6 +30,7 @@
 #include "common/hdr_histogram.hpp"
 #include "gateway/control_op.hpp"
 #include "gateway/gateway.hpp"
+#include "gateway/journal.hpp"
 
 namespace perpgate {
 namespace {
@@ -51,13 +52,17 @@ struct HostOptions {
   std::string hist;         // latency histograms as CSV (for the demo's plot)
   std::uint64_t idle_exit = 0;  // stop after this many empty polling rounds (0: run until signalled)
   bool progress = false;
+  std::string journal;          // append every input here before its response leaves; apply it on start
+  bool journal_sync = false;    // fdatasync each commit (power loss, not only a crash of the process)
+  bool skip_journaled = false;  // the source starts again from its beginning (a pcap): skip what the journal has
+  std::string state_dump;       // account states at exit (JSON Lines)
 };
 
 // Frames out: per port a burst of mbufs, sent when full, at the end of each RX burst, or when the
 // next frame goes to another port.
 class TxPath final : public FrameSink {
  public:
-  TxPath(rte_mempool* pool, const GatewayConfig& cfg) : pool_(pool) {
+  TxPath(rte_mempool* pool, const GatewayConfig& cfg, JournalWriter* journal) : pool_(pool), journal_(journal) {
     for (int r = 0; r < kRoleCount; ++r) port_of_role_[r] = cfg.roles[r].dpdk_port;
   }
   std::uint8_t* begin_frame(int role, std::size_t max_len) override {
@@ -83,6 +88,8 @@ class TxPath final : public FrameSink {
   }
   // Sends what waits. TX that takes only part is retried until it takes all.
   void flush() {
+    if (n_ == 0) return;
+    if (journal_ != nullptr) journal_->commit();  // what the responses answer is on disk first
     std::uint16_t sent = 0;
     std::uint64_t spins = 0;
     while (sent < n_) {
@@ -97,6 +104,7 @@ class TxPath final : public FrameSink {
       if (k == 0) ++tx_retries_;
     }
     n_ = 0;
+    if (journal_ != nullptr) journal_->tx_done();
     flushed_tsc_ = rte_rdtsc();
     ++flushes_;
   }
@@ -107,6 +115,7 @@ class TxPath final : public FrameSink {
 
  private:
   rte_mempool* pool_;
+  JournalWriter* journal_;
   std::uint16_t port_of_role_[kRoleCount] = {};
   rte_mbuf* burst_[kBurst] = {};
   rte_mbuf* cur_ = nullptr;
@@ -208,6 +217,12 @@ int run(int argc, char** argv) {
   app.add_option("--latency-hist", opt.hist, "write latency histograms here (CSV: path,lo,hi,count)");
   app.add_option("--exit-when-idle", opt.idle_exit, "stop after this many polling rounds with nothing received");
   app.add_flag("--progress", opt.progress, "print frames processed to stderr every second");
+  app.add_option("--journal", opt.journal, "journal file: every input is appended before its response leaves; "
+                                           "an existing journal is applied first (restart)");
+  app.add_flag("--journal-sync", opt.journal_sync, "fdatasync the journal at every commit");
+  app.add_flag("--skip-journaled-frames", opt.skip_journaled,
+               "on restart, drop as many arriving frames as the journal holds (a source that starts over)");
+  app.add_option("--state-dump", opt.state_dump, "write every account's state here at exit (JSON Lines)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -227,7 +242,12 @@ int run(int argc, char** argv) {
   if (pool == nullptr) throw std::runtime_error("cannot create the mbuf pool (try a larger -m)");
   for (const std::uint16_t p : ports) setup_port(p, pool);
 
-  TxPath tx(pool, cfg);
+  std::uint64_t journal_valid = 0;
+  const std::vector<JournalRecord> journaled = opt.journal.empty() ? std::vector<JournalRecord>{}
+                                                                   : read_journal(opt.journal, journal_valid);
+  std::unique_ptr<JournalWriter> journal;
+  if (!opt.journal.empty()) journal = std::make_unique<JournalWriter>(opt.journal, journal_valid, opt.journal_sync);
+  TxPath tx(pool, cfg, journal.get());
   FileLog log(opt.control_log);
   RtlBackendApi* rtl = nullptr;
   Gateway gw(
@@ -244,6 +264,41 @@ int run(int argc, char** argv) {
   std::signal(SIGTERM, on_signal);
   auto state = std::make_unique<LcoreState>();
   std::size_t next_op = 0;
+
+  // Restart: apply the journal. Up to the last TX marker the responses left already (muted);
+  // after it they are sent again.
+  std::uint64_t skip = 0;
+  if (!journaled.empty()) {
+    std::size_t last_tx = 0;
+    for (std::size_t i = 0; i < journaled.size(); ++i)
+      if (journaled[i].kind == JournalKind::kTxDone) last_tx = i + 1;
+    gw.set_muted(true);
+    for (std::size_t i = 0; i < journaled.size(); ++i) {
+      if (i == last_tx) gw.set_muted(false);
+      const JournalRecord& r = journaled[i];
+      if (r.kind == JournalKind::kFrame) {
+        gw.rx(r.port, r.payload.data(), r.payload.size(), false);
+        ++state->rx_frames;
+      } else if (r.kind == JournalKind::kControl) {
+        const simdjson::padded_string text(reinterpret_cast<const char*>(r.payload.data()), r.payload.size());
+        ControlOp op;
+        const std::string err = parse_control_op(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING, op);
+        if (!err.empty()) throw std::runtime_error("journal: " + err);
+        op.index = next_op++;
+        gw.control(op);
+      }
+    }
+    gw.set_muted(false);
+    tx.flush();
+    if (opt.skip_journaled) skip = state->rx_frames;
+    if (next_op > script.size()) throw std::runtime_error("journal holds more control actions than the script");
+    std::fprintf(stderr, "host: journal applied: %llu frames, %zu control actions (%zu records after the last TX)\n",
+                 static_cast<unsigned long long>(state->rx_frames), next_op, journaled.size() - last_tx);
+  }
+  auto apply_control = [&](const ControlOp& op) {
+    if (journal) journal->control(format_control_op(op));
+    gw.control(op);
+  };
   const std::uint64_t hz = rte_get_tsc_hz();
   std::uint64_t next_progress = rte_rdtsc() + hz;
   const bool tty = isatty(STDERR_FILENO) != 0;  // progress on one line on a terminal, a line each in logs
@@ -262,14 +317,20 @@ int run(int argc, char** argv) {
       const std::uint64_t t_rx = rte_rdtsc();
       std::uint16_t waiting = 0;  // frames of this burst whose output waits for the flush
       for (std::uint16_t i = 0; i < n; ++i) {
-        while (next_op < script.size() && script[next_op].at <= state->rx_frames) gw.control(script[next_op++]);
         rte_mbuf* m = bufs[i];
+        if (skip != 0) {  // applied from the journal already
+          --skip;
+          rte_pktmbuf_free(m);
+          continue;
+        }
+        while (next_op < script.size() && script[next_op].at <= state->rx_frames) apply_control(script[next_op++]);
         const std::uint8_t* data = m->nb_segs == 1
                                        ? rte_pktmbuf_mtod(m, const std::uint8_t*)
                                        : static_cast<const std::uint8_t*>(rte_pktmbuf_read(m, 0, std::min<std::uint32_t>(m->pkt_len, sizeof scratch), scratch));
         const std::uint64_t flushes_before = tx.flushes();
         const std::uint64_t out_before = gw.counters().roles[0].tx_frames + gw.counters().roles[1].tx_frames +
                                          gw.counters().roles[2].tx_frames;
+        if (journal) journal->frame(port, data, m->pkt_len);
         gw.rx(port, data, m->pkt_len, false);
         ++state->rx_frames;
         rte_pktmbuf_free(m);
@@ -283,6 +344,7 @@ int run(int argc, char** argv) {
         burst_tsc[waiting++] = t_rx;
       }
       tx.flush();
+      if (journal) journal->commit();  // inputs without a response (ticks) are on disk by the burst's end too
       for (std::uint16_t w = 0; w < waiting; ++w) state->latency_cycles.record(tx.flushed_tsc() - burst_tsc[w]);
     }
     if (any) {
@@ -297,8 +359,13 @@ int run(int argc, char** argv) {
     }
   }
   // Control actions after the last frame (queries at the end of a scenario).
-  while (next_op < script.size()) gw.control(script[next_op++]);
+  while (next_op < script.size()) apply_control(script[next_op++]);
   tx.flush();
+  if (journal) journal->commit();
+  if (!opt.state_dump.empty()) {
+    FileLog dump(opt.state_dump);
+    gw.dump_state(dump);
+  }
   if (opt.progress && tty) std::fputc('\n', stderr);
 
   for (const std::uint16_t p : port_list) {

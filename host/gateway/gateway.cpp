@@ -62,7 +62,7 @@ std::string i128_text(i128 v) {
 }  // namespace
 
 Gateway::Gateway(const GatewayConfig& cfg, const BackendFactory& make_backend, FrameSink& out, ControlLog& log)
-    : cfg_(cfg), out_(out), log_(log), backend_(make_backend(*this)) {
+    : cfg_(cfg), out_(out), log_(&log), backend_(make_backend(*this)) {
   if (!backend_) throw std::runtime_error("backend not available in this build");
   for (const SessionConfig& s : cfg_.sessions) sessions_.emplace(s.id, Session{&s});
 }
@@ -249,9 +249,10 @@ std::uint8_t* Gateway::out_message(std::uint8_t* buf, MsgType type, std::size_t 
 }
 
 void Gateway::send(int role, const wire::UdpEndpoint& to, const std::uint8_t* msg, std::size_t len) {
-  std::uint8_t* buf = out_.begin_frame(role, wire::kPayloadOffset + len);
+  static_assert(sizeof muted_frame_ >= wire::kPayloadOffset + wire::Liquidate::kSize);
+  std::uint8_t* buf = muted_ ? muted_frame_ : out_.begin_frame(role, wire::kPayloadOffset + len);
   const std::size_t n = wire::write_udp_frame(buf, cfg_.roles[role].ours, to, msg, len);
-  out_.commit_frame(role, n);
+  if (!muted_) out_.commit_frame(role, n);
   ++counters_.roles[static_cast<std::size_t>(role)].tx_frames;
   ++frames_out_;
 }
@@ -353,7 +354,19 @@ void Gateway::account(int acct, const AccountSnapshot& v) {
 }
 
 void Gateway::log(std::string_view ev, const std::string& body) {
-  log_.line(fmt::format("{{\"out\":{},\"cause\":\"{}\",\"ev\":\"{}\",{}}}", frames_out_, cause_, ev, body));
+  if (!muted_) log_->line(fmt::format("{{\"out\":{},\"cause\":\"{}\",\"ev\":\"{}\",{}}}", frames_out_, cause_, ev, body));
+}
+
+void Gateway::dump_state(ControlLog& to) {
+  ControlLog* const saved = log_;
+  const bool was_muted = muted_;
+  log_ = &to;
+  muted_ = false;
+  cause_ = "state";
+  for (std::size_t a = 0; a < account_ids_.size(); ++a)
+    if (account_ids_[a] >= 0) backend_->query(static_cast<int>(a));
+  log_ = saved;
+  muted_ = was_muted;
 }
 
 std::string Gateway::counters_json() const {

@@ -72,6 +72,12 @@ class Gateway final : private DecisionSink {
   // One control-plane action (from the control script or socket).
   void control(const ControlOp& op);
 
+  // Muted (while the journal is applied again after a restart): everything is decided and
+  // counted as before, but no frame and no log line leaves.
+  void set_muted(bool muted) { muted_ = muted; }
+  // One account line per account in the control log `to` (the state a restart must rebuild).
+  void dump_state(ControlLog& to);
+
   const GatewayCounters& counters() const { return counters_; }
   Backend& backend() { return *backend_; }
   std::string counters_json() const;
@@ -102,7 +108,9 @@ class Gateway final : private DecisionSink {
 
   const GatewayConfig cfg_;
   FrameSink& out_;
-  ControlLog& log_;
+  ControlLog* log_;
+  bool muted_ = false;
+  std::uint8_t muted_frame_[wire::kPayloadOffset + 64];
   std::unique_ptr<Backend> backend_;
   GatewayCounters counters_;
   std::unordered_map<std::uint32_t, Session> sessions_;

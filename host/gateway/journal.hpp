@@ -1,0 +1,55 @@
+// The host's journal: every frame received and every control action, appended before any
+// response to it leaves (group commit: one write(2) per TX burst, fdatasync on request), with a
+// marker after each TX burst. On restart the host applies the journal again: state, sessions and
+// sequence numbers come back as they were; the responses of whatever followed the last marker
+// are sent again with their original sequence numbers (at least once; clients drop duplicates
+// by sequence number).
+//
+// Record: u32 payload length, u8 kind, u8 reserved, u16 DPDK port, u32 FNV-1a of the payload,
+// payload. A torn tail (a record cut short or failing its check) ends the journal; the host cuts
+// it off and goes on from there.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace perpgate {
+
+enum class JournalKind : std::uint8_t { kFrame = 1, kControl = 2, kTxDone = 3 };
+
+struct JournalRecord {
+  JournalKind kind;
+  std::uint16_t port = 0;
+  std::vector<std::uint8_t> payload;  // frame bytes, or the control action's JSON line
+};
+
+class JournalWriter {
+ public:
+  // Opens for appending after `valid_bytes` (what read_journal found whole; the rest is cut).
+  JournalWriter(const std::string& path, std::uint64_t valid_bytes, bool sync);
+  ~JournalWriter();
+  JournalWriter(const JournalWriter&) = delete;
+  JournalWriter& operator=(const JournalWriter&) = delete;
+
+  void frame(std::uint16_t port, const std::uint8_t* data, std::size_t len) { append(JournalKind::kFrame, port, data, len); }
+  void control(const std::string& json) {
+    append(JournalKind::kControl, 0, reinterpret_cast<const std::uint8_t*>(json.data()), json.size());
+  }
+  void tx_done() { append(JournalKind::kTxDone, 0, nullptr, 0); }
+  // Writes what is buffered (one write(2); fdatasync if asked). Throws if the disk refuses.
+  void commit();
+  std::uint64_t bytes() const { return written_; }
+
+ private:
+  void append(JournalKind kind, std::uint16_t port, const std::uint8_t* data, std::size_t len);
+  int fd_ = -1;
+  bool sync_;
+  std::vector<std::uint8_t> buf_;
+  std::uint64_t written_ = 0;
+};
+
+// Reads every whole record; `valid_bytes` is where the whole ones end. A missing file is empty.
+std::vector<JournalRecord> read_journal(const std::string& path, std::uint64_t& valid_bytes);
+
+}  // namespace perpgate
