@@ -1,0 +1,100 @@
+#include "dpdk/host_loop.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace perpgate {
+
+HostLoop::HostLoop(Gateway& gw, TxPath& tx, JournalWriter* journal, const std::vector<ControlOp>& script,
+                   std::vector<std::uint16_t> ports)
+    : gw_(gw), tx_(tx), journal_(journal), script_(script), ports_(std::move(ports)) {}
+
+void HostLoop::recover(const std::vector<JournalRecord>& records, bool skip_journaled) {
+  std::size_t last_tx = 0;
+  for (std::size_t i = 0; i < records.size(); ++i)
+    if (records[i].kind == JournalKind::kTxDone) last_tx = i + 1;
+  gw_.set_muted(true);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (i == last_tx) gw_.set_muted(false);
+    const JournalRecord& r = records[i];
+    if (r.kind == JournalKind::kFrame) {
+      gw_.rx(r.port, r.payload.data(), r.payload.size(), false);
+      ++rx_frames_;
+    } else if (r.kind == JournalKind::kControl) {
+      const simdjson::padded_string text(reinterpret_cast<const char*>(r.payload.data()), r.payload.size());
+      ControlOp op;
+      const std::string err = parse_control_op(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING, op);
+      if (!err.empty()) throw std::runtime_error("journal: " + err);
+      op.index = next_op_++;
+      gw_.control(op);
+    }
+  }
+  gw_.set_muted(false);
+  tx_.flush();
+  if (next_op_ > script_.size()) throw std::runtime_error("the journal holds more control actions than the script");
+  if (skip_journaled) skip_ = rx_frames_;
+}
+
+void HostLoop::apply_control(const ControlOp& op) {
+  if (journal_ != nullptr) journal_->control(format_control_op(op));
+  gw_.control(op);
+}
+
+std::uint64_t HostLoop::frames_out() const {
+  const GatewayCounters& c = gw_.counters();
+  return c.roles[0].tx_frames + c.roles[1].tx_frames + c.roles[2].tx_frames;
+}
+
+std::uint32_t HostLoop::poll() {
+  rte_mbuf* bufs[kBurst];
+  std::uint64_t waiting_tsc[kBurst];
+  std::uint8_t scratch[RTE_MBUF_DEFAULT_BUF_SIZE];
+  std::uint32_t received = 0;
+  for (const std::uint16_t port : ports_) {
+    const std::uint16_t n = rte_eth_rx_burst(port, 0, bufs, kBurst);
+    if (n == 0) continue;
+    received += n;
+    const std::uint64_t t_rx = rte_rdtsc();
+    std::uint16_t waiting = 0;  // frames of this burst whose responses wait for the flush
+    for (std::uint16_t i = 0; i < n; ++i) {
+      rte_mbuf* m = bufs[i];
+      if (skip_ != 0) {  // applied from the journal already
+        --skip_;
+        rte_pktmbuf_free(m);
+        continue;
+      }
+      while (next_op_ < script_.size() && script_[next_op_].at <= rx_frames_) apply_control(script_[next_op_++]);
+      const std::uint8_t* data =
+          m->nb_segs == 1 ? rte_pktmbuf_mtod(m, const std::uint8_t*)
+                          : static_cast<const std::uint8_t*>(
+                                rte_pktmbuf_read(m, 0, std::min<std::uint32_t>(m->pkt_len, sizeof scratch), scratch));
+      const std::uint64_t flushes_before = tx_.flushes();
+      const std::uint64_t out_before = frames_out();
+      if (journal_ != nullptr) journal_->frame(port, data, m->pkt_len);
+      gw_.rx(port, data, m->pkt_len, false);
+      ++rx_frames_;
+      rte_pktmbuf_free(m);
+      if (frames_out() == out_before) continue;
+      if (tx_.flushes() != flushes_before) {  // earlier responses left with it
+        for (std::uint16_t w = 0; w < waiting; ++w) latency_.record(tx_.flushed_tsc() - waiting_tsc[w]);
+        waiting = 0;
+      }
+      waiting_tsc[waiting++] = t_rx;
+    }
+    tx_.flush();
+    if (journal_ != nullptr) journal_->commit();  // inputs without a response (ticks) are on disk by the burst's end
+    for (std::uint16_t w = 0; w < waiting; ++w) latency_.record(tx_.flushed_tsc() - waiting_tsc[w]);
+  }
+  return received;
+}
+
+void HostLoop::finish() {
+  while (next_op_ < script_.size()) apply_control(script_[next_op_++]);
+  tx_.flush();
+  if (journal_ != nullptr) journal_->commit();
+}
+
+}  // namespace perpgate
