@@ -16,6 +16,10 @@ for b in kernels_bench replay_bench sim_bench; do
     --benchmark_out="$out/$b.json" --benchmark_out_format=json | tee "$out/$b.txt"
 done
 
+# The host path: perpgate host's loop over net_ring beside a UDP socket loop (about 20 s).
+echo "bench: host_bench" >&2
+./build/bin/host_bench | tee "$out/host_bench.txt"
+
 # Instructions per event: (I(2N) - I(N)) / N under callgrind, so set-up cancels out.
 icount() {  # args: N, then the driver's arguments after N
   local n=$1; shift

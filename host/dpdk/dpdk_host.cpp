@@ -37,7 +37,6 @@
 namespace perpgate {
 namespace {
 
-constexpr std::uint16_t kRxDesc = 1024, kTxDesc = 1024;
 constexpr unsigned kPoolMbufs = 8191, kPoolCache = 256;
 
 volatile std::sig_atomic_t g_stop = 0;
@@ -96,25 +95,6 @@ std::vector<ControlOp> load_control_script(const std::string& path) {
   return ops;
 }
 
-void setup_port(std::uint16_t port, rte_mempool* pool) {
-  rte_eth_dev_info info{};
-  if (rte_eth_dev_info_get(port, &info) != 0) throw std::runtime_error(fmt::format("port {}: no device info", port));
-  rte_eth_conf conf{};
-  if (rte_eth_dev_configure(port, 1, 1, &conf) != 0) throw std::runtime_error(fmt::format("port {}: configure failed", port));
-  std::uint16_t rxd = kRxDesc, txd = kTxDesc;
-  if (rte_eth_dev_adjust_nb_rx_tx_desc(port, &rxd, &txd) != 0)
-    throw std::runtime_error(fmt::format("port {}: descriptor counts refused", port));
-  const int socket = rte_eth_dev_socket_id(port);
-  const unsigned sock = socket < 0 ? 0u : static_cast<unsigned>(socket);
-  if (rte_eth_rx_queue_setup(port, 0, rxd, sock, nullptr, pool) != 0)
-    throw std::runtime_error(fmt::format("port {}: RX queue setup failed", port));
-  if (rte_eth_tx_queue_setup(port, 0, txd, sock, nullptr) != 0)
-    throw std::runtime_error(fmt::format("port {}: TX queue setup failed", port));
-  if (rte_eth_dev_start(port) != 0) throw std::runtime_error(fmt::format("port {}: start failed", port));
-  rte_eth_promiscuous_enable(port);  // our addresses are checked in software; virtual devices ignore it
-}
-
-
 // Path "host_ns": per packet, RX burst -> TX burst (TSC, in ns). With the rtl backend also
 // "rtl_order_cycles": last beat of an order in -> first beat of its ack/reject out, and
 // "rtl_mark_liq_cycles": mark tick in -> first liquidation out (clock cycles of the RTL).
@@ -169,7 +149,7 @@ int run(int argc, char** argv) {
   rte_mempool* pool = rte_pktmbuf_pool_create("pg_mbufs", kPoolMbufs, kPoolCache, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
                                               static_cast<int>(rte_socket_id()));
   if (pool == nullptr) throw std::runtime_error("cannot create the mbuf pool (try a larger -m)");
-  for (const std::uint16_t p : ports) setup_port(p, pool);
+  for (const std::uint16_t p : ports) setup_dpdk_port(p, pool);
 
   std::uint64_t journal_valid = 0;
   const std::vector<JournalRecord> journaled = opt.journal.empty() ? std::vector<JournalRecord>{}

@@ -7,6 +7,34 @@
 #include <string>
 
 namespace perpgate {
+namespace {
+
+constexpr std::uint16_t kRxDesc = 1024, kTxDesc = 1024;
+
+std::string fmt_port_error(const char* what, std::uint16_t port) {
+  return "port " + std::to_string(port) + ": " + what;
+}
+
+}  // namespace
+
+
+void setup_dpdk_port(std::uint16_t port, rte_mempool* pool) {
+  rte_eth_dev_info info{};
+  if (rte_eth_dev_info_get(port, &info) != 0) throw std::runtime_error(fmt_port_error("no device info", port));
+  rte_eth_conf conf{};
+  if (rte_eth_dev_configure(port, 1, 1, &conf) != 0) throw std::runtime_error(fmt_port_error("configure failed", port));
+  std::uint16_t rxd = kRxDesc, txd = kTxDesc;
+  if (rte_eth_dev_adjust_nb_rx_tx_desc(port, &rxd, &txd) != 0)
+    throw std::runtime_error(fmt_port_error("descriptor counts refused", port));
+  const int socket = rte_eth_dev_socket_id(port);
+  const unsigned sock = socket < 0 ? 0u : static_cast<unsigned>(socket);
+  if (rte_eth_rx_queue_setup(port, 0, rxd, sock, nullptr, pool) != 0)
+    throw std::runtime_error(fmt_port_error("RX queue setup failed", port));
+  if (rte_eth_tx_queue_setup(port, 0, txd, sock, nullptr) != 0)
+    throw std::runtime_error(fmt_port_error("TX queue setup failed", port));
+  if (rte_eth_dev_start(port) != 0) throw std::runtime_error(fmt_port_error("start failed", port));
+  rte_eth_promiscuous_enable(port);  // our addresses are checked in software; virtual devices ignore it
+}
 
 HostLoop::HostLoop(Gateway& gw, TxPath& tx, JournalWriter* journal, const std::vector<ControlOp>& script,
                    std::vector<std::uint16_t> ports)

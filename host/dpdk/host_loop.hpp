@@ -17,6 +17,9 @@
 
 namespace perpgate {
 
+// One RX and one TX queue, started, promiscuous (our addresses are checked in software).
+void setup_dpdk_port(std::uint16_t port, rte_mempool* pool);
+
 class alignas(RTE_CACHE_LINE_SIZE) HostLoop {
  public:
   HostLoop(Gateway& gw, TxPath& tx, JournalWriter* journal, const std::vector<ControlOp>& script,

@@ -81,14 +81,7 @@ void Gateway::rx(std::uint16_t port, const std::uint8_t* f, std::size_t len, boo
     if (first_role < 0) first_role = r;
     const wire::FrameClass c = wire::classify_frame(f, len, mac_error, rc.ours.ip, rc.ours.port);
     if (c.verdict == wire::FrameVerdict::kPass) {
-      const wire::UdpEndpoint src = wire::frame_source(f);
-      if (r != kRoleClient && rc.check_peer_ip && src.ip != rc.peer.ip) {
-        ++counters_.roles[static_cast<std::size_t>(r)].port[1];  // not from our venue / feed
-        return;
-      }
-      ++counters_.roles[static_cast<std::size_t>(r)].port[0];
-      on_message(r, src, f + wire::kPayloadOffset, len - wire::kPayloadOffset);
-      return;
+      return rx_message(r, wire::frame_source(f), f + wire::kPayloadOffset, len - wire::kPayloadOffset);
     }
     if (worst_role < 0 || (worst == wire::FrameVerdict::kNotForUs && c.verdict != wire::FrameVerdict::kNotForUs)) {
       worst_role = r;
@@ -97,6 +90,16 @@ void Gateway::rx(std::uint16_t port, const std::uint8_t* f, std::size_t len, boo
   }
   if (first_role < 0) throw std::logic_error("rx on a DPDK port that carries no role");
   ++counters_.roles[static_cast<std::size_t>(worst_role)].port[static_cast<std::size_t>(counter_of(worst))];
+}
+
+void Gateway::rx_message(int role, const wire::UdpEndpoint& src, const std::uint8_t* m, std::size_t len) {
+  const RoleConfig& rc = cfg_.roles[role];
+  if (role != kRoleClient && rc.check_peer_ip && src.ip != rc.peer.ip) {
+    ++counters_.roles[static_cast<std::size_t>(role)].port[1];  // not from our venue / feed
+    return;
+  }
+  ++counters_.roles[static_cast<std::size_t>(role)].port[0];
+  on_message(role, src, m, len);
 }
 
 void Gateway::on_message(int role, const wire::UdpEndpoint& src, const std::uint8_t* m, std::size_t len) {
@@ -111,7 +114,7 @@ void Gateway::on_message(int role, const wire::UdpEndpoint& src, const std::uint
     return;
   }
   ++rc.port[kMsgOk];
-  cause_ = fmt::format("f:{}:{}:{}", role, h.session, h.seq);
+  cause_ = Cause{'f', role, h.session, h.seq};
   using wire::get_le;
   if (role == kRoleClient) {
     Session* s = nullptr;
@@ -211,7 +214,7 @@ void Gateway::on_order(Session* s, const wire::UdpEndpoint& src, const std::uint
 
 void Gateway::control(const ControlOp& op) {
   ++counters_.control_ops;
-  cause_ = fmt::format("c:{}", op.index);
+  cause_ = Cause{'c', 0, 0, op.index};
   Backend& be = *backend_;
   switch (op.kind) {
     case ControlKind::kSymbol: return be.define_symbol(op.sym, op.cfg);
@@ -354,7 +357,13 @@ void Gateway::account(int acct, const AccountSnapshot& v) {
 }
 
 void Gateway::log(std::string_view ev, const std::string& body) {
-  if (!muted_) log_->line(fmt::format("{{\"out\":{},\"cause\":\"{}\",\"ev\":\"{}\",{}}}", frames_out_, cause_, ev, body));
+  if (!muted_) log_->line(fmt::format("{{\"out\":{},\"cause\":\"{}\",\"ev\":\"{}\",{}}}", frames_out_, cause_text(), ev, body));
+}
+
+std::string Gateway::cause_text() const {
+  if (cause_.kind == 'f') return fmt::format("f:{}:{}:{}", cause_.role, cause_.session, cause_.seq);
+  if (cause_.kind == 'c') return fmt::format("c:{}", cause_.seq);
+  return "state";
 }
 
 void Gateway::dump_state(ControlLog& to) {
@@ -362,7 +371,7 @@ void Gateway::dump_state(ControlLog& to) {
   const bool was_muted = muted_;
   log_ = &to;
   muted_ = false;
-  cause_ = "state";
+  cause_ = Cause{};
   for (std::size_t a = 0; a < account_ids_.size(); ++a)
     if (account_ids_[a] >= 0) backend_->query(static_cast<int>(a));
   log_ = saved;

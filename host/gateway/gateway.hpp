@@ -69,6 +69,9 @@ class Gateway final : private DecisionSink {
 
   // One frame received on DPDK port `port` (mac_error: the NIC flagged it bad).
   void rx(std::uint16_t port, const std::uint8_t* frame, std::size_t len, bool mac_error);
+  // One message that arrived by other means than a frame we parse (a kernel UDP socket: the
+  // kernel checked IP and UDP): message checks, session, backend, as for a frame of that role.
+  void rx_message(int role, const wire::UdpEndpoint& src, const std::uint8_t* msg, std::size_t len);
   // One control-plane action (from the control script or socket).
   void control(const ControlOp& op);
 
@@ -117,7 +120,15 @@ class Gateway final : private DecisionSink {
   std::array<std::uint64_t, kRoleCount> role_out_seq_{1, 1, 1};
   std::vector<i64> account_ids_;  // outside id by account index (from the control plane)
   // The input being applied: its cause tag for the log, the client it came from, the order.
-  std::string cause_;
+  // What the input being applied is, kept as numbers on the hot path and only formatted when a
+  // log line names it: a frame (role, session, seq), a control action (index), or the state dump.
+  struct Cause {
+    char kind = 's';  // 'f', 'c', 's'
+    int role = 0;
+    std::uint32_t session = 0;
+    std::uint64_t seq = 0;  // or the control action's index
+  } cause_;
+  std::string cause_text() const;
   Session* client_ = nullptr;
   wire::UdpEndpoint client_ep_;
   OrderEvent order_{};
