@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "backend.hpp"
+#include "card_device.hpp"
 
 namespace perpgate {
 
@@ -66,5 +67,16 @@ struct RtlOptions {
 // The AXI-Stream rules are checked on every egress beat (data held while valid and not ready,
 // tuser only on the last beat); a violation throws.
 std::unique_ptr<RtlBackendApi> make_rtl_backend(DecisionSink& sink, const RtlOptions& opt = {});
+
+// The Verilated gateway as a bare card (registers, frames in and out, a clock that runs only
+// when something waits on it), reset and ready: what the fpga backend's tests put behind a fake
+// XDMA driver. step() runs clock cycles, as a card runs on its own between two host accesses.
+class SimCard : public CardDevice {
+ public:
+  virtual void step(std::uint64_t cycles) = 0;
+  // Frames the card has sent so far and not yet handed out, in the order they left.
+  virtual void take_frames(std::vector<CardFrame>& out) = 0;
+};
+std::unique_ptr<SimCard> make_sim_card(const RtlOptions& opt = {});
 
 }  // namespace perpgate

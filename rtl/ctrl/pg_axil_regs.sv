@@ -51,7 +51,10 @@ module pg_axil_regs #(
   output      logic [511:0]                  mbox_args_o,
   input  wire logic                          mbox_done_i,
   input  wire logic [7:0]                    mbox_err_i,
-  input  wire logic [511:0]                  mbox_result_i
+  input  wire logic [511:0]                  mbox_result_i,
+  // Core state for the host's event barrier (core_events, core_status).
+  input  wire logic [31:0]                   core_events_i,
+  input  wire logic                          core_idle_i
 );
 
   localparam int unsigned StrideBits = $clog2(perpgate_regs_pkg::PortStride);
@@ -296,6 +299,10 @@ module pg_axil_regs #(
       rd_value = 32'(perpgate_wire_pkg::Version);
     end else if (s_axil_araddr == perpgate_regs_pkg::RegScratch) begin
       rd_value = scratch_q;
+    end else if (s_axil_araddr == perpgate_regs_pkg::RegCoreEvents) begin
+      rd_value = core_events_i;
+    end else if (s_axil_araddr == perpgate_regs_pkg::RegCoreStatus) begin
+      rd_value = {31'd0, core_idle_i};
     end else if (in_port(s_axil_araddr) && rd_off[1:0] == 2'd0) begin
       if (rd_off >= perpgate_regs_pkg::PortCounterBase &&
           rd_off < perpgate_regs_pkg::PortCounterBase + 7'(8 * CntCount)) begin

@@ -9,6 +9,8 @@ package perpgate_regs_pkg;
   localparam logic [11:0] RegVersion = 12'h004;
   localparam logic [11:0] RegScratch = 12'h008;
   localparam logic [11:0] RegCounterClear = 12'h00c;
+  localparam logic [11:0] RegCoreEvents = 12'h010;
+  localparam logic [11:0] RegCoreStatus = 12'h014;
   localparam logic [11:0] PortBase = 12'h100;
   localparam logic [11:0] PortStride = 12'h080;
   localparam int unsigned PortCount = 3;

@@ -108,6 +108,7 @@ module pg_gateway_top #(
   logic                 mbox_valid, mbox_ready, cmd_done;
   logic [7:0]           mbox_op, cmd_err;
   logic [511:0]         mbox_args, cmd_result;
+  logic [31:0]          events_q;  // events the core has taken (core_events register, core_events_o)
 
   pg_axil_regs u_regs (
     .clk_i, .rst_ni,
@@ -119,7 +120,8 @@ module pg_gateway_top #(
     .cnt_inc_i (cnt_inc), .reason_inc_i (reason_inc), .error_inc_i (error_inc),
     .mbox_valid_o (mbox_valid), .mbox_ready_i (mbox_ready), .mbox_op_o (mbox_op),
     .mbox_args_o (mbox_args), .mbox_done_i (cmd_done), .mbox_err_i (cmd_err),
-    .mbox_result_i (cmd_result)
+    .mbox_result_i (cmd_result),
+    .core_events_i (events_q), .core_idle_i (core_idle_o)
   );
 
   // ---- receive ports -------------------------------------------------------------------------------
@@ -216,7 +218,6 @@ module pg_gateway_top #(
     end
   end
 
-  logic [31:0] events_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) events_q <= '0;
     else if (ev_valid && ev_ready) events_q <= events_q + 32'd1;

@@ -11,6 +11,8 @@ inline constexpr std::uint32_t kId = 0x000;  // ro: 0x50475731, 'PGW1'
 inline constexpr std::uint32_t kVersion = 0x004;  // ro: wire protocol version
 inline constexpr std::uint32_t kScratch = 0x008;  // rw: read back what was written (bus check)
 inline constexpr std::uint32_t kCounterClear = 0x00c;  // wo: write 1: clear every counter
+inline constexpr std::uint32_t kCoreEvents = 0x010;  // ro: events the risk core has taken (frames and commands; wraps): the host's event barrier
+inline constexpr std::uint32_t kCoreStatus = 0x014;  // ro: bit 0: the core is idle (no event in flight, nothing left for the transmit side)
 
 inline constexpr std::uint32_t kPortBase = 0x100;
 inline constexpr std::uint32_t kPortStride = 0x080;
