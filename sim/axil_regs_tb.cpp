@@ -29,6 +29,8 @@ class RegsBench {
     top_->mbox_err_i = 0;
     top_->reason_inc_i = 0;
     top_->error_inc_i = 0;
+    top_->core_events_i = 0x1234abcd;
+    top_->core_idle_i = 1;
     for (int i = 0; i < 3; ++i) top_.tick();
     top_->rst_ni = 1;
   }
@@ -125,12 +127,21 @@ TEST(AxilRegs, CountersMatchTheModelAndClear) {
   }
 }
 
+TEST(AxilRegs, CoreEventsAndStatusReadTheCore) {
+  RegsBench tb(4);
+  auto& bus = tb.bus();
+  EXPECT_EQ(bus.read(regs::kCoreEvents).data, 0x1234abcdu);
+  EXPECT_EQ(bus.read(regs::kCoreEvents).resp, 0);
+  EXPECT_EQ(bus.read(regs::kCoreStatus).data, 1u);
+}
+
 TEST(AxilRegs, UnmappedAddressesAnswerSlvErr) {
   RegsBench tb(4);
   auto& bus = tb.bus();
-  EXPECT_EQ(bus.read(0x010).resp, 2);
-  EXPECT_EQ(bus.read(0x010).data, 0u);
-  EXPECT_EQ(bus.write(0x010, 5), 2);
+  EXPECT_EQ(bus.read(0x018).resp, 2);
+  EXPECT_EQ(bus.read(0x018).data, 0u);
+  EXPECT_EQ(bus.write(0x018, 5), 2);
+  EXPECT_EQ(bus.write(regs::kCoreEvents, 5), 2);  // read-only
   EXPECT_EQ(bus.write(regs::kId, 5), 2);  // read-only
   EXPECT_EQ(bus.read(regs::port_reg(0, 0x30)).resp, 2);
   EXPECT_EQ(bus.write(regs::port_reg(0, regs::kPortFramesOk), 5), 2);  // counters are read-only

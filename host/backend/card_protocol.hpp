@@ -75,4 +75,31 @@ class CardProtocol {
   std::vector<CardFrame> frames_;
 };
 
+// Every Backend call straight to a card's protocol: the rtl and fpga backends derive from it
+// (Base: Backend, or an interface that extends it) and add what is theirs.
+template <class Base>
+class CardBackendBase : public Base {
+ public:
+  void define_symbol(int sym, const SymbolConfig& c) override { proto().define_symbol(sym, c); }
+  void create_account(int acct, i64 collateral) override { proto().create_account(acct, collateral); }
+  void set_leverage(int acct, int sym, i64 lev) override { proto().set_leverage(acct, sym, lev); }
+  void set_rate_limit(int acct, i64 per_second) override { proto().set_rate_limit(acct, per_second); }
+  void deposit(int acct, i64 amount) override { proto().deposit(acct, amount); }
+  void withdraw(int acct, i64 amount) override { proto().withdraw(acct, amount); }
+  void kill(int acct, bool on) override { proto().kill(acct, on); }
+  void advance_clock(i64 ts) override { proto().advance_clock(ts); }
+  void query(int acct) override { proto().query(acct); }
+  void mark(int sym, i64 px) override { proto().mark(sym, px); }
+  void index(int sym, i64 px) override { proto().index(sym, px); }
+  void book(int sym, i64 bid, i64 ask) override { proto().book(sym, bid, ask); }
+  void trade(int sym, i64 px) override { proto().trade(sym, px); }
+  void funding(int sym, i64 rate) override { proto().funding(sym, rate); }
+  void order(const OrderEvent& o) override { proto().order(o); }
+  void fill(const FillEvent& f) override { proto().fill(f); }
+  void cancel(i64 id) override { proto().cancel(id); }
+
+ protected:
+  virtual CardProtocol& proto() = 0;
+};
+
 }  // namespace perpgate

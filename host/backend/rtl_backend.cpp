@@ -286,25 +286,9 @@ class VerilatedCard final : public SimCard {
   RtlStats stats_;
 };
 
-class RtlBackend final : public RtlBackendApi {
+class RtlBackend final : public CardBackendBase<RtlBackendApi> {
  public:
   RtlBackend(DecisionSink& sink, const RtlOptions& opt) : card_(opt), proto_(card_, sink) { proto_.start(); }
-
-  void define_symbol(int sym, const SymbolConfig& c) override { proto_.define_symbol(sym, c); }
-  void create_account(int acct, i64 collateral) override { proto_.create_account(acct, collateral); }
-  void set_leverage(int acct, int sym, i64 lev) override { proto_.set_leverage(acct, sym, lev); }
-  void set_rate_limit(int acct, i64 per_second) override { proto_.set_rate_limit(acct, per_second); }
-  void deposit(int acct, i64 amount) override { proto_.deposit(acct, amount); }
-  void withdraw(int acct, i64 amount) override { proto_.withdraw(acct, amount); }
-  void kill(int acct, bool on) override { proto_.kill(acct, on); }
-  void advance_clock(i64 ts) override { proto_.advance_clock(ts); }
-  void query(int acct) override { proto_.query(acct); }
-  void index(int sym, i64 px) override { proto_.index(sym, px); }
-  void book(int sym, i64 bid, i64 ask) override { proto_.book(sym, bid, ask); }
-  void trade(int sym, i64 px) override { proto_.trade(sym, px); }
-  void funding(int sym, i64 rate) override { proto_.funding(sym, rate); }
-  void fill(const FillEvent& f) override { proto_.fill(f); }
-  void cancel(i64 id) override { proto_.cancel(id); }
 
   // Mark and order: the same, with their latency taken from the pins.
   void mark(int sym, i64 px) override {
@@ -348,6 +332,9 @@ class RtlBackend final : public RtlBackendApi {
   std::vector<std::uint8_t> frame_for(int port, const std::vector<std::uint8_t>& msg) const override {
     return proto_.frame_for(port, msg);
   }
+
+ protected:
+  CardProtocol& proto() override { return proto_; }
 
  private:
   VerilatedCard card_;

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <string>
 
+#include "backend/fpga_backend.hpp"
 #include "backend/rtl_backend.hpp"
 #include "dpdk/dpdk_host.hpp"
 #include "pcap/scenario_pcap.hpp"
@@ -46,7 +47,8 @@ void print_summary(const perpgate::ReplayStats& s, std::FILE* to) {
   }
 }
 
-int run_replay(const std::string& backend, const std::string& path, bool summary, const std::string& pcap) {
+int run_replay(const std::string& backend, const std::string& path, bool summary, const std::string& pcap,
+               const std::string& xdma_prefix) {
   std::string buf;
   if (!read_input(path, buf)) {
     std::fprintf(stderr, "perpgate replay: cannot read '%s'\n", path.c_str());
@@ -55,7 +57,14 @@ int run_replay(const std::string& backend, const std::string& path, bool summary
   const std::size_t len = buf.size();
   buf.append(simdjson::SIMDJSON_PADDING, '\0');
   perpgate::RtlBackendApi* rtl = nullptr;
+  std::unique_ptr<perpgate::XdmaChannels> xdma;
+  std::unique_ptr<perpgate::CardDevice> card;
   perpgate::Replayer::BackendFactory factory = [&](perpgate::DecisionSink& sink) {
+    if (backend == "fpga") {
+      xdma = perpgate::open_xdma(xdma_prefix);
+      card = perpgate::make_xdma_card(*xdma);
+      return perpgate::make_card_backend(*card, sink);
+    }
     if (backend != "rtl") return perpgate::make_backend(backend, sink);
     perpgate::RtlOptions opt;
     opt.pcap = pcap;
@@ -104,8 +113,10 @@ int main(int argc, char** argv) {
   std::string backend = "sw";
   std::string path;
   bool summary = false;
-  replay->add_option("--backend", backend, "sw (hls kernels on the CPU) or rtl (Verilated RTL)")
-      ->check(CLI::IsMember({"sw", "rtl"}));
+  replay->add_option("--backend", backend, "sw (hls kernels on the CPU), rtl (Verilated RTL) or fpga (a card over XDMA)")
+      ->check(CLI::IsMember({"sw", "rtl", "fpga"}));
+  std::string xdma_prefix = "/dev/xdma0";
+  replay->add_option("--xdma", xdma_prefix, "fpga backend: the XDMA driver's device prefix");
   replay->add_flag("--summary", summary, "print counts of decisions to stderr at the end");
   std::string pcap;
   replay->add_option("--pcap", pcap, "rtl backend: write every frame in and out of the RTL to this pcap file");
@@ -163,7 +174,12 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "perpgate replay: --pcap needs --backend rtl\n");
       return kExitUsage;
     }
-    return run_replay(backend, path, summary, pcap);
+    try {
+      return run_replay(backend, path, summary, pcap, xdma_prefix);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "perpgate replay: %s\n", e.what());
+      return 1;
+    }
   }
 
   opt.crash = !no_crash;

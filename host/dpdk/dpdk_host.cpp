@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "backend/fpga_backend.hpp"
 #include "backend/rtl_backend.hpp"
 #include "common/hdr_histogram.hpp"
 #include "gateway/control_op.hpp"
@@ -55,6 +56,7 @@ struct HostOptions {
   bool journal_sync = false;    // fdatasync each commit (power loss, not only a crash of the process)
   bool skip_journaled = false;  // the source starts again from its beginning (a pcap): skip what the journal has
   std::string state_dump;       // account states at exit (JSON Lines)
+  std::string xdma = "/dev/xdma0";  // fpga backend: the driver's device files
 };
 
 class FileLog final : public ControlLog {
@@ -120,8 +122,10 @@ int run(int argc, char** argv) {
   app.add_option("--control", opt.control, "control script: control-plane actions at frame counts (JSON Lines)")
       ->check(CLI::ExistingFile);
   app.add_option("--control-log", opt.control_log, "where control results and notices go (JSON Lines; - for stdout)");
-  app.add_option("--backend", opt.backend, "sw (hls kernels on the CPU) or rtl (Verilated RTL in-process)")
-      ->check(CLI::IsMember({"sw", "rtl"}));
+  app.add_option("--backend", opt.backend,
+                 "sw (hls kernels on the CPU), rtl (Verilated RTL in-process) or fpga (a card over XDMA)")
+      ->check(CLI::IsMember({"sw", "rtl", "fpga"}));
+  app.add_option("--xdma", opt.xdma, "fpga backend: the XDMA driver's device prefix");
   app.add_option("--stats", opt.stats, "write counters and latency percentiles here (JSON) at exit");
   app.add_option("--latency-hist", opt.hist, "write latency histograms here (CSV: path,lo,hi,count)");
   app.add_option("--exit-when-idle", opt.idle_exit, "stop after this many polling rounds with nothing received");
@@ -159,9 +163,16 @@ int run(int argc, char** argv) {
   TxPath tx(pool, cfg, journal.get());
   FileLog log(opt.control_log);
   RtlBackendApi* rtl = nullptr;
+  std::unique_ptr<XdmaChannels> xdma;  // the fpga backend's card, kept for the gateway's life
+  std::unique_ptr<CardDevice> card;
   Gateway gw(
       cfg,
       [&](DecisionSink& sink) -> std::unique_ptr<Backend> {
+        if (opt.backend == "fpga") {
+          xdma = open_xdma(opt.xdma);
+          card = make_xdma_card(*xdma);
+          return make_card_backend(*card, sink);
+        }
         if (opt.backend != "rtl") return make_backend(opt.backend, sink);
         auto b = make_rtl_backend(sink, RtlOptions{});
         rtl = b.get();
