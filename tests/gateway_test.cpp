@@ -211,6 +211,22 @@ TEST_F(GatewayTest, CanceledGoesToTheSessionThatPlacedTheOrder) {
   EXPECT_EQ(frames_.out.size(), before + 1);
 }
 
+TEST_F(GatewayTest, ReloadRebindsSessionsAndKeepsTheirSequenceNumbers) {
+  EXPECT_EQ(order(1, 1, 1, session(0), 1), Responses{rejected(Reason::kNotPermitted)});
+  std::string text = kConfig;
+  text.replace(text.find("accounts = [100]"), 16, "accounts = [100, 200]");
+  ControlOp reload;
+  reload.kind = ControlKind::kReload;
+  reload.text = text;
+  gw_.control(reload);
+  EXPECT_EQ(order(1, 1, 2, session(0), 2), Responses{kAck}) << "bound now; sequence 2 follows 1: no gap";
+  EXPECT_EQ(gw_.counters().sessions.seq_gaps, 0u);
+  std::string moved = kConfig;
+  moved.replace(moved.find("udp_port = 9001"), 15, "udp_port = 9011");
+  reload.text = moved;
+  EXPECT_THROW(gw_.control(reload), std::runtime_error) << "addresses cannot change while running";
+}
+
 TEST(GatewayConfig, ErrorsNameTheKeyAndTheReason) {
   auto error_of = [](std::string text) {
     try {

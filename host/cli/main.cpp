@@ -2,6 +2,7 @@
 //   perpgate replay [--backend sw|rtl] [--summary] SCENARIO.jsonl|-     (spec/replay.md)
 //   perpgate gen [--seed N] [--accounts N] [--events N] [--no-crash] [-o FILE]
 //   perpgate host EAL-ARGS -- --config gateway.toml [--control script] [--backend sw|rtl] ...
+//   perpgate ctl --socket PATH kill ACCT|* | unkill ACCT|* | stats | dump | reload | stop
 //   perpgate pcap encode SCENARIO.jsonl DIR | perpgate pcap decode DIR OUT.pcap CONTROL_LOG
 #include <CLI/CLI.hpp>
 #include <simdjson.h>
@@ -13,6 +14,7 @@
 #include "backend/fpga_backend.hpp"
 #include "backend/rtl_backend.hpp"
 #include "dpdk/dpdk_host.hpp"
+#include "gateway/control_commands.hpp"
 #include "pcap/scenario_pcap.hpp"
 #include "replay/replayer.hpp"
 #include "replay/scenario_gen.hpp"
@@ -136,6 +138,12 @@ int main(int argc, char** argv) {
 
   app.add_subcommand("host", "The DPDK gateway: perpgate host EAL-ARGS -- --config FILE ... (see docs/host.md)");
 
+  auto* ctl = app.add_subcommand("ctl", "A command to a running perpgate host (its --control-socket); the JSON reply on stdout");
+  std::string ctl_socket;
+  std::vector<std::string> ctl_words;
+  ctl->add_option("--socket", ctl_socket, "the host's control socket")->required();
+  ctl->add_option("command", ctl_words, "kill ACCT|*, unkill ACCT|*, stats, dump, reload, stop")->required();
+
   auto* pcap_cmd = app.add_subcommand("pcap", "Scenario <-> wire frames for perpgate host");
   pcap_cmd->require_subcommand(1);
   auto* enc = pcap_cmd->add_subcommand("encode", "Scenario -> DIR/in.pcap, control.jsonl, gateway.toml, directory.json, causes.tsv");
@@ -158,6 +166,18 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : kExitUsage;
   }
 
+  if (*ctl) {
+    std::string line;
+    for (const std::string& w : ctl_words) line += (line.empty() ? "" : " ") + w;
+    try {
+      const std::string reply = perpgate::control_request(ctl_socket, line);
+      std::fwrite(reply.data(), 1, reply.size(), stdout);
+      return reply.find("\"ok\":true") != std::string::npos ? 0 : 1;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "perpgate ctl: %s\n", e.what());
+      return 1;
+    }
+  }
   if (*enc) return run_pcap_encode(enc_scenario, enc_dir, enc_opt);
   if (*dec) {
     try {

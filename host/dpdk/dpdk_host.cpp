@@ -29,6 +29,7 @@
 #include "backend/fpga_backend.hpp"
 #include "backend/rtl_backend.hpp"
 #include "common/hdr_histogram.hpp"
+#include "gateway/control_commands.hpp"
 #include "gateway/control_op.hpp"
 #include "gateway/gateway.hpp"
 #include "gateway/journal.hpp"
@@ -57,6 +58,7 @@ struct HostOptions {
   bool skip_journaled = false;  // the source starts again from its beginning (a pcap): skip what the journal has
   std::string state_dump;       // account states at exit (JSON Lines)
   std::string xdma = "/dev/xdma0";  // fpga backend: the driver's device files
+  std::string control_socket;   // operator commands while running (perpgate ctl)
 };
 
 class FileLog final : public ControlLog {
@@ -126,6 +128,8 @@ int run(int argc, char** argv) {
                  "sw (hls kernels on the CPU), rtl (Verilated RTL in-process) or fpga (a card over XDMA)")
       ->check(CLI::IsMember({"sw", "rtl", "fpga"}));
   app.add_option("--xdma", opt.xdma, "fpga backend: the XDMA driver's device prefix");
+  app.add_option("--control-socket", opt.control_socket,
+                 "Unix socket for operator commands while running (perpgate ctl: kill, unkill, stats, dump, reload, stop)");
   app.add_option("--stats", opt.stats, "write counters and latency percentiles here (JSON) at exit");
   app.add_option("--latency-hist", opt.hist, "write latency histograms here (CSV: path,lo,hi,count)");
   app.add_option("--exit-when-idle", opt.idle_exit, "stop after this many polling rounds with nothing received");
@@ -189,6 +193,26 @@ int run(int argc, char** argv) {
                  static_cast<unsigned long long>(loop.rx_frames()), loop.control_applied());
   }
   const std::uint64_t hz = rte_get_tsc_hz();
+  auto stats_json = [&] {
+    const HdrHistogram& h = loop.latency_cycles();
+    const double ns = 1e9 / static_cast<double>(hz);
+    return fmt::format(
+        "{{\"backend\":\"{}\",\"rx_frames\":{},\"tx_dropped\":{},\"tx_retries\":{},\"tsc_hz\":{},\"gateway\":{},"
+        "\"host_latency_ns\":{{\"count\":{},\"min\":{:.0f},\"p50\":{:.0f},\"p99\":{:.0f},\"p99_9\":{:.0f},\"max\":{:.0f}}}}}",
+        opt.backend, loop.rx_frames(), tx.tx_dropped(), tx.tx_retries(), hz, gw.counters_json(), h.count(),
+        static_cast<double>(h.min()) * ns, static_cast<double>(h.percentile(50)) * ns,
+        static_cast<double>(h.percentile(99)) * ns, static_cast<double>(h.percentile(99.9)) * ns,
+        static_cast<double>(h.max()) * ns);
+  };
+  std::unique_ptr<ControlSocket> ctl_socket;
+  std::unique_ptr<ControlCommands> commands;
+  if (!opt.control_socket.empty()) {
+    ctl_socket = std::make_unique<ControlSocket>(opt.control_socket);
+    commands = std::make_unique<ControlCommands>(
+        gw, [&](const ControlOp& op) { loop.apply_operator(op); }, stats_json, opt.config);
+  }
+  constexpr std::uint64_t kControlEvery = 4096;  // polling rounds between two looks at the socket
+  std::uint64_t rounds = 0;
   std::uint64_t next_progress = rte_rdtsc() + hz;
   const bool tty = isatty(STDERR_FILENO) != 0;  // progress on one line on a terminal, a line each in logs
   std::uint64_t empty_rounds = 0;
@@ -197,6 +221,10 @@ int run(int argc, char** argv) {
       empty_rounds = 0;
     } else if (opt.idle_exit != 0 && ++empty_rounds >= opt.idle_exit) {
       break;
+    }
+    if (ctl_socket && ++rounds % kControlEvery == 0) {
+      ctl_socket->serve(*commands);
+      if (commands->stop_requested()) break;
     }
     if (opt.progress && rte_rdtsc() >= next_progress) {
       next_progress += hz;
@@ -218,13 +246,7 @@ int run(int argc, char** argv) {
 
   const HdrHistogram& h = loop.latency_cycles();
   const double ns_per_cycle = 1e9 / static_cast<double>(hz);
-  std::string stats = fmt::format(
-      "{{\"backend\":\"{}\",\"rx_frames\":{},\"tx_dropped\":{},\"tx_retries\":{},\"tsc_hz\":{},\"gateway\":{},"
-      "\"host_latency_ns\":{{\"count\":{},\"min\":{:.0f},\"p50\":{:.0f},\"p99\":{:.0f},\"p99_9\":{:.0f},\"max\":{:.0f}}}}}",
-      opt.backend, loop.rx_frames(), tx.tx_dropped(), tx.tx_retries(), hz, gw.counters_json(), h.count(),
-      static_cast<double>(h.min()) * ns_per_cycle, static_cast<double>(h.percentile(50)) * ns_per_cycle,
-      static_cast<double>(h.percentile(99)) * ns_per_cycle, static_cast<double>(h.percentile(99.9)) * ns_per_cycle,
-      static_cast<double>(h.max()) * ns_per_cycle);
+  const std::string stats = stats_json();
   if (!opt.stats.empty()) {
     std::ofstream(opt.stats) << stats << '\n';
   }

@@ -51,12 +51,13 @@ void HostLoop::recover(const std::vector<JournalRecord>& records, bool skip_jour
     if (r.kind == JournalKind::kFrame) {
       gw_.rx(r.port, r.payload.data(), r.payload.size(), false);
       ++rx_frames_;
-    } else if (r.kind == JournalKind::kControl) {
+    } else if (r.kind == JournalKind::kControl || r.kind == JournalKind::kOperator) {
       const simdjson::padded_string text(reinterpret_cast<const char*>(r.payload.data()), r.payload.size());
       ControlOp op;
       const std::string err = parse_control_op(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING, op);
       if (!err.empty()) throw std::runtime_error("journal: " + err);
-      op.index = next_op_++;
+      op.from_operator = r.kind == JournalKind::kOperator;
+      op.index = op.from_operator ? operator_ops_++ : next_op_++;
       gw_.control(op);
     }
   }
@@ -67,8 +68,16 @@ void HostLoop::recover(const std::vector<JournalRecord>& records, bool skip_jour
 }
 
 void HostLoop::apply_control(const ControlOp& op) {
-  if (journal_ != nullptr) journal_->control(format_control_op(op));
+  if (journal_ != nullptr) journal_->control(format_control_op(op), op.from_operator);
   gw_.control(op);
+}
+
+void HostLoop::apply_operator(ControlOp op) {
+  op.from_operator = true;
+  op.index = operator_ops_++;
+  apply_control(op);
+  tx_.flush();
+  if (journal_ != nullptr) journal_->commit();
 }
 
 std::uint64_t HostLoop::frames_out() const {
@@ -81,6 +90,8 @@ std::uint32_t HostLoop::poll() {
   std::uint64_t waiting_tsc[kBurst];
   std::uint8_t scratch[RTE_MBUF_DEFAULT_BUF_SIZE];
   std::uint32_t received = 0;
+  // Actions due before any further frame (at the start: the symbols and accounts).
+  while (skip_ == 0 && next_op_ < script_.size() && script_[next_op_].at <= rx_frames_) apply_control(script_[next_op_++]);
   for (const std::uint16_t port : ports_) {
     const std::uint16_t n = rte_eth_rx_burst(port, 0, bufs, kBurst);
     if (n == 0) continue;

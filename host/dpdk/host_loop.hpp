@@ -30,6 +30,8 @@ class alignas(RTE_CACHE_LINE_SIZE) HostLoop {
   void recover(const std::vector<JournalRecord>& records, bool skip_journaled);
   // One round over the ports; returns the frames received.
   std::uint32_t poll();
+  // A control action from the operator (the control socket): journaled, applied now.
+  void apply_operator(ControlOp op);
   // Control actions left after the last frame, then everything out and on disk.
   void finish();
 
@@ -48,6 +50,7 @@ class alignas(RTE_CACHE_LINE_SIZE) HostLoop {
   const std::vector<ControlOp>& script_;
   const std::vector<std::uint16_t> ports_;
   std::size_t next_op_ = 0;
+  std::uint64_t operator_ops_ = 0;  // actions from the control socket so far
   std::uint64_t rx_frames_ = 0;
   std::uint64_t skip_ = 0;
   HdrHistogram latency_;

@@ -9,7 +9,7 @@ namespace perpgate {
 namespace {
 
 constexpr const char* kNames[] = {"symbol", "account", "leverage", "rate_limit", "deposit",
-                                  "withdraw", "kill", "clock", "query", "note"};
+                                  "withdraw", "kill", "clock", "query", "note", "reload"};
 
 }  // namespace
 
@@ -38,6 +38,7 @@ std::string format_control_op(const ControlOp& op) {
     case ControlKind::kClock: s += fmt::format(",\"ts\":{}", op.value); break;
     case ControlKind::kQuery: s += fmt::format(",\"acct\":{}", op.acct); break;
     case ControlKind::kNote:
+    case ControlKind::kReload:
       s += ",\"text\":";
       append_json_string(s, op.text);
       break;
@@ -116,7 +117,8 @@ std::string parse_control_op(const char* text, std::size_t len, std::size_t capa
         break;
       case ControlKind::kClock: out.value = i64_of("ts"); break;
       case ControlKind::kQuery: out.acct = static_cast<int>(i64_of("acct")); break;
-      case ControlKind::kNote: out.text = std::string(o["text"].get_string().value()); break;
+      case ControlKind::kNote:
+      case ControlKind::kReload: out.text = std::string(o["text"].get_string().value()); break;
     }
   } catch (const simdjson::simdjson_error& e) {
     return std::string("bad control line: ") + e.what();

@@ -12,13 +12,14 @@
 namespace perpgate {
 
 enum class ControlKind : std::uint8_t {
-  kSymbol, kAccount, kLeverage, kRateLimit, kDeposit, kWithdraw, kKill, kClock, kQuery, kNote,
+  kSymbol, kAccount, kLeverage, kRateLimit, kDeposit, kWithdraw, kKill, kClock, kQuery, kNote, kReload,
 };
 
 struct ControlOp {
   ControlKind kind = ControlKind::kNote;
   std::uint64_t at = 0;     // frames received before it applies
-  std::uint64_t index = 0;  // its place in the script (the cause tag "c:<index>")
+  std::uint64_t index = 0;  // its place in the script (the cause tag "c:<index>"), or among the operator's
+  bool from_operator = false;  // the control socket's, not the script's (cause tag "o:<index>")
   int sym = -1;
   std::string name;         // symbol: its name
   SymbolConfig cfg;         // symbol: the whole configuration
@@ -26,7 +27,7 @@ struct ControlOp {
   i64 outside_id = 0;       // account: the outside account id (sessions bind by it)
   i64 value = 0;            // collateral, amount, leverage, rate, ts
   bool on = false;          // kill
-  std::string text;         // note: the output line, verbatim
+  std::string text;         // note: the output line, verbatim; reload: the configuration (TOML)
 };
 
 std::string format_control_op(const ControlOp& op);

@@ -64,7 +64,7 @@ std::string i128_text(i128 v) {
 Gateway::Gateway(const GatewayConfig& cfg, const BackendFactory& make_backend, FrameSink& out, ControlLog& log)
     : cfg_(cfg), out_(out), log_(&log), backend_(make_backend(*this)) {
   if (!backend_) throw std::runtime_error("backend not available in this build");
-  for (const SessionConfig& s : cfg_.sessions) sessions_.emplace(s.id, Session{&s});
+  for (const SessionConfig& s : cfg_.sessions) sessions_.emplace(s.id, Session{s});
 }
 
 Gateway::~Gateway() = default;
@@ -118,8 +118,8 @@ void Gateway::on_message(int role, const wire::UdpEndpoint& src, const std::uint
   using wire::get_le;
   if (role == kRoleClient) {
     Session* s = nullptr;
-    if (auto it = sessions_.find(h.session); it != sessions_.end() && it->second.cfg->endpoint.ip == src.ip &&
-                                              it->second.cfg->endpoint.port == src.port)
+    if (auto it = sessions_.find(h.session); it != sessions_.end() && it->second.cfg.endpoint.ip == src.ip &&
+                                              it->second.cfg.endpoint.port == src.port)
       s = &it->second;
     if (s != nullptr) {
       if (h.seq < s->next_in_seq) {
@@ -188,10 +188,10 @@ void Gateway::on_message(int role, const wire::UdpEndpoint& src, const std::uint
 }
 
 bool Gateway::permitted(const Session& s, int acct) const {
-  if (s.cfg->all_accounts) return true;
+  if (s.cfg.all_accounts) return true;
   // An account the gateway does not know goes on: the check rejects it (UNKNOWN_ACCOUNT).
   if (acct < 0 || static_cast<std::size_t>(acct) >= account_ids_.size()) return true;
-  return s.cfg->accounts.count(account_ids_[static_cast<std::size_t>(acct)]) != 0;
+  return s.cfg.accounts.count(account_ids_[static_cast<std::size_t>(acct)]) != 0;
 }
 
 void Gateway::on_order(Session* s, const wire::UdpEndpoint& src, const std::uint8_t* m) {
@@ -214,7 +214,7 @@ void Gateway::on_order(Session* s, const wire::UdpEndpoint& src, const std::uint
 
 void Gateway::control(const ControlOp& op) {
   ++counters_.control_ops;
-  cause_ = Cause{'c', 0, 0, op.index};
+  cause_ = Cause{op.from_operator ? 'o' : 'c', 0, 0, op.index};
   Backend& be = *backend_;
   switch (op.kind) {
     case ControlKind::kSymbol: return be.define_symbol(op.sym, op.cfg);
@@ -222,6 +222,7 @@ void Gateway::control(const ControlOp& op) {
       if (op.acct < 0) throw std::runtime_error("control: negative account index");
       if (static_cast<std::size_t>(op.acct) >= account_ids_.size()) account_ids_.resize(static_cast<std::size_t>(op.acct) + 1, -1);
       account_ids_[static_cast<std::size_t>(op.acct)] = op.outside_id;
+      account_index_[op.outside_id] = op.acct;
       return be.create_account(op.acct, op.value);
     case ControlKind::kLeverage: return be.set_leverage(op.acct, op.sym, op.value);
     case ControlKind::kRateLimit: return be.set_rate_limit(op.acct, op.value);
@@ -230,6 +231,7 @@ void Gateway::control(const ControlOp& op) {
     case ControlKind::kKill: return be.kill(op.acct, op.on);
     case ControlKind::kClock: return be.advance_clock(op.value);
     case ControlKind::kQuery: return be.query(op.acct);
+    case ControlKind::kReload: return reload(parse_gateway_config(op.text, "reload"));
     case ControlKind::kNote: {
       std::string body = "\"text\":";
       append_json_string(body, op.text);
@@ -261,18 +263,18 @@ void Gateway::send(int role, const wire::UdpEndpoint& to, const std::uint8_t* ms
 }
 
 void Gateway::send_client(const std::uint8_t* msg, std::size_t len) {
-  send(kRoleClient, client_ != nullptr ? client_->cfg->endpoint : client_ep_, msg, len);
+  send(kRoleClient, client_ != nullptr ? client_->cfg.endpoint : client_ep_, msg, len);
 }
 
 void Gateway::ack(i64 id) {
   ++counters_.acks;
-  const std::uint32_t session = client_ ? client_->cfg->id : 0;
+  const std::uint32_t session = client_ ? client_->cfg.id : 0;
   std::uint8_t msg[wire::ForwardOrder::kSize];
   out_message(msg, MsgType::kAck, wire::Ack::kSize, session, client_ ? client_->next_out_seq++ : 0);
   put_le<std::uint32_t>(msg + wire::Ack::kAcct, static_cast<std::uint32_t>(order_.acct));
   put_le<std::uint64_t>(msg + wire::Ack::kId, static_cast<std::uint64_t>(id));
   send_client(msg, wire::Ack::kSize);
-  if (client_ != nullptr) open_orders_[id] = OpenOrder{client_->cfg->id, order_.qty};
+  if (client_ != nullptr) open_orders_[id] = OpenOrder{client_->cfg.id, order_.qty};
   // Towards the venue: the order as accepted.
   out_message(msg, MsgType::kForwardOrder, wire::ForwardOrder::kSize, 0, role_out_seq_[kRoleVenue]++);
   put_le<std::uint32_t>(msg + wire::ForwardOrder::kAcct, static_cast<std::uint32_t>(order_.acct));
@@ -289,7 +291,7 @@ void Gateway::reject(i64 id, Reason reason) {
   const auto r = static_cast<int>(reason);
   ++counters_.rejects[static_cast<std::size_t>(r < kReasonCount ? r : kReasonCount + (r - kHostReasonBase))];
   std::uint8_t msg[wire::Reject::kSize];
-  out_message(msg, MsgType::kReject, wire::Reject::kSize, client_ ? client_->cfg->id : 0,
+  out_message(msg, MsgType::kReject, wire::Reject::kSize, client_ ? client_->cfg.id : 0,
               client_ ? client_->next_out_seq++ : 0);
   put_le<std::uint32_t>(msg + wire::Reject::kAcct, static_cast<std::uint32_t>(order_.acct));
   put_le<std::uint16_t>(msg + wire::Reject::kSym, static_cast<std::uint16_t>(order_.sym));
@@ -303,14 +305,14 @@ void Gateway::canceled(i64 id) {
   // names the order only).
   Session* s = nullptr;
   if (auto it = open_orders_.find(id); it != open_orders_.end()) {
-    s = &sessions_.at(it->second.session);
+    if (auto si = sessions_.find(it->second.session); si != sessions_.end()) s = &si->second;
     open_orders_.erase(it);
   }
   std::uint8_t msg[wire::Canceled::kSize];
-  out_message(msg, MsgType::kCanceled, wire::Canceled::kSize, s ? s->cfg->id : 0, s ? s->next_out_seq++ : 0);
+  out_message(msg, MsgType::kCanceled, wire::Canceled::kSize, s ? s->cfg.id : 0, s ? s->next_out_seq++ : 0);
   put_le<std::uint32_t>(msg + wire::Canceled::kAcct, 0xffffffffu);
   put_le<std::uint64_t>(msg + wire::Canceled::kId, static_cast<std::uint64_t>(id));
-  send(kRoleClient, s ? s->cfg->endpoint : cfg_.roles[kRoleMarket].peer, msg, wire::Canceled::kSize);
+  send(kRoleClient, s ? s->cfg.endpoint : cfg_.roles[kRoleMarket].peer, msg, wire::Canceled::kSize);
 }
 
 void Gateway::liquidate(int acct, i128 equity, i128 mm) {
@@ -362,8 +364,35 @@ void Gateway::log(std::string_view ev, const std::string& body) {
 
 std::string Gateway::cause_text() const {
   if (cause_.kind == 'f') return fmt::format("f:{}:{}:{}", cause_.role, cause_.session, cause_.seq);
-  if (cause_.kind == 'c') return fmt::format("c:{}", cause_.seq);
+  if (cause_.kind == 'c' || cause_.kind == 'o') return fmt::format("{}:{}", cause_.kind, cause_.seq);
   return "state";
+}
+
+void Gateway::reload(const GatewayConfig& cfg) {
+  for (int r = 0; r < kRoleCount; ++r) {
+    const RoleConfig& a = cfg_.roles[r];
+    const RoleConfig& b = cfg.roles[r];
+    if (a.ours.ip != b.ours.ip || a.ours.port != b.ours.port || a.dpdk_port != b.dpdk_port || a.peer.ip != b.peer.ip ||
+        a.peer.port != b.peer.port || std::memcmp(a.ours.mac, b.ours.mac, 6) != 0 || std::memcmp(a.peer.mac, b.peer.mac, 6) != 0)
+      throw std::runtime_error(std::string("reload: the ") + role_name(r) + " addresses and ports cannot change while running");
+  }
+  std::unordered_map<std::uint32_t, Session> next;
+  for (const SessionConfig& sc : cfg.sessions) {
+    Session s{sc};
+    if (auto it = sessions_.find(sc.id); it != sessions_.end()) {
+      s.next_in_seq = it->second.next_in_seq;
+      s.next_out_seq = it->second.next_out_seq;
+    }
+    next.emplace(sc.id, std::move(s));
+  }
+  sessions_ = std::move(next);
+  cfg_.sessions = cfg.sessions;
+  log("reload", fmt::format("\"sessions\":{}", cfg_.sessions.size()));
+}
+
+int Gateway::account_index(i64 outside_id) const {
+  const auto it = account_index_.find(outside_id);
+  return it == account_index_.end() ? -1 : it->second;
 }
 
 void Gateway::dump_state(ControlLog& to) {

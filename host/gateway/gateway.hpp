@@ -78,6 +78,11 @@ class Gateway final : private DecisionSink {
   // Muted (while the journal is applied again after a restart): everything is decided and
   // counted as before, but no frame and no log line leaves.
   void set_muted(bool muted) { muted_ = muted; }
+  // Reloaded configuration: sessions and their bindings take effect at once (a session that
+  // stays keeps its sequence numbers). Addresses and ports cannot change while running: throws.
+  void reload(const GatewayConfig& cfg);
+  // The table index of an outside account id, or -1.
+  int account_index(i64 outside_id) const;
   // One account line per account in the control log `to` (the state a restart must rebuild).
   void dump_state(ControlLog& to);
 
@@ -87,7 +92,7 @@ class Gateway final : private DecisionSink {
 
  private:
   struct Session {
-    const SessionConfig* cfg;
+    SessionConfig cfg;
     std::uint64_t next_in_seq = 1;
     std::uint64_t next_out_seq = 1;
   };
@@ -109,7 +114,7 @@ class Gateway final : private DecisionSink {
   void account(int acct, const AccountSnapshot& view) override;
   void error(const char* msg) override;
 
-  const GatewayConfig cfg_;
+  GatewayConfig cfg_;
   FrameSink& out_;
   ControlLog* log_;
   bool muted_ = false;
@@ -119,6 +124,7 @@ class Gateway final : private DecisionSink {
   std::unordered_map<std::uint32_t, Session> sessions_;
   std::array<std::uint64_t, kRoleCount> role_out_seq_{1, 1, 1};
   std::vector<i64> account_ids_;  // outside id by account index (from the control plane)
+  std::unordered_map<i64, int> account_index_;
   // The input being applied: its cause tag for the log, the client it came from, the order.
   // What the input being applied is, kept as numbers on the hot path and only formatted when a
   // log line names it: a frame (role, session, seq), a control action (index), or the state dump.

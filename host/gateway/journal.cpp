@@ -84,7 +84,9 @@ std::vector<JournalRecord> read_journal(const std::string& path, std::uint64_t& 
     const std::uint32_t len = get32(p);
     if (pos + kHeader + len > data.size()) break;  // cut short
     const auto kind = static_cast<JournalKind>(p[4]);
-    if (kind != JournalKind::kFrame && kind != JournalKind::kControl && kind != JournalKind::kTxDone) break;
+    if (kind != JournalKind::kFrame && kind != JournalKind::kControl && kind != JournalKind::kTxDone &&
+        kind != JournalKind::kOperator)
+      break;
     if (fnv1a(p + kHeader, len) != get32(p + 8)) break;
     JournalRecord r{kind, 0, std::vector<std::uint8_t>(p + kHeader, p + kHeader + len)};
     std::memcpy(&r.port, p + 6, 2);

@@ -16,7 +16,9 @@
 
 namespace perpgate {
 
-enum class JournalKind : std::uint8_t { kFrame = 1, kControl = 2, kTxDone = 3 };
+// kControl: an action of the control script (counted against it on restart); kOperator: one
+// from the control socket.
+enum class JournalKind : std::uint8_t { kFrame = 1, kControl = 2, kTxDone = 3, kOperator = 4 };
 
 struct JournalRecord {
   JournalKind kind;
@@ -33,8 +35,8 @@ class JournalWriter {
   JournalWriter& operator=(const JournalWriter&) = delete;
 
   void frame(std::uint16_t port, const std::uint8_t* data, std::size_t len) { append(JournalKind::kFrame, port, data, len); }
-  void control(const std::string& json) {
-    append(JournalKind::kControl, 0, reinterpret_cast<const std::uint8_t*>(json.data()), json.size());
+  void control(const std::string& json, bool from_operator = false) {
+    append(from_operator ? JournalKind::kOperator : JournalKind::kControl, 0, reinterpret_cast<const std::uint8_t*>(json.data()), json.size());
   }
   void tx_done() { append(JournalKind::kTxDone, 0, nullptr, 0); }
   // Writes what is buffered (one write(2); fdatasync if asked). Throws if the disk refuses.
