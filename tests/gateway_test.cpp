@@ -227,6 +227,49 @@ TEST_F(GatewayTest, ReloadRebindsSessionsAndKeepsTheirSequenceNumbers) {
   EXPECT_THROW(gw_.control(reload), std::runtime_error) << "addresses cannot change while running";
 }
 
+// Roles on three DPDK ports: a frame is taken only on the port of the role it is addressed to.
+TEST(GatewayPorts, EachRoleOnItsOwnPort) {
+  std::string text = kConfig;
+  for (const auto& [role, port] : {std::pair{"[venue]", 1}, std::pair{"[market]", 2}}) {
+    const std::size_t at = text.find(role) + std::string(role).size();
+    text.insert(at, "\ndpdk_port = " + std::to_string(port));
+  }
+  const GatewayConfig cfg = parse_gateway_config(text, "ports.toml");
+  ASSERT_EQ(cfg.roles[kRoleMarket].dpdk_port, 2);
+  Frames frames;
+  Lines log;
+  Gateway gw(cfg, [](DecisionSink& s) { return make_backend("sw", s); }, frames, log);
+  ControlOp sym;
+  sym.kind = ControlKind::kSymbol;
+  sym.sym = 0;
+  sym.cfg.tick = 1'000'000;
+  sym.cfg.lot = 100'000;
+  sym.cfg.max_lev = 50;
+  sym.cfg.tier_count = 1;
+  sym.cfg.tiers[0] = {0, 500'000, 0, 0};
+  gw.control(sym);
+  ControlOp acct;
+  acct.kind = ControlKind::kAccount;
+  acct.acct = 0;
+  acct.outside_id = 100;
+  acct.value = 1'000'000'000;
+  gw.control(acct);
+  const auto mark = wire::encode_price<wire::Mark>(0, 6'000'000'000'000, 0, 0, 1);
+  const auto mark_frame = wire::build_udp_frame(wire::UdpEndpoint{}, cfg.roles[kRoleMarket].ours, mark.data(), mark.size());
+  gw.rx(0, mark_frame.data(), mark_frame.size(), false);  // the client's port: not for us
+  EXPECT_EQ(gw.counters().roles[kRoleClient].port[1], 1u);
+  gw.rx(2, mark_frame.data(), mark_frame.size(), false);
+  EXPECT_EQ(gw.counters().roles[kRoleMarket].port[0], 1u);
+  const auto order = wire::encode_new_order(OrderEvent{0, 0, 5, true, false, 100'000, 6'000'000'000'000}, 1, 1);
+  const auto order_frame = wire::build_udp_frame(cfg.sessions[0].endpoint, cfg.roles[kRoleClient].ours, order.data(), order.size());
+  gw.rx(1, order_frame.data(), order_frame.size(), false);  // the venue's port
+  EXPECT_TRUE(frames.out.empty());
+  gw.rx(0, order_frame.data(), order_frame.size(), false);
+  ASSERT_EQ(frames.out.size(), 2u);
+  EXPECT_EQ(frames.out[0].role, kRoleClient);  // ack, then the forward on the venue's role
+  EXPECT_EQ(frames.out[1].role, kRoleVenue);
+}
+
 TEST(GatewayConfig, ErrorsNameTheKeyAndTheReason) {
   auto error_of = [](std::string text) {
     try {
