@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gateway/gateway.hpp"
+#include "pcap/scenario_pcap.hpp"
 #include "wire/codec.hpp"
 
 namespace perpgate {
@@ -293,6 +294,49 @@ TEST(GatewayConfig, ErrorsNameTheKeyAndTheReason) {
   EXPECT_NE(error_of(replace("udp_port = 9002", "udp_port = 9001")).find("could not be told apart"), std::string::npos);
   EXPECT_NE(error_of("[client\n").find("bad.toml"), std::string::npos);
   EXPECT_EQ(error_of(good), "(no error)");
+}
+
+TEST(GatewayConfig, SymbolAndAccountTablesAreTheReplayContractsLines) {
+  const std::string text = std::string(kConfig) + R"(
+[[symbol]]
+sym = "BTCUSDT"
+tick = "0.1"
+lot = "0.001"
+max_lev = 125
+tiers = [["0", "0.004", "0", 125], ["50000", "0.005", "50", 100]]
+band = "0.05"
+
+[[account]]
+acct = 7
+collateral = "500.25"
+lev = { BTCUSDT = 20 }
+max_rate = 100
+)";
+  const GatewayConfig cfg = parse_gateway_config(text, "static.toml");
+  const std::vector<ControlOp> ops = control_ops_of_scenario(cfg.static_lines, "static.toml");
+  ASSERT_EQ(ops.size(), 4u) << cfg.static_lines;  // symbol, account, leverage, rate limit
+  EXPECT_EQ(ops[0].kind, ControlKind::kSymbol);
+  EXPECT_EQ(ops[0].name, "BTCUSDT");
+  EXPECT_EQ(ops[0].cfg.tick, 10'000'000);  // 0.1 at 1e-8
+  EXPECT_EQ(ops[0].cfg.tier_count, 2);
+  EXPECT_EQ(ops[0].cfg.band, 5'000'000);
+  EXPECT_EQ(ops[1].kind, ControlKind::kAccount);
+  EXPECT_EQ(ops[1].outside_id, 7);
+  EXPECT_EQ(ops[1].value, 500'250'000);  // money at 1e-6
+  EXPECT_EQ(ops[2].kind, ControlKind::kLeverage);
+  EXPECT_EQ(ops[2].value, 20);
+  EXPECT_EQ(ops[3].kind, ControlKind::kRateLimit);
+  EXPECT_EQ(ops[3].value, 100);
+  // The replay contract's errors, with the file's name.
+  const GatewayConfig bad = parse_gateway_config(std::string(kConfig) + "\n[[symbol]]\nsym = \"X\"\ntick = \"0.1\"\n",
+                                                 "bad.toml");
+  try {
+    control_ops_of_scenario(bad.static_lines, "bad.toml");
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.toml"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("missing field 'lot'"), std::string::npos) << e.what();
+  }
 }
 
 TEST(GatewayConfig, WhatEncodeWritesReadsBack) {

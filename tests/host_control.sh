@@ -27,7 +27,7 @@ host=$!
 for _ in $(seq 1 100); do [ -S "$sock" ] && break; sleep 0.1; done
 fail() { echo "host_control: $*" >&2; kill "$host" 2> /dev/null || true; exit 1; }
 ctl stats | grep -q '"rx_frames":0' || fail "stats"
-ctl dump | grep -q '"acct":1' || fail "dump lists no account 1 (index 1 is account 2)"
+ctl dump | grep -q "\"id\":2," || fail "dump lists no account 2"
 ctl kill 1 | grep -q '"ok":true' || fail "kill 1"
 if ctl kill 999 > err.json; then fail "kill of an unknown account accepted"; fi
 grep -q 'unknown account 999' err.json || fail "kill 999: $(cat err.json)"

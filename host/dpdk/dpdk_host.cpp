@@ -31,6 +31,7 @@
 #include "common/hdr_histogram.hpp"
 #include "gateway/control_commands.hpp"
 #include "gateway/control_op.hpp"
+#include "pcap/scenario_pcap.hpp"
 #include "gateway/gateway.hpp"
 #include "gateway/journal.hpp"
 #include "dpdk/host_loop.hpp"
@@ -147,7 +148,11 @@ int run(int argc, char** argv) {
   }
 
   const GatewayConfig cfg = load_gateway_config(opt.config);
-  const std::vector<ControlOp> script = load_control_script(opt.control);
+  // The configuration file's symbols and accounts first, then the control script.
+  std::vector<ControlOp> script = cfg.static_lines.empty() ? std::vector<ControlOp>{}
+                                                           : control_ops_of_scenario(cfg.static_lines, opt.config);
+  for (ControlOp& op : load_control_script(opt.control)) script.push_back(std::move(op));
+  for (std::size_t i = 0; i < script.size(); ++i) script[i].index = i;
   std::set<std::uint16_t> ports;
   for (const RoleConfig& r : cfg.roles) ports.insert(r.dpdk_port);
   const std::uint16_t avail = rte_eth_dev_count_avail();

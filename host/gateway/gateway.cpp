@@ -350,8 +350,9 @@ void Gateway::withdraw(int acct, i64 amount, bool ok) {
 }
 
 void Gateway::account(int acct, const AccountSnapshot& v) {
-  std::string body = fmt::format("\"acct\":{},\"collateral\":\"{}\",\"equity\":\"{}\",\"im\":\"{}\",\"mm\":\"{}\",\"positions\":[",
-                                 acct, i128_text(v.collateral), i128_text(v.equity), i128_text(v.im), i128_text(v.mm));
+  const i64 outside = static_cast<std::size_t>(acct) < account_ids_.size() ? account_ids_[static_cast<std::size_t>(acct)] : -1;
+  std::string body = fmt::format("\"acct\":{},\"id\":{},\"collateral\":\"{}\",\"equity\":\"{}\",\"im\":\"{}\",\"mm\":\"{}\",\"positions\":[",
+                                 acct, outside, i128_text(v.collateral), i128_text(v.equity), i128_text(v.im), i128_text(v.mm));
   for (int i = 0; i < v.position_count; ++i)
     body += fmt::format("{}[{},{},{}]", i ? "," : "", v.positions[i].sym, v.positions[i].qty, v.positions[i].entry);
   body += "]";

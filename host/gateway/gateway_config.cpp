@@ -136,6 +136,25 @@ GatewayConfig parse_gateway_config(const std::string& toml_text, const std::stri
       cfg.sessions.push_back(std::move(s));
     }
   }
+  for (const char* kind : {"symbol", "account"}) {
+    const toml::array* list = root[kind].as_array();
+    if (list == nullptr) {
+      if (root.contains(kind)) fail(src, kind, std::string("must be [[") + kind + "]] tables");
+      continue;
+    }
+    for (const toml::node& n : *list) {
+      const toml::table* t = n.as_table();
+      if (t == nullptr) fail(src, kind, std::string("must be [[") + kind + "]] tables");
+      if (t->contains("ev")) fail(src, kind, "'ev' is implied by the table");
+      toml::table line{{"ev", kind}};
+      for (const auto& [k, v] : *t) line.insert(k, v);
+      std::ostringstream os;
+      os << toml::json_formatter{line, toml::format_flags::none};
+      std::string json = os.str();
+      std::replace(json.begin(), json.end(), '\n', ' ');  // one line per table (JSON allows the spaces)
+      cfg.static_lines += json + "\n";
+    }
+  }
   return cfg;
 }
 

@@ -32,6 +32,9 @@ struct SessionConfig {
 struct GatewayConfig {
   RoleConfig roles[kRoleCount];
   std::vector<SessionConfig> sessions;
+  // [[symbol]] and [[account]] tables, as replay-contract lines ({"ev":"symbol",...}): the same
+  // fields, names and decimal strings as a scenario (docs/replay.md), applied at start.
+  std::string static_lines;
 };
 
 // Throws std::runtime_error with the file, key and reason on any bad or missing value.

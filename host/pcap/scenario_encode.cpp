@@ -2,8 +2,10 @@
 // indices exactly as `perpgate replay` does) into a Backend that writes frames and control
 // actions instead of deciding anything.
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <random>
 #include <stdexcept>
@@ -46,11 +48,13 @@ const wire::UdpEndpoint kFeed{{0x02, 0, 0, 0, 0x04, 0x01}, 0x0a000401, 9300};
 class EncodeBackend final : public Backend {
  public:
   EncodeBackend(const std::string& dir, GatewayConfig& cfg, const EncodeOptions& opt)
-      : pcap_(dir + "/in.pcap"), control_(dir + "/control.jsonl"), causes_(dir + "/causes.tsv"), cfg_(cfg),
-        bad_every_(opt.bad_every), rng_(opt.seed) {
+      : pcap_(std::make_unique<wire::PcapWriter>(dir + "/in.pcap")), control_(dir + "/control.jsonl"),
+        causes_(dir + "/causes.tsv"), cfg_(cfg), bad_every_(opt.bad_every), rng_(opt.seed) {
     if (!control_ || !causes_) throw std::runtime_error("cannot write into " + dir);
     session_seq_.assign(cfg.sessions.size(), 1);
   }
+  // Control actions only, into `collect` (a configuration file's symbols and accounts).
+  EncodeBackend(GatewayConfig& cfg, std::vector<ControlOp>* collect) : cfg_(cfg), collect_(collect), bad_every_(0) {}
   void attach(const Replayer* r) { replayer_ = r; }
   void finish() {
     take_notes();
@@ -73,7 +77,7 @@ class EncodeBackend final : public Backend {
     op.value = collateral;
     emit(op);
     // The account trades through one session: the session's binding lists it.
-    cfg_.sessions[static_cast<std::size_t>(acct) % cfg_.sessions.size()].accounts.insert(op.outside_id);
+    if (collect_ == nullptr) cfg_.sessions[static_cast<std::size_t>(acct) % cfg_.sessions.size()].accounts.insert(op.outside_id);
   }
   void set_leverage(int acct, int sym, i64 lev) override { emit(with(begin(ControlKind::kLeverage), acct, lev, sym)); }
   void set_rate_limit(int acct, i64 rate) override { emit(with(begin(ControlKind::kRateLimit), acct, rate)); }
@@ -154,6 +158,7 @@ class EncodeBackend final : public Backend {
   void emit(ControlOp op) {
     op.at = result_.frames;
     op.index = result_.control_ops++;
+    if (collect_ != nullptr) return collect_->push_back(std::move(op));
     control_ << format_control_op(op) << '\n';
     causes_ << "c:" << op.index << '\t' << (op.kind == ControlKind::kNote ? 0 : replayer_->line_no()) << '\n';
   }
@@ -186,8 +191,9 @@ class EncodeBackend final : public Backend {
   std::uint64_t next_feed_seq() { return feed_seq_++; }
   void market(const std::vector<std::uint8_t>& msg) { frame(kRoleMarket, kFeed, msg); }
   void frame(int role, const wire::UdpEndpoint& from, const std::vector<std::uint8_t>& msg) {
+    if (collect_ != nullptr) throw std::runtime_error("only control actions (symbols, accounts) belong here");
     const wire::Header h = wire::get_header(msg.data());
-    pcap_.write(1000 * (result_.frames + 1), wire::build_udp_frame(from, cfg_.roles[role].ours, msg.data(), msg.size()));
+    pcap_->write(1000 * (result_.frames + 1), wire::build_udp_frame(from, cfg_.roles[role].ours, msg.data(), msg.size()));
     causes_ << fmt::format("f:{}:{}:{}\t{}\n", role, h.session, h.seq, replayer_->line_no());
     ++result_.frames;
     if (bad_every_ != 0 && ++good_ % bad_every_ == 0) bad_frame(role, from, msg);
@@ -211,15 +217,16 @@ class EncodeBackend final : public Backend {
         break;
       }
     }
-    pcap_.write(1000 * (result_.frames + 1), f);
+    pcap_->write(1000 * (result_.frames + 1), f);
     ++result_.frames;
     ++result_.bad_frames;
   }
 
-  wire::PcapWriter pcap_;
+  std::unique_ptr<wire::PcapWriter> pcap_;
   std::ofstream control_;
   std::ofstream causes_;
   GatewayConfig& cfg_;
+  std::vector<ControlOp>* collect_ = nullptr;
   const Replayer* replayer_ = nullptr;
   EncodeResult result_;
   std::vector<std::uint64_t> session_seq_;
@@ -260,6 +267,32 @@ EncodeResult encode_scenario(const char* data, std::size_t len, std::size_t capa
                         result.control_ops);
   if (!toml || !directory || !counts) throw std::runtime_error("cannot write into " + dir);
   return result;
+}
+
+}  // namespace perpgate
+
+namespace perpgate {
+
+std::vector<ControlOp> control_ops_of_scenario(const std::string& jsonl, const std::string& source) {
+  std::string buf = jsonl;
+  const std::size_t len = buf.size();
+  buf.append(simdjson::SIMDJSON_PADDING, '\0');
+  GatewayConfig cfg;
+  std::vector<ControlOp> ops;
+  EncodeBackend* enc = nullptr;
+  Replayer replayer(
+      [&](DecisionSink&) {
+        auto b = std::make_unique<EncodeBackend>(cfg, &ops);
+        enc = b.get();
+        return std::unique_ptr<Backend>(std::move(b));
+      },
+      nullptr);
+  enc->attach(&replayer);
+  replayer.run(buf.data(), len, buf.size());
+  enc->finish();
+  for (const ControlOp& op : ops)
+    if (op.kind == ControlKind::kNote) throw std::runtime_error(source + ": " + op.text);
+  return ops;
 }
 
 }  // namespace perpgate

@@ -17,6 +17,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "gateway/control_op.hpp"
 
 namespace perpgate {
 
@@ -45,5 +48,9 @@ struct DecodeInputs {
 };
 // Returns the JSON Lines; throws std::runtime_error on unreadable or inconsistent input.
 std::string decode_host_output(const DecodeInputs& in);
+
+// The control actions of scenario lines that are all control-plane (symbols, accounts), resolved
+// exactly as `perpgate replay` resolves them; the first error line throws, prefixed by `source`.
+std::vector<ControlOp> control_ops_of_scenario(const std::string& jsonl, const std::string& source);
 
 }  // namespace perpgate
