@@ -40,6 +40,7 @@
 #include "dpdk/host_loop.hpp"
 #include "dpdk/tx_path.hpp"
 #include "gateway/gateway.hpp"
+#include "gateway/journal.hpp"
 #include "wire/codec.hpp"
 
 namespace perpgate {
@@ -132,8 +133,13 @@ class DpdkBench {
 
   // Throughput: bursts of 32 packets offered, the loop polled, the output ring drained. Only the
   // cycles inside the loop's poll() count as the gateway's.
-  Figures throughput() {
-    Run run(*this);
+  // With `journal`: every input appended to a journal file (perpgate host --journal), one write(2)
+  // per burst; the file is removed afterwards.
+  Figures throughput(bool journal = false) {
+    const std::string path = "/tmp/pg_host_bench_" + std::to_string(::getpid()) + ".journal";
+    std::unique_ptr<JournalWriter> writer;
+    if (journal) writer = std::make_unique<JournalWriter>(path, 0, false);
+    Run run(*this, writer.get());
     std::uint64_t gw_cycles = 0, packets = 0, responses = 0;
     rte_mbuf* in[kBurst];
     void* out[kBurst];
@@ -156,6 +162,7 @@ class DpdkBench {
     }
     const double cpp = static_cast<double>(gw_cycles) / static_cast<double>(packets);
     check(run, kDpdkPairs);
+    if (journal) ::unlink(path.c_str());
     return Figures{static_cast<double>(rte_get_tsc_hz()) / cpp / 1e6, cpp, responses};
   }
 
@@ -197,10 +204,10 @@ class DpdkBench {
   };
   // A fresh gateway (backend, sessions) on the same port for each repetition.
   struct Run {
-    explicit Run(DpdkBench& b)
-        : cfg(b.cfg_), tx(b.pool_, cfg, nullptr),
+    explicit Run(DpdkBench& b, JournalWriter* journal = nullptr)
+        : cfg(b.cfg_), tx(b.pool_, cfg, journal),
           gw(cfg, [](DecisionSink& s) { return make_backend("sw", s); }, tx, log),
-          loop(gw, tx, nullptr, script, {b.port_}) {
+          loop(gw, tx, journal, script, {b.port_}) {
       set_up_book(gw);
     }
     GatewayConfig cfg;
@@ -366,13 +373,16 @@ void print_latency(const char* name, const HdrHistogram& h) {
 int run() {
   DpdkBench dpdk;
   SocketBench sock;
-  std::vector<double> d_mpps, s_mpps, d_cpp, s_cpp;
-  for (int r = 0; r < kReps; ++r) {  // interleaved, so both see the same machine
+  std::vector<double> d_mpps, s_mpps, d_cpp, s_cpp, j_mpps, j_cpp;
+  for (int r = 0; r < kReps; ++r) {  // interleaved, so all see the same machine
     const Figures d = dpdk.throughput();
+    const Figures j = dpdk.throughput(true);
     const Figures s = sock.throughput();
     d_mpps.push_back(d.mpps);
+    j_mpps.push_back(j.mpps);
     s_mpps.push_back(s.mpps);
     d_cpp.push_back(d.cycles_per_packet);
+    j_cpp.push_back(j.cycles_per_packet);
     s_cpp.push_back(s.cycles_per_packet);
   }
   HdrHistogram d_lat, s_lat;
@@ -388,6 +398,8 @@ int run() {
   std::printf("| path | packets in / s of one gateway core (median, min-max) | cycles per packet (median; socket: thread CPU time x TSC rate) |\n|---|---|---|\n");
   std::printf("| DPDK host loop, net_ring | %.2f M (%.2f-%.2f) | %.0f |\n", median(d_mpps), mm(d_mpps).first, mm(d_mpps).second,
               median(d_cpp));
+  std::printf("| DPDK host loop, net_ring, journal on (write per burst, no fdatasync) | %.2f M (%.2f-%.2f) | %.0f |\n",
+              median(j_mpps), mm(j_mpps).first, mm(j_mpps).second, median(j_cpp));
   std::printf("| UDP socket loop, loopback | %.2f M (%.2f-%.2f) | %.0f |\n", median(s_mpps), mm(s_mpps).first,
               mm(s_mpps).second, median(s_cpp));
   std::printf("\nthroughput ratio DPDK / socket: %.1fx\n\n", median(d_mpps) / median(s_mpps));

@@ -124,7 +124,7 @@ std::uint32_t HostLoop::poll() {
       waiting_tsc[waiting++] = t_rx;
     }
     tx_.flush();
-    if (journal_ != nullptr) journal_->commit();  // inputs without a response (ticks) are on disk by the burst's end
+    if (journal_ != nullptr) journal_->commit_inputs();  // inputs without a response (ticks) too, by the burst's end
     for (std::uint16_t w = 0; w < waiting; ++w) latency_.record(tx_.flushed_tsc() - waiting_tsc[w]);
   }
   return received;

@@ -14,6 +14,9 @@
 namespace perpgate {
 
 inline constexpr std::uint16_t kBurst = 32;
+// Frames out waiting for TX: an RX burst of orders makes up to two frames each (ack and forward),
+// so one TX burst per RX burst (and one journal write) needs room for 64.
+inline constexpr std::uint16_t kTxBurst = 2 * kBurst;
 inline constexpr std::uint64_t kTxGiveUpSpins = 1'000'000;  // a port that takes nothing for this long is broken
 
 // Frames out: per port a burst of mbufs, sent when full, at the end of each RX burst, or when the
@@ -42,12 +45,12 @@ class TxPath final : public FrameSink {
     pending_port_ = port_of_role_[role];
     burst_[n_++] = cur_;
     cur_ = nullptr;
-    if (n_ == kBurst) flush();
+    if (n_ == kTxBurst) flush();
   }
   // Sends what waits. TX that takes only part is retried until it takes all.
   void flush() {
     if (n_ == 0) return;
-    if (journal_ != nullptr) journal_->commit();  // what the responses answer is on disk first
+    if (journal_ != nullptr) journal_->commit_inputs();  // what the responses answer is on disk first
     std::uint16_t sent = 0;
     std::uint64_t spins = 0;
     while (sent < n_) {
@@ -75,7 +78,7 @@ class TxPath final : public FrameSink {
   rte_mempool* pool_;
   JournalWriter* journal_;
   std::uint16_t port_of_role_[kRoleCount] = {};
-  rte_mbuf* burst_[kBurst] = {};
+  rte_mbuf* burst_[kTxBurst] = {};
   rte_mbuf* cur_ = nullptr;
   std::uint16_t n_ = 0;
   int pending_port_ = -1;

@@ -5,8 +5,8 @@
 // are sent again with their original sequence numbers (at least once; clients drop duplicates
 // by sequence number).
 //
-// Record: u32 payload length, u8 kind, u8 reserved, u16 DPDK port, u32 FNV-1a of the payload,
-// payload. A torn tail (a record cut short or failing its check) ends the journal; the host cuts
+// Record: u32 payload length, u8 kind, u8 reserved, u16 DPDK port, u32 checksum of the payload
+// (FNV-1a over 64-bit words, folded), payload. A torn tail (a record cut short or failing its check) ends the journal; the host cuts
 // it off and goes on from there.
 #pragma once
 
@@ -41,6 +41,11 @@ class JournalWriter {
   void tx_done() { append(JournalKind::kTxDone, 0, nullptr, 0); }
   // Writes what is buffered (one write(2); fdatasync if asked). Throws if the disk refuses.
   void commit();
+  // Commits only if an input waits (TX markers alone can wait for the next commit: they only
+  // decide which responses a restart sends again). One write(2) fewer per burst.
+  void commit_inputs() {
+    if (has_inputs_) commit();
+  }
   std::uint64_t bytes() const { return written_; }
 
  private:
@@ -48,6 +53,7 @@ class JournalWriter {
   int fd_ = -1;
   bool sync_;
   std::vector<std::uint8_t> buf_;
+  bool has_inputs_ = false;
   std::uint64_t written_ = 0;
 };
 
