@@ -301,7 +301,7 @@ void Gateway::reject(i64 id, Reason reason) {
 }
 
 void Gateway::canceled(i64 id) {
-  // To the session that placed the order (its acct is not known here: the venue's cancel_ack
+  // To the session that placed the order (its account is not known here: the venue's cancel_ack
   // names the order only).
   Session* s = nullptr;
   if (auto it = open_orders_.find(id); it != open_orders_.end()) {
@@ -312,7 +312,12 @@ void Gateway::canceled(i64 id) {
   out_message(msg, MsgType::kCanceled, wire::Canceled::kSize, s ? s->cfg.id : 0, s ? s->next_out_seq++ : 0);
   put_le<std::uint32_t>(msg + wire::Canceled::kAcct, 0xffffffffu);
   put_le<std::uint64_t>(msg + wire::Canceled::kId, static_cast<std::uint64_t>(id));
-  send(kRoleClient, s ? s->cfg.endpoint : cfg_.roles[kRoleMarket].peer, msg, wire::Canceled::kSize);
+  // An order whose session is gone (removed by a reload): the risk desk is told instead.
+  if (s != nullptr) {
+    send(kRoleClient, s->cfg.endpoint, msg, wire::Canceled::kSize);
+  } else {
+    send(kRoleMarket, cfg_.roles[kRoleMarket].peer, msg, wire::Canceled::kSize);
+  }
 }
 
 void Gateway::liquidate(int acct, i128 equity, i128 mm) {
