@@ -151,10 +151,6 @@ module pg_risk_core #(
   end
 
   // ---- helpers ---------------------------------------------------------------------------------
-  function automatic pg_risk_pkg::tier_t tier_at(input logic [16*TierW-1:0] t, input logic [3:0] i);
-    tier_at = t[i*TierW +: TierW];
-  endfunction
-
   // Index of the tier for raw notional `raw`: the highest floor <= raw among the first `count`.
   function automatic logic [3:0] tier_index(input logic [16*TierW-1:0] t, input logic [4:0] count,
                                             input logic [127:0] raw);
@@ -418,6 +414,10 @@ module pg_risk_core #(
   logic [LW:0]   slot_of_rd, slot_of_q, free_slot_q;     // slot maps: read data, working copy
   logic [WayW:0] way_of_id, way_of_ref, free_way_q;      // open-order set: order id, event id
   logic [3:0]    tier_t0, tier_t1;                        // tier of the raw notionals in t0, t1
+  // Table reads at a computed index, outside the sequencer: yosys' proc pass is slow on wide
+  // variable part-selects inside a large always_comb.
+  pg_risk_pkg::tier_t tier_e0, tier_ek;                   // the tier at tier_t0, at k_q
+  logic [26:0]   tier_e1_imr;                             // the imr field of the tier at tier_t1
   logic [6:0]    tz_tick, tz_lot, tz_hbits;               // trailing zeros
   logic signed [63:0]  inner_mark;                        // median(bid, ask, last)
   logic signed [127:0] upnl_money, realised_money;        // floor(x / 1e10)
@@ -431,6 +431,9 @@ module pg_risk_core #(
   assign free_way_q     = free_way(oset_q);
   assign tier_t0        = tier_index(tiers_q, cfg_q.tier_count, t0_q);
   assign tier_t1        = tier_index(tiers_q, cfg_q.tier_count, t1_q);
+  assign tier_e0        = tiers_q[tier_t0*TierW +: TierW];
+  assign tier_ek        = tiers_q[k_q[3:0]*TierW +: TierW];
+  assign tier_e1_imr    = tiers_q[tier_t1*TierW +: 27];
   assign tz_tick        = ctz64(cfg_q.tick);
   assign tz_lot         = ctz64(cfg_q.lot);
   assign tz_hbits       = ctz64(hbits_q);
@@ -457,7 +460,7 @@ module pg_risk_core #(
     logic [127:0] x128, y128;
     logic [LW:0]  sl;
     logic [WayW:0] wy;
-    logic [3:0]   ti, tj;
+    logic [3:0]   ti;
     logic [26:0]  r27;
     logic signed [127:0] s128;
     logic signed [63:0]  s64;
@@ -488,7 +491,7 @@ module pg_risk_core #(
     ron0_up = 1'b1;
     div_go = 1'b0; div_n = t0_q; div_d = u0_q;
 
-    x64 = '0; y64 = '0; x128 = '0; y128 = '0; sl = '0; wy = '0; ti = '0; tj = '0; te = '0;
+    x64 = '0; y64 = '0; x128 = '0; y128 = '0; sl = '0; wy = '0; ti = '0; te = '0;
     oe = '0; r27 = '0; s128 = '0; s64 = '0; x192 = '0; y192 = '0;
 
     unique case (state_q)
@@ -669,8 +672,12 @@ module pg_risk_core #(
             te.floor_raw = 96'(128'(arg(ev_q, 1)) * 128'(NotionalDiv));
             te.mmr = ev_q[64*2 + 0 +: 27];
             te.maint = arg(ev_q, 3);
-            stage_tiers_d[ti*TierW +: TierW] = te;
-            stage_tlev_d[ti*16 +: 16] = ev_q[64*4 + 0 +: 16];
+            for (int unsigned i = 0; i < 16; i++) begin
+              if (ti == 4'(i)) begin
+                stage_tiers_d[i*TierW +: TierW] = te;
+                stage_tlev_d[i*16 +: 16] = ev_q[64*4 + 0 +: 16];
+              end
+            end
             state_d = SDone;
           end
           perpgate_regs_pkg::CmdSymbolCommit: begin
@@ -777,7 +784,7 @@ module pg_risk_core #(
       // integer), so the reply needs no division. Replies leave from here.
       SO3: begin
         ti = tier_t0;
-        te = tier_at(tiers_q, ti);
+        te = tier_e0;
         r27 = imr_q > cfg_q.imr ? imr_q : cfg_q.imr;
         if (te.imr > r27) r27 = te.imr;
         imr_d = r27;                               // the order's effective rate, for the update
@@ -826,7 +833,8 @@ module pg_risk_core #(
           sl = free_slot_q;
           pos_d = '0;
           slots_d = slots_q;
-          slots_d[sl[LW-1:0]*SlotB +: SlotB] = {1'b1, 3'd0, 12'(s_q)};
+          for (int unsigned i = 0; i < Slots; i++)
+            if (sl[LW-1:0] == LW'(i)) slots_d[i*SlotB +: SlotB] = {1'b1, 3'd0, 12'(s_q)};
           hbits_d = hbits_q | (64'd1 << a_q[5:0]);
           hold_we = 1'b1; hold_wd = hbits_d;
           slots_we = 1'b1; slots_wd = slots_d;
@@ -843,7 +851,8 @@ module pg_risk_core #(
         oe = '0;
         oe.valid = 1'b1; oe.buy = o_buy; oe.ro = o_ro; oe.id = o_id; oe.acct = 20'(a_q);
         oe.slot = 4'(sl[LW-1:0]); oe.rem = o_qty;
-        oset_d[way_q[WayW-1:0]*OrdW +: OrdW] = oe;
+        for (int unsigned i = 0; i < OrderWays; i++)
+          if (way_q[WayW-1:0] == WayW'(i)) oset_d[i*OrdW +: OrdW] = oe;
         ord_we = 1'b1; ord_wd = oset_d;
         state_d = SDone;
       end
@@ -868,7 +877,8 @@ module pg_risk_core #(
           if (way_e.buy) pos_d.ob = pos_q.ob - way_e.rem; else pos_d.os = pos_q.os - way_e.rem;
         end
         oe = way_e; oe.valid = 1'b0; oe.rem = '0;
-        oset_d[way_q[WayW-1:0]*OrdW +: OrdW] = oe;
+        for (int unsigned i = 0; i < OrderWays; i++)
+          if (way_q[WayW-1:0] == WayW'(i)) oset_d[i*OrdW +: OrdW] = oe;
         ord_we = 1'b1; ord_wd = oset_d;
         state_d = SC2;
       end
@@ -885,7 +895,8 @@ module pg_risk_core #(
       // settle_slot after the refresh: free the slot once nothing is left in it.
       SSettle1: begin
         if (pos_q.qty == 0 && pos_q.ob == 0 && pos_q.os == 0 && pos_q.rb == 0 && pos_q.rs == 0) begin
-          slots_d[slot_q*SlotB +: SlotB] = '0;
+          for (int unsigned i = 0; i < Slots; i++)
+            if (slot_q == LW'(i)) slots_d[i*SlotB +: SlotB] = '0;
           hbits_d = hbits_q & ~(64'd1 << a_q[5:0]);
           pos_d = '0;
           hold_we = 1'b1; hold_wd = hbits_d;
@@ -931,7 +942,8 @@ module pg_risk_core #(
         end
         oe = way_e; oe.rem = way_e.rem - s64;
         if (oe.rem == 0) oe.valid = 1'b0;
-        oset_d[way_q[WayW-1:0]*OrdW +: OrdW] = oe;
+        for (int unsigned i = 0; i < OrderWays; i++)
+          if (way_q[WayW-1:0] == WayW'(i)) oset_d[i*OrdW +: OrdW] = oe;
         // apply_fill_to_position: same direction (or flat) adds; otherwise close, maybe flip.
         if (pos_q.qty == 0 || ((pos_q.qty > 0) == (u2_q > 0))) begin
           pos_d.qty = pos_q.qty + u2_q;
@@ -1272,9 +1284,9 @@ module pg_risk_core #(
             f1_d = 1'b0;                          // tick first, then lot
             state_d = SCommitInv;
           end else if (stage_tlev_q[k_q[3:0]*16 +: 16] == 16'd0) begin
-            te = tier_at(tiers_q, k_q[3:0]);
+            te = tier_ek;
             te.imr = '0;
-            tiers_d[k_q[3:0]*TierW +: TierW] = te;
+            for (int unsigned i = 0; i < 16; i++) if (k_q[3:0] == 4'(i)) tiers_d[i*TierW +: TierW] = te;
             k_d = k_q + 5'd1;
           end else begin
             div_go = 1'b1;
@@ -1282,9 +1294,9 @@ module pg_risk_core #(
             div_d = 64'(stage_tlev_q[k_q[3:0]*16 +: 16]);
           end
         end else if (div_done) begin
-          te = tier_at(tiers_q, k_q[3:0]);
+          te = tier_ek;
           te.imr = div_q[26:0];
-          tiers_d[k_q[3:0]*TierW +: TierW] = te;
+          for (int unsigned i = 0; i < 16; i++) if (k_q[3:0] == 4'(i)) tiers_d[i*TierW +: TierW] = te;
           k_d = k_q + 5'd1;
         end
       end
@@ -1354,10 +1366,9 @@ module pg_risk_core #(
       end
       SR1: begin
         ti = tier_t0;
-        tj = tier_t1;
-        te = tier_at(tiers_q, ti);
+        te = tier_e0;
         r27 = imr_q > cfg_q.imr ? imr_q : cfg_q.imr;
-        if (tiers_q[tj*TierW +: 27] > r27) r27 = tiers_q[tj*TierW +: 27];   // the tier's imr field
+        if (tier_e1_imr > r27) r27 = tier_e1_imr;   // the tier's imr field
         ron_go = 1'b1;
         ron0_raw = t0_q[113:0]; ron0_rate = te.mmr; ron0_up = 1'b1;
         ron1_raw = t1_q[113:0]; ron1_rate = r27;
