@@ -2,9 +2,9 @@
 # Synthesis figures with yosys (synth_xilinx, UltraScale+): LUT, FF, CARRY, DSP, BRAM/URAM and the
 # deepest LUT path between registers of each RTL unit, written to bench/results/synth_<unit>.txt.
 #   scripts/synth.sh            the units (a few minutes)
-#   scripts/synth.sh --full     also the whole gateway top at default and maximum capacity; the
-#                               risk core's single sequencer makes yosys' proc pass take more than
-#                               an hour (see bench/README.md)
+#   scripts/synth.sh --full     also the whole gateway top at default and maximum capacity: about
+#                               45 minutes each on a 2-core VM, a third of it yosys' proc pass on
+#                               the risk core's sequencer (see bench/README.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/results
