@@ -73,26 +73,31 @@ struct Lines final : ControlLog {
   void line(std::string_view json) override { lines.emplace_back(json); }
 };
 
+// One symbol (index 0) and accounts 100 and 200 (indices 0 and 1), through the control plane.
+void define_book(Gateway& gw) {
+  ControlOp sym;
+  sym.kind = ControlKind::kSymbol;
+  sym.sym = 0;
+  sym.cfg.tick = 1'000'000;
+  sym.cfg.lot = 100'000;
+  sym.cfg.max_lev = 50;
+  sym.cfg.tier_count = 1;
+  sym.cfg.tiers[0] = {0, 500'000, 0, 0};
+  gw.control(sym);
+  for (const auto& [idx, id] : {std::pair{0, 100}, std::pair{1, 200}}) {
+    ControlOp a;
+    a.kind = ControlKind::kAccount;
+    a.acct = idx;
+    a.outside_id = id;
+    a.value = 1'000'000'000;
+    gw.control(a);
+  }
+}
+
 class GatewayTest : public testing::Test {
  protected:
   GatewayTest() : cfg_(parse_gateway_config(kConfig, "test.toml")), gw_(cfg_, [](DecisionSink& s) { return make_backend("sw", s); }, frames_, log_) {
-    ControlOp sym;
-    sym.kind = ControlKind::kSymbol;
-    sym.sym = 0;
-    sym.cfg.tick = 1'000'000;
-    sym.cfg.lot = 100'000;
-    sym.cfg.max_lev = 50;
-    sym.cfg.tier_count = 1;
-    sym.cfg.tiers[0] = {0, 500'000, 0, 0};
-    gw_.control(sym);
-    for (const auto& [idx, id] : {std::pair{0, 100}, std::pair{1, 200}}) {
-      ControlOp a;
-      a.kind = ControlKind::kAccount;
-      a.acct = idx;
-      a.outside_id = id;
-      a.value = 1'000'000'000;
-      gw_.control(a);
-    }
+    define_book(gw_);
     const auto mark = wire::encode_price<wire::Mark>(0, 6'000'000'000'000, 0, 0, 1);
     rx(kRoleMarket, wire::UdpEndpoint{{2, 0, 0, 0, 4, 1}, 0x0a000401, 9300}, mark);
   }
@@ -240,21 +245,7 @@ TEST(GatewayPorts, EachRoleOnItsOwnPort) {
   Frames frames;
   Lines log;
   Gateway gw(cfg, [](DecisionSink& s) { return make_backend("sw", s); }, frames, log);
-  ControlOp sym;
-  sym.kind = ControlKind::kSymbol;
-  sym.sym = 0;
-  sym.cfg.tick = 1'000'000;
-  sym.cfg.lot = 100'000;
-  sym.cfg.max_lev = 50;
-  sym.cfg.tier_count = 1;
-  sym.cfg.tiers[0] = {0, 500'000, 0, 0};
-  gw.control(sym);
-  ControlOp acct;
-  acct.kind = ControlKind::kAccount;
-  acct.acct = 0;
-  acct.outside_id = 100;
-  acct.value = 1'000'000'000;
-  gw.control(acct);
+  define_book(gw);
   const auto mark = wire::encode_price<wire::Mark>(0, 6'000'000'000'000, 0, 0, 1);
   const auto mark_frame = wire::build_udp_frame(wire::UdpEndpoint{}, cfg.roles[kRoleMarket].ours, mark.data(), mark.size());
   gw.rx(0, mark_frame.data(), mark_frame.size(), false);  // the client's port: not for us

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "replay/decimal.hpp"
 #include "replay/decision_json.hpp"
 #include "wire/codec.hpp"
 
@@ -47,17 +48,6 @@ EngineError error_code(const char* msg) {
   return EngineError::kNone;
 }
 
-std::string i128_text(i128 v) {
-  if (v == 0) return "0";
-  const bool neg = v < 0;
-  u128 u = neg ? static_cast<u128>(0) - static_cast<u128>(v) : static_cast<u128>(v);
-  std::string s;
-  while (u != 0) {
-    s.insert(s.begin(), static_cast<char>('0' + static_cast<int>(u % 10)));
-    u /= 10;
-  }
-  return neg ? "-" + s : s;
-}
 
 }  // namespace
 
@@ -357,7 +347,7 @@ void Gateway::withdraw(int acct, i64 amount, bool ok) {
 void Gateway::account(int acct, const AccountSnapshot& v) {
   const i64 outside = static_cast<std::size_t>(acct) < account_ids_.size() ? account_ids_[static_cast<std::size_t>(acct)] : -1;
   std::string body = fmt::format("\"acct\":{},\"id\":{},\"collateral\":\"{}\",\"equity\":\"{}\",\"im\":\"{}\",\"mm\":\"{}\",\"positions\":[",
-                                 acct, outside, i128_text(v.collateral), i128_text(v.equity), i128_text(v.im), i128_text(v.mm));
+                                 acct, outside, format_decimal(v.collateral, 0), format_decimal(v.equity, 0), format_decimal(v.im, 0), format_decimal(v.mm, 0));
   for (int i = 0; i < v.position_count; ++i)
     body += fmt::format("{}[{},{},{}]", i ? "," : "", v.positions[i].sym, v.positions[i].qty, v.positions[i].entry);
   body += "]";
