@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Synthesis figures with yosys (synth_xilinx, UltraScale+): LUT, FF, CARRY, DSP, BRAM/URAM and the
-# deepest LUT path between registers of each RTL unit, written to bench/results/synth_<unit>.txt.
-#   scripts/synth.sh            the units (a few minutes)
-#   scripts/synth.sh --full     also the whole gateway top at default and maximum capacity: about
-#                               45 minutes each on a 2-core VM, a third of it yosys' proc pass on
-#                               the risk core's sequencer (see bench/README.md)
+# longest register-to-register path of each RTL unit (bench/results/synth_<unit>.txt), and the LUT
+# levels of every pipeline stage (bench/results/levels_<unit>.txt, scripts/logic_levels.py).
+#   scripts/synth.sh                    the units (a few minutes)
+#   scripts/synth.sh --gateway default  also the whole gateway top at default capacity (about 45
+#   scripts/synth.sh --gateway max      minutes on a 2-core VM, a third of it yosys' proc pass on
+#                                       the risk core's sequencer: see bench/README.md), or at
+#                                       65,536 accounts
+#   scripts/synth.sh --full             the units and both gateway runs
+#   scripts/synth.sh --summary          only the one-line-per-unit summary of what is there
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/results
@@ -15,13 +19,22 @@ synth() {  # unit top params sources...
   local unit=$1 top=$2 params=$3; shift 3
   local log="$out/synth_$unit.log"
   echo "synth: $unit"
-  yosys -q -l "$log" -p "read_verilog -sv $pkg $*; chparam $params $top; \
-    synth_xilinx -family xcup -flatten -top $top; check -assert; \
+  local json="${TMPDIR:-/tmp}/perpgate_synth_$unit.json"
+  yosys -q -t -l "$log" -p "read_verilog -sv $pkg $*; chparam $params $top; \
+    synth_xilinx -family xcup -uram -flatten -top $top; check -assert; \
     select -assert-none t:\$_DLATCH_* t:LD* t:LDCE t:LDPE; tee -o $out/synth_$unit.txt stat; \
-    tee -a $out/synth_$unit.txt ltp -noff t:FD* %n" > /dev/null
+    tee -a $out/synth_$unit.txt ltp -noff t:FD* %n; write_json $json" > /dev/null
+  python3 scripts/logic_levels.py "$json" --top 40 > "$out/levels_$unit.txt"
+  rm -f "$json"
 }
 
-[[ "${1:-}" == "--summary" ]] || {
+mode=${1:-}
+gateway=${2:-}
+[[ $mode == --full ]] && gateway=both
+[[ $mode == "" || $mode == --full || $mode == --summary || ( $mode == --gateway && $gateway =~ ^(default|max)$ ) ]] ||
+  { echo "usage: scripts/synth.sh [--full | --gateway default|max | --summary]" >&2; exit 2; }
+
+[[ $mode == --summary ]] || {
 synth rx_port pg_rx_port "" rtl/common/pg_axis_skid.sv rtl/eth/pg_udp_rx.sv rtl/eth/pg_msg_rx.sv rtl/eth/pg_rx_port.sv
 synth udp_tx pg_udp_tx "" rtl/eth/pg_udp_tx.sv
 synth axil_regs pg_axil_regs "" rtl/ctrl/pg_axil_regs.sv
@@ -29,9 +42,11 @@ synth rate_of_notional pg_rate_of_notional "" rtl/risk/pg_rate_of_notional.sv
 synth divu pg_divu "" rtl/risk/pg_divu.sv
 }
 
-if [[ "${1:-}" == "--full" ]]; then
-  top_src=$(grep '^rtl/' rtl/gateway_sources.f | grep -v '_pkg.sv' | tr '\n' ' ')
+top_src=$(grep '^rtl/' rtl/gateway_sources.f | grep -v '_pkg.sv' | tr '\n' ' ')
+if [[ $gateway == default || $gateway == both ]]; then
   synth gateway_default pg_gateway_top "" $top_src
+fi
+if [[ $gateway == max || $gateway == both ]]; then
   synth gateway_max pg_gateway_top "-set Accounts 65536 -set OrderSets 65536" $top_src
 fi
 

@@ -62,7 +62,22 @@ module pg_msg_rx (
   logic [7:0]   hdr_type;
   logic [7:0]   hdr_version;
   logic [15:0]  hdr_length;
+  logic [6:0]   hdr_size;           // message size of the header's type, 0: not ours
+  logic         hdr_ok;
   logic         good;
+
+  // The header is checked on registered data: it arrives with the first beat, and every inbound
+  // message is longer than one beat, so by the last beat of a payload that can be good it is in
+  // data_q. (A one-beat payload fails the size check whatever data_q holds.) This keeps the check
+  // off the byte-position mux of the beat being merged.
+  always_comb begin
+    hdr_type    = data_q[8*perpgate_wire_pkg::HdrTypeOff +: perpgate_wire_pkg::HdrTypeBits];
+    hdr_version = data_q[8*perpgate_wire_pkg::HdrVersionOff +: perpgate_wire_pkg::HdrVersionBits];
+    hdr_length  = data_q[8*perpgate_wire_pkg::HdrLengthOff +: perpgate_wire_pkg::HdrLengthBits];
+    hdr_size    = inbound_size(hdr_type);
+    hdr_ok      = hdr_size != 7'd0 && hdr_version == 8'(perpgate_wire_pkg::Version) &&
+                  hdr_length == {9'd0, hdr_size};
+  end
 
   always_comb begin
     merged = data_q;
@@ -70,12 +85,7 @@ module pg_msg_rx (
       if (bytes_q[6:3] < 4'd8 && s_axis_tkeep[b]) merged[{bytes_q[5:3], 3'(b), 3'b000} +: 8] = s_axis_tdata[8*b +: 8];
     end
     bytes_after = (bytes_q > 7'(MaxBytes)) ? bytes_q : bytes_q + {3'd0, keep_count(s_axis_tkeep)};
-    hdr_type    = merged[8*perpgate_wire_pkg::HdrTypeOff +: perpgate_wire_pkg::HdrTypeBits];
-    hdr_version = merged[8*perpgate_wire_pkg::HdrVersionOff +: perpgate_wire_pkg::HdrVersionBits];
-    hdr_length  = merged[8*perpgate_wire_pkg::HdrLengthOff +: perpgate_wire_pkg::HdrLengthBits];
-    good = !too_long_q && bytes_after <= 7'(MaxBytes) && inbound_size(hdr_type) != 7'd0 &&
-           hdr_version == 8'(perpgate_wire_pkg::Version) &&
-           hdr_length == {9'd0, bytes_after} && bytes_after == inbound_size(hdr_type);
+    good = !too_long_q && hdr_ok && bytes_after == hdr_size;
   end
 
   always_comb begin
@@ -126,6 +136,14 @@ module pg_msg_rx (
   assign msg_data_o    = data_q;
 
 `ifndef SYNTHESIS
+  // The header check on data_q needs every inbound message to be longer than one beat.
+  initial begin
+    for (int t = 0; t < 256; t++) begin
+      assert (inbound_size(8'(t)) == 7'd0 || inbound_size(8'(t)) > 7'd8)
+        else $fatal(1, "pg_msg_rx: inbound message type %0d fits in one beat", t);
+    end
+  end
+
   always_ff @(posedge clk_i) begin
     // The offered message stays unchanged until taken.
     if (out_valid_q && !msg_ready_i) assert (data_d == data_q);

@@ -50,6 +50,10 @@ module pg_udp_rx (
   // ---- beat position -------------------------------------------------------------------------
   logic [2:0]  beat_d, beat_q;          // saturates at 6: "payload beats"
   logic [15:0] bytes_d, bytes_q;        // frame bytes seen before this beat (saturating)
+  // Frame bytes still expected after those before this beat (14 + IPv4 total length - bytes_q),
+  // known from beat 2 on; negative: the frame is already too long (held there, no wrap). The
+  // length check at the last beat then compares 4 bits, not two 16-bit sums.
+  logic signed [17:0] left_d, left_q;
 
   // ---- header fields, captured as they pass --------------------------------------------------
   logic        eth_ip4_d, eth_ip4_q;    // ethertype 0x0800
@@ -126,6 +130,7 @@ module pg_udp_rx (
   always_comb begin
     beat_d      = beat_q;
     bytes_d     = bytes_q;
+    left_d      = left_q;
     eth_ip4_d   = eth_ip4_q;
     ip_hdr_ok_d = ip_hdr_ok_q;
     ip_len_d    = ip_len_q;
@@ -160,6 +165,7 @@ module pg_udp_rx (
     end else if (in_fire) begin
       bytes_d = (bytes_now < bytes_q) ? 16'hffff : bytes_now;
       if (beat_q != 3'd6) beat_d = beat_q + 3'd1;
+      if (left_q >= 0) left_d = left_q - 18'(keep_count(s_axis_tkeep));
 
       unique case (beat_q)
         3'd0: begin
@@ -172,6 +178,7 @@ module pg_udp_rx (
         end
         3'd2: begin
           ip_len_d = word_at(s_axis_tdata, 0);
+          left_d   = 18'(word_at(s_axis_tdata, 0)) + 18'sd14 - 18'(bytes_now);
           // Flags and fragment offset: MF set or a non-zero offset is a fragment.
           if ((word_at(s_axis_tdata, 4) & 16'h3fff) != 16'd0) ip_hdr_ok_d = 1'b0;
           ip_udp_d = s_axis_tdata[63:56] == 8'd17;
@@ -214,7 +221,7 @@ module pg_udp_rx (
           drop_malformed_o  = !drop_nfu_q;
         end else begin
           // Payload frame: its length must be exactly 14 + the IP total length.
-          frame_bad = s_axis_tuser || bytes_now != ip_len_q + 16'd14;
+          frame_bad = s_axis_tuser || left_q != 18'(keep_count(s_axis_tkeep));
           drop_mac_error_o = s_axis_tuser;
           drop_malformed_o = !s_axis_tuser && frame_bad;
           frame_ok_o       = !frame_bad;
@@ -253,6 +260,7 @@ module pg_udp_rx (
     eth_ip4_q   <= eth_ip4_d;
     ip_hdr_ok_q <= ip_hdr_ok_d;
     ip_len_q    <= ip_len_d;
+    left_q      <= left_d;
     ip_udp_q    <= ip_udp_d;
     ip_dst_hi_q <= ip_dst_hi_d;
     csum_q      <= csum_d;

@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Logic levels per pipeline stage of a yosys netlist mapped to Xilinx cells (synth_xilinx).
+
+A "stage" is the logic that ends at one register: its LUT levels are the most LUTs on a path from
+a start point (a flip-flop, a block RAM or UltraRAM output, a registered DSP, a top input) to that
+register's inputs. LUT1-6, a combinational DSP48E2 and an asynchronous LUT-RAM read are one level
+each; MUXF7-9 (the wide-function muxes behind a LUT6) and carry cells (a carry chain is fast) are
+not LUT levels but are counted beside them, as the cells on the stage's longest path (Vivado's
+"logic levels" count them too); INV (absorbed into LUTs) and buffers count nothing. Registers are grouped by the name of the signal their output
+drives (`u_core.t0_q`), so a 128-bit register is one stage.
+
+  scripts/logic_levels.py NETLIST.json [--top N] [--limit L] [--path STAGE]
+prints every stage deeper than L levels (all with --limit 0), deepest first, at most N lines, and
+a per-module summary; --path also prints the cells on STAGE's deepest LUT path. It reports, it
+does not judge: exit status 0.
+"""
+import argparse
+import json
+import re
+import sys
+from collections import defaultdict
+
+LEVEL = re.compile(r"^(LUT[1-6]|RAM(32|64|128|256)[XM]\w*)$")
+CARRY = re.compile(r"^(CARRY[48]|MUXF[789])$")
+FREE = re.compile(r"^(INV|BUFG|BUFGCE|IBUF|OBUF|IOBUF|VCC|GND)$")
+SEQUENTIAL = re.compile(r"^(FD[A-Z]+|RAMB(18|36)E2|URAM288\w*|SRL\w*)$")
+DSP_REGS = ("AREG", "BREG", "CREG", "DREG", "ADREG", "MREG", "PREG")
+
+
+def param_int(value):
+    """yosys writes parameters as binary strings (or plain integers)."""
+    text = str(value)
+    return int(text, 2) if text and set(text) <= {"0", "1"} else int(text)
+
+
+def dsp_registered(cell):
+    """A DSP48E2 with any internal register is a boundary: a start point and an end point (an
+    approximation: a DSP registered at its inputs only still adds its multiplier after them)."""
+    p = cell.get("parameters", {})
+    return any(param_int(p.get(r, "0")) != 0 for r in DSP_REGS)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("netlist")
+    ap.add_argument("--top", type=int, default=40, help="stages to list (deepest first)")
+    ap.add_argument("--limit", type=int, default=5, help="list stages deeper than this")
+    ap.add_argument("--path", help="print the deepest LUT path into this stage")
+    args = ap.parse_args()
+
+    with open(args.netlist) as f:
+        design = json.load(f)
+    mods = design["modules"]
+    top = next((m for m, v in mods.items() if param_int(v.get("attributes", {}).get("top", "0"))), None)
+    if top is None:
+        top = next(iter(mods))
+    mod = mods[top]
+
+    # The public name of each net bit (for naming stages).
+    bit_name = {}
+    for name, net in mod["netnames"].items():
+        if net.get("hide_name", 0):
+            continue
+        for i, b in enumerate(net["bits"]):
+            if isinstance(b, int) and b not in bit_name:
+                bit_name[b] = name.lstrip("\\")
+
+    # For each combinational cell: weight, input bits, output bits. Drivers of each bit.
+    driver = {}                     # bit -> cell name (combinational cells only)
+    comb = {}                       # cell -> (weight, [input bits])
+    endpoints = defaultdict(set)    # stage name -> input bits of its registers
+    unknown = set()
+    for cname, cell in mod["cells"].items():
+        typ = cell["type"]
+        dirs = cell.get("port_directions", {})
+        conns = cell["connections"]
+        ins = [b for p, bits in conns.items() if dirs.get(p) == "input" for b in bits if isinstance(b, int)]
+        outs = [b for p, bits in conns.items() if dirs.get(p) == "output" for b in bits if isinstance(b, int)]
+        seq = SEQUENTIAL.match(typ) or (typ == "DSP48E2" and dsp_registered(cell))
+        if seq:
+            stage = None
+            for b in outs:
+                if b in bit_name:
+                    stage = bit_name[b]
+                    break
+            if stage is None:
+                stage = re.sub(r"\$.*$", "", cname.lstrip("\\")) or typ
+            endpoints[stage].update(ins)
+            continue
+        if LEVEL.match(typ) or typ == "DSP48E2":
+            w = (1, 1)
+        elif CARRY.match(typ):
+            w = (0, 1)
+        elif FREE.match(typ):
+            w = (0, 0)
+        else:
+            unknown.add(typ)
+            w = (1, 1)
+        # A LUT-RAM's write side is synchronous: only its read address reaches its output.
+        if typ.startswith("RAM") and typ[3:4].isdigit():
+            ins = [b for p, bits in conns.items() if dirs.get(p) == "input" and p.startswith("ADDR")
+                   for b in bits if isinstance(b, int)]
+            endpoints[re.sub(r"\$.*$", "", cname.lstrip("\\")) or typ].update(
+                b for p, bits in conns.items() if dirs.get(p) == "input" for b in bits if isinstance(b, int))
+        comb[cname] = (w, ins)
+        for b in outs:
+            driver[b] = cname
+    # Top outputs end a stage too.
+    for pname, port in mod.get("ports", {}).items():
+        if port["direction"] == "output":
+            endpoints["(output) " + pname].update(b for b in port["bits"] if isinstance(b, int))
+
+    # Longest path into each cell, memoised, iteratively (netlists are deep): k = 0 counts LUT
+    # levels, k = 1 all cells (carry included).
+    depth_of_cell = ({}, {})
+
+    def cell_depth(root, k):
+        memo = depth_of_cell[k]
+        stack = [(root, False)]
+        while stack:
+            c, expanded = stack.pop()
+            if c in memo:
+                continue
+            w, ins = comb[c]
+            if expanded:
+                memo[c] = w[k] + max((memo[driver[b]] for b in ins if b in driver), default=0)
+                continue
+            stack.append((c, True))
+            for b in ins:
+                d = driver.get(b)
+                if d is not None and d not in memo:
+                    stack.append((d, False))
+        return memo[root]
+
+    def deepest_path(cell):
+        """Cells on the deepest LUT path ending at cell, start first."""
+        path = [cell]
+        while True:
+            _, ins = comb[path[-1]]
+            prev = [driver[b] for b in ins if b in driver]
+            if not prev:
+                return path[::-1]
+            path.append(max(prev, key=lambda c: (cell_depth(c, 0), cell_depth(c, 1))))
+
+    stages = []
+    for stage, bits in endpoints.items():
+        cells = [driver[b] for b in bits if b in driver]
+        levels = max((cell_depth(c, 0) for c in cells), default=0)
+        length = max((cell_depth(c, 1) for c in cells), default=0)
+        stages.append((levels, length, stage))
+    stages.sort(key=lambda s: (-s[0], -s[1], s[2]))
+
+    print(f"LUT levels per stage of {top} ({len(stages)} register groups); beside them the cells "
+          f"on the stage's longest path, carry cells included")
+    if unknown:
+        print("cells counted as one level by default: " + ", ".join(sorted(unknown)))
+    per_module = defaultdict(lambda: (0, "", 0))
+    for d, _, s in stages:
+        m = s.split(".")[0] if "." in s else "(top)"
+        deepest, name, n = per_module[m]
+        per_module[m] = (max(deepest, d), name if deepest >= d else s, n + 1)
+    print(f"\nper module: LUT levels of its deepest stage, that stage, stages, stages over {args.limit}")
+    over_limit = defaultdict(int)
+    for d, _, s in stages:
+        if d > args.limit:
+            over_limit[s.split(".")[0] if "." in s else "(top)"] += 1
+    for m in sorted(per_module, key=lambda m: -per_module[m][0]):
+        d, s, n = per_module[m]
+        print(f"  {m:<24} {d:>4}  {s:<48} {n:>5} {over_limit[m]:>5}")
+    shown = [x for x in stages if x[0] > args.limit][: args.top]
+    print(f"\nstages deeper than {args.limit} levels: {sum(1 for x in stages if x[0] > args.limit)}"
+          f" of {len(stages)}" + (f" (deepest {len(shown)} listed)" if shown else ""))
+    if shown:
+        print("  LUT levels  cells  stage")
+    for d, n, s in shown:
+        print(f"  {d:>10}  {n:>5}  {s}")
+    if args.path:
+        if args.path not in endpoints:
+            print(f"no stage named {args.path}", file=sys.stderr)
+            return 2
+        cells = [driver[b] for b in endpoints[args.path] if b in driver]
+        if cells:
+            last = max(cells, key=lambda c: (cell_depth(c, 0), cell_depth(c, 1)))
+            print(f"\ndeepest LUT path into {args.path}:")
+            for c in deepest_path(last):
+                out = [b for p, bits in mod["cells"][c]["connections"].items()
+                       if mod["cells"][c].get("port_directions", {}).get(p) == "output"
+                       for b in bits if isinstance(b, int)]
+                names = sorted({bit_name[b] for b in out if b in bit_name})
+                print(f"  {cell_depth(c, 0):>3}  {mod['cells'][c]['type']:<9} "
+                      f"{', '.join(names[:2]) or c.lstrip(chr(92))[:70]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
