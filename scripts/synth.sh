@@ -3,7 +3,7 @@
 # longest register-to-register path of each RTL unit (bench/results/synth_<unit>.txt), and the LUT
 # levels of every pipeline stage (bench/results/levels_<unit>.txt, scripts/logic_levels.py).
 #   scripts/synth.sh                    the units (a few minutes)
-#   scripts/synth.sh --gateway default  also the whole gateway top at default capacity (about 45
+#   scripts/synth.sh --gateway default  only the whole gateway top at default capacity (about 45
 #   scripts/synth.sh --gateway max      minutes on a 2-core VM, a third of it yosys' proc pass on
 #                                       the risk core's sequencer: see bench/README.md), or at
 #                                       65,536 accounts
@@ -34,7 +34,7 @@ gateway=${2:-}
 [[ $mode == "" || $mode == --full || $mode == --summary || ( $mode == --gateway && $gateway =~ ^(default|max)$ ) ]] ||
   { echo "usage: scripts/synth.sh [--full | --gateway default|max | --summary]" >&2; exit 2; }
 
-[[ $mode == --summary ]] || {
+[[ $mode == --summary || $mode == --gateway ]] || {
 synth rx_port pg_rx_port "" rtl/common/pg_axis_skid.sv rtl/eth/pg_udp_rx.sv rtl/eth/pg_msg_rx.sv rtl/eth/pg_rx_port.sv
 synth udp_tx pg_udp_tx "" rtl/eth/pg_udp_tx.sv
 synth axil_regs pg_axil_regs "" rtl/ctrl/pg_axil_regs.sv

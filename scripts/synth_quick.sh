@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The quick synthesis that runs in CI (ctest rtl.synth_gateway_quick, a few minutes): yosys'
+# synth_xilinx of the whole gateway top with the risk core's sequencer as a black box, and of the
+# core's datapath units (pg_rate_of_notional, pg_divu) on their own; each must map with no latch
+# and pass `check -assert`. The sequencer (pg_risk_core) is only read and elaborated here: a latch
+# in it is found by the full synthesis, scripts/synth.sh --gateway, about 45 minutes in yosys
+# (Verilator 5.006's lint does not find one there: tried, see bench/README.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pkg="rtl/pkg/perpgate_fixed_pkg.sv rtl/pkg/perpgate_wire_pkg.sv rtl/pkg/perpgate_regs_pkg.sv rtl/risk/pg_risk_pkg.sv"
+core=rtl/risk/pg_risk_core.sv
+units="rtl/risk/pg_rate_of_notional.sv rtl/risk/pg_divu.sv"
+rest=$(grep '^rtl/' rtl/gateway_sources.f | grep -v '_pkg.sv' | grep -v -x -F -e "$core" \
+       -e rtl/risk/pg_rate_of_notional.sv -e rtl/risk/pg_divu.sv | tr '\n' ' ')
+no_latch='check -assert; select -assert-none t:$_DLATCH_* t:LD* t:LDCE t:LDPE'
+
+yosys -q -p "read_verilog -sv $pkg $rest; read_verilog -sv -lib $pkg $core; \
+  hierarchy -check -top pg_gateway_top; synth_xilinx -family xcup -flatten -top pg_gateway_top; \
+  $no_latch; select -assert-count 1 t:pg_risk_core"
+for top in pg_rate_of_notional pg_divu; do
+  yosys -q -p "read_verilog -sv $pkg $units; synth_xilinx -family xcup -flatten -top $top; $no_latch"
+done
+yosys -q -p "read_verilog -sv $pkg $units $core; hierarchy -check -top pg_risk_core"
+echo "quick synthesis: gateway top (core as a black box), pg_rate_of_notional, pg_divu: no latch, check clean"
