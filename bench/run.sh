@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the figures of bench/README.md: Google Benchmark medians with their spread (5
 # repetitions), callgrind instruction counts, tick-to-trade through the Verilated RTL with its
-# histogram plot, and the yosys figures. Results go to bench/results/. About 40 minutes.
+# histogram plot, and the yosys figures. Results go to bench/results/. About 40 minutes;
+# `bench/run.sh --full-synth` adds the whole gateway's synthesis at both capacities (about 90 more).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh >/dev/null
@@ -43,5 +44,6 @@ echo "bench: tick_to_trade ($events events through the RTL)" >&2
 ./build/bin/tick_to_trade --events "$events" --out "$out"
 gnuplot -e "in='$out/tick_to_trade_hist.csv'; out='$out/tick_to_trade.png'" bench/plot_tick_to_trade.gp
 
-# Synthesis figures per RTL unit (yosys).
-bash scripts/synth.sh
+# Synthesis figures per RTL unit (yosys), resources and LUT levels per stage; with --full-synth
+# also the whole gateway top at default and maximum capacity.
+if [[ "${1:-}" == "--full-synth" ]]; then bash scripts/synth.sh --full; else bash scripts/synth.sh; fi

@@ -62,6 +62,8 @@ for f in "$out"/synth_*.txt; do
   uram=$(count '^URAM288$')
   carry=$(count '^CARRY[48]$')
   ltp=$(sed -n 's/.*Longest topological path in .* (length=\([0-9]*\)).*/\1/p' "$f" | tail -1)
-  printf '%-24s LUT %6s  FF %6s  CARRY %5s  DSP %4s  BRAM %4s  URAM %4s  cells on longest path %s\n' \
-    "${unit#synth_}" "$luts" "$ffs" "$carry" "$dsp" "$bram" "$uram" "${ltp:-?}"
+  lv="$out/levels_${unit#synth_}.txt"
+  levels=$( [[ -f $lv ]] && awk '/^per module/ {f = 1; next} f && NF == 0 {exit} f && $2 + 0 > m {m = $2 + 0} END {print m + 0}' "$lv" || echo "?")
+  printf '%-24s LUT %6s  FF %6s  CARRY %5s  DSP %4s  BRAM %4s  URAM %4s  cells on longest path %4s  LUT levels %s\n' \
+    "${unit#synth_}" "$luts" "$ffs" "$carry" "$dsp" "$bram" "$uram" "${ltp:-?}" "$levels"
 done | tee "$out/synth_summary.txt"

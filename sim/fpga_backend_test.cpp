@@ -15,6 +15,7 @@
 #include "backend/rtl_backend.hpp"
 #include "perpgate/regs.hpp"
 #include "replay/replayer.hpp"
+#include "support/replay_support.hpp"
 #include "replay/scenario_gen.hpp"
 
 namespace perpgate {
@@ -74,17 +75,10 @@ std::string replay(const std::string& scenario, bool fpga) {
   return r.output();
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 class FpgaGolden : public testing::TestWithParam<const char*> {};
 
 TEST_P(FpgaGolden, OverFakeXdmaMatchesSw) {
-  const std::string scenario = read_file(std::string(PERPGATE_GOLDEN_DIR) + "/" + GetParam() + ".jsonl");
+  const std::string scenario = test::read_text_file(std::string(PERPGATE_GOLDEN_DIR) + "/" + GetParam() + ".jsonl");
   ASSERT_FALSE(scenario.empty());
   const std::string sw = replay(scenario, false);
   ASSERT_FALSE(sw.empty());

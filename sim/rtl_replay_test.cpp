@@ -14,6 +14,7 @@
 #include "backend/rtl_backend.hpp"
 #include "perpgate/regs.hpp"
 #include "replay/replayer.hpp"
+#include "support/replay_support.hpp"
 #include "replay/scenario_gen.hpp"
 #include "wire/codec.hpp"
 #include "wire/udp_frame.hpp"
@@ -50,17 +51,10 @@ ReplayRun replay(const std::string& scenario, bool rtl, double idle = 0.0, doubl
   return out;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 class GoldenFile : public testing::TestWithParam<const char*> {};
 
 TEST_P(GoldenFile, RtlMatchesSw) {
-  const std::string scenario = read_file(std::string(PERPGATE_GOLDEN_DIR) + "/" + GetParam() + ".jsonl");
+  const std::string scenario = test::read_text_file(std::string(PERPGATE_GOLDEN_DIR) + "/" + GetParam() + ".jsonl");
   ASSERT_FALSE(scenario.empty());
   const ReplayRun sw = replay(scenario, false);
   const ReplayRun rtl = replay(scenario, true);
@@ -73,7 +67,7 @@ INSTANTIATE_TEST_SUITE_P(Golden, GoldenFile,
                          testing::Values("contract_example", "reasons", "fills_funding", "local_mark", "errors"));
 
 TEST_P(GoldenFile, RtlMatchesSwWithIdlesAndStalls) {
-  const std::string scenario = read_file(std::string(PERPGATE_GOLDEN_DIR) + "/" + GetParam() + ".jsonl");
+  const std::string scenario = test::read_text_file(std::string(PERPGATE_GOLDEN_DIR) + "/" + GetParam() + ".jsonl");
   const ReplayRun sw = replay(scenario, false);
   const ReplayRun rtl = replay(scenario, true, /*idle=*/0.3, /*stall=*/0.5);
   EXPECT_EQ(rtl.output, sw.output);
@@ -146,7 +140,7 @@ class WithBadFrames final : public Backend {
 };
 
 TEST_P(GoldenFile, BadFramesAreCountedAndHaveNoEffect) {
-  const std::string scenario = read_file(std::string(PERPGATE_GOLDEN_DIR) + "/" + GetParam() + ".jsonl");
+  const std::string scenario = test::read_text_file(std::string(PERPGATE_GOLDEN_DIR) + "/" + GetParam() + ".jsonl");
   const ReplayRun sw = replay(scenario, false);
   std::string buf = scenario;
   const std::size_t len = buf.size();
@@ -225,7 +219,7 @@ INSTANTIATE_TEST_SUITE_P(Crash, Generated,
 // Reset in mid-stream: a frame half in, then reset; the gateway starts empty, and a whole
 // scenario replayed after it gives the model's output. Several cut points, each port.
 TEST(Reset, MidFrameThenAWholeScenarioMatchesTheModel) {
-  const std::string scenario = read_file(std::string(PERPGATE_GOLDEN_DIR) + "/fills_funding.jsonl");
+  const std::string scenario = test::read_text_file(std::string(PERPGATE_GOLDEN_DIR) + "/fills_funding.jsonl");
   const ReplayRun sw = replay(scenario, false);
   for (int port = 0; port < 3; ++port) {
     for (std::uint64_t cut : {1u, 5u, 11u, 14u}) {

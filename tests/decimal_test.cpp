@@ -1,6 +1,7 @@
 // Decimal text <-> fixed point: exact, strict, never through binary floating point.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
 
 #include "replay/decimal.hpp"
@@ -61,6 +62,23 @@ TEST(Decimal, RoundTripsRandomValues) {
       ASSERT_EQ(back, v);
     }
   }
+}
+
+TEST(Decimal, WholeI128IntegersRoundTripAndNeverWrap) {
+  const i128 max = std::numeric_limits<i128>::max();
+  const i128 min = std::numeric_limits<i128>::min();
+  for (const i128 v : {i128{0}, i128{-1}, i128{42}, max, min, max - 7, min + 7}) {
+    i128 back = 1;
+    ASSERT_EQ(parse_integer_i128(format_decimal(v, 0), back), DecimalStatus::kOk);
+    EXPECT_TRUE(back == v) << format_decimal(v, 0);
+  }
+  i128 out = 0;
+  // One past each end, and far past: out of range, not wrapped.
+  EXPECT_EQ(parse_integer_i128("170141183460469231731687303715884105728", out), DecimalStatus::kOutOfRange);
+  EXPECT_EQ(parse_integer_i128("-170141183460469231731687303715884105729", out), DecimalStatus::kOutOfRange);
+  EXPECT_EQ(parse_integer_i128("99999999999999999999999999999999999999999999", out), DecimalStatus::kOutOfRange);
+  for (const char* bad : {"", "-", "1.5", "12a", "+3", " 1"})
+    EXPECT_EQ(parse_integer_i128(bad, out), DecimalStatus::kMalformed) << bad;
 }
 
 }  // namespace

@@ -18,13 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::vector<fs::path> golden_scenarios() {
   std::vector<fs::path> v;
   for (const auto& e : fs::directory_iterator(fs::path(PERPGATE_TESTS_DIR) / "golden")) {
@@ -41,15 +34,15 @@ TEST_P(GoldenReplay, MatchesExpectedByteForByte) {
   const fs::path scenario = GetParam();
   fs::path expected = scenario;
   expected.replace_extension(".expected.jsonl");
-  const test::ReplayResult r = test::replay_text(read_file(scenario));
+  const test::ReplayResult r = test::replay_text(test::read_text_file(scenario));
   if (std::getenv("PERPGATE_UPDATE_GOLDEN") != nullptr) {
     std::ofstream(expected, std::ios::binary) << r.output;
     GTEST_SKIP() << "rewrote " << expected;
   }
   ASSERT_TRUE(fs::exists(expected)) << expected << " is missing";
-  EXPECT_EQ(r.output, read_file(expected)) << "scenario " << scenario;
+  EXPECT_EQ(r.output, test::read_text_file(expected)) << "scenario " << scenario;
   // Replaying the same scenario again gives the same bytes.
-  EXPECT_EQ(test::replay_text(read_file(scenario)).output, r.output);
+  EXPECT_EQ(test::replay_text(test::read_text_file(scenario)).output, r.output);
 }
 
 INSTANTIATE_TEST_SUITE_P(Files, GoldenReplay, ::testing::ValuesIn(golden_scenarios()),
@@ -77,7 +70,7 @@ TEST(ReplayCommand, ExitStatusesAndStdin) {
   const fs::path example = fs::path(PERPGATE_TESTS_DIR) / "golden" / "contract_example.jsonl";
   std::string out;
   EXPECT_EQ(run(bin + " replay --backend sw " + example.string(), out), 0);
-  EXPECT_EQ(out, read_file(fs::path(PERPGATE_TESTS_DIR) / "golden" / "contract_example.expected.jsonl"));
+  EXPECT_EQ(out, test::read_text_file(fs::path(PERPGATE_TESTS_DIR) / "golden" / "contract_example.expected.jsonl"));
   std::string out_stdin;
   EXPECT_EQ(run(bin + " replay - < " + example.string(), out_stdin), 0);
   EXPECT_EQ(out_stdin, out);

@@ -12,6 +12,7 @@
 
 #include "gateway/gateway_config.hpp"
 #include "pcap/scenario_pcap.hpp"
+#include "replay/decimal.hpp"
 #include "replay/decision_json.hpp"
 #include "wire/codec.hpp"
 #include "wire/pcap_reader.hpp"
@@ -21,13 +22,11 @@ namespace {
 
 
 i128 parse_i128(std::string_view s) {
-  const bool neg = !s.empty() && s[0] == '-';
-  u128 v = 0;
-  for (std::size_t i = neg ? 1 : 0; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') throw std::runtime_error("control log: not an integer: " + std::string(s));
-    v = v * 10 + static_cast<u128>(s[i] - '0');
-  }
-  return neg ? -static_cast<i128>(v) : static_cast<i128>(v);
+  i128 v = 0;
+  const DecimalStatus st = parse_integer_i128(s, v);
+  if (st != DecimalStatus::kOk)
+    throw std::runtime_error("control log: " + std::string(decimal_status_text(st)) + " integer: " + std::string(s));
+  return v;
 }
 
 Directory load_directory(const std::string& path) {

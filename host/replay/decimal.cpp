@@ -1,6 +1,28 @@
 #include "decimal.hpp"
 
+#include <limits>
+
 namespace perpgate {
+
+DecimalStatus parse_integer_i128(std::string_view text, i128& out) {
+  std::size_t i = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative) ++i;
+  if (i == text.size()) return DecimalStatus::kMalformed;
+  // The magnitude of the most negative i128 is one more than the largest positive one.
+  const u128 limit = static_cast<u128>(std::numeric_limits<i128>::max()) + (negative ? 1u : 0u);
+  u128 value = 0;
+  bool overflow = false;
+  for (; i < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9') return DecimalStatus::kMalformed;
+    const u128 digit = static_cast<u128>(text[i] - '0');
+    if (overflow || value > (limit - digit) / 10) overflow = true;
+    else value = value * 10 + digit;
+  }
+  if (overflow) return DecimalStatus::kOutOfRange;
+  out = negative ? static_cast<i128>(-value) : static_cast<i128>(value);
+  return DecimalStatus::kOk;
+}
 
 DecimalStatus parse_decimal(std::string_view text, int decimals, i64 max_abs, bool allow_negative,
                             i64& out) {

@@ -22,6 +22,9 @@ enum class DecimalStatus {
 DecimalStatus parse_decimal(std::string_view text, int decimals, i64 max_abs, bool allow_negative,
                             i64& out);
 
+// Parses a whole integer "[-]digits" of any i128 value (the raw 128-bit sums of the state dumps).
+DecimalStatus parse_integer_i128(std::string_view text, i128& out);
+
 // Formats a fixed-point integer with exactly `decimals` decimal places ("-0.500000").
 void append_decimal(std::string& out, i128 value, int decimals);
 std::string format_decimal(i128 value, int decimals);

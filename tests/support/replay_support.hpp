@@ -3,6 +3,9 @@
 
 #include <simdjson.h>
 
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "replay/replayer.hpp"
@@ -14,6 +17,15 @@ struct ReplayResult {
   int exit_status = 0;
   ReplayStats stats;
 };
+
+// The whole file; a file that cannot be read throws (a test must not pass on empty input).
+inline std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 // Replays `scenario` (JSON Lines text) through the named backend.
 inline ReplayResult replay_text(const std::string& scenario, const std::string& backend = "sw") {
