@@ -54,7 +54,8 @@ fi
 for f in "$out"/synth_*.txt; do
   [[ $f == */synth_summary.txt ]] && continue
   unit=$(basename "$f" .txt)
-  count() { awk -v re="$1" '$1 ~ re {s += $2} END {print s + 0}' "$f"; }
+  # (yosys -t puts a timestamp before every line it logs, the tee'd stat included)
+  count() { sed 's/^\[[0-9.]*\] *//' "$f" | awk -v re="$1" '$1 ~ re {s += $2} END {print s + 0}'; }
   luts=$(count '^LUT[1-6]$')
   ffs=$(count '^FD[A-Z]+$')
   dsp=$(count '^DSP48E2$')

@@ -80,9 +80,11 @@ module pg_msg_rx (
   end
 
   always_comb begin
+    // Byte k of the message takes lane k % 8 in the beat where bytes_q / 8 == k / 8: constant
+    // slices, one 2:1 byte mux each (a part-select at a variable offset would build a shifter).
     merged = data_q;
-    for (int unsigned b = 0; b < 8; b++) begin
-      if (bytes_q[6:3] < 4'd8 && s_axis_tkeep[b]) merged[{bytes_q[5:3], 3'(b), 3'b000} +: 8] = s_axis_tdata[8*b +: 8];
+    for (int unsigned k = 0; k < MaxBytes; k++) begin
+      if (bytes_q[6:3] == 4'(k / 8) && s_axis_tkeep[k % 8]) merged[8*k +: 8] = s_axis_tdata[8*(k % 8) +: 8];
     end
     bytes_after = (bytes_q > 7'(MaxBytes)) ? bytes_q : bytes_q + {3'd0, keep_count(s_axis_tkeep)};
     good = !too_long_q && hdr_ok && bytes_after == hdr_size;
