@@ -3,6 +3,7 @@ rtl/pkg/perpgate_wire_pkg.sv
 rtl/pkg/perpgate_regs_pkg.sv
 rtl/risk/pg_risk_pkg.sv
 rtl/common/pg_axis_skid.sv
+rtl/common/pg_index_mux.sv
 rtl/eth/pg_udp_rx.sv
 rtl/eth/pg_msg_rx.sv
 rtl/eth/pg_rx_port.sv

@@ -36,7 +36,7 @@ gateway=${2:-}
 
 [[ $mode == --summary || $mode == --gateway ]] || {
 synth rx_port pg_rx_port "" rtl/common/pg_axis_skid.sv rtl/eth/pg_udp_rx.sv rtl/eth/pg_msg_rx.sv rtl/eth/pg_rx_port.sv
-synth udp_tx pg_udp_tx "" rtl/eth/pg_udp_tx.sv
+synth udp_tx pg_udp_tx "" rtl/common/pg_index_mux.sv rtl/eth/pg_udp_tx.sv
 synth axil_regs pg_axil_regs "" rtl/ctrl/pg_axil_regs.sv
 synth rate_of_notional pg_rate_of_notional "" rtl/risk/pg_rate_of_notional.sv
 synth divu pg_divu "" rtl/risk/pg_divu.sv

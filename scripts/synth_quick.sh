@@ -20,5 +20,5 @@ yosys -q -p "read_verilog -sv $pkg $rest; read_verilog -sv -lib $pkg $core; \
 for top in pg_rate_of_notional pg_divu; do
   yosys -q -p "read_verilog -sv $pkg $units; synth_xilinx -family xcup -flatten -top $top; $no_latch"
 done
-yosys -q -p "read_verilog -sv $pkg $units $core; hierarchy -check -top pg_risk_core"
+yosys -q -p "read_verilog -sv $pkg rtl/common/pg_index_mux.sv $units $core; hierarchy -check -top pg_risk_core"
 echo "quick synthesis: gateway top (core as a black box), pg_rate_of_notional, pg_divu: no latch, check clean"

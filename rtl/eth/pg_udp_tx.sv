@@ -130,7 +130,9 @@ module pg_udp_tx (
   // follow each other without an idle beat.
   assign msg_ready_o   = !busy_q || (last_beat && m_axis_tready);
   assign m_axis_tvalid = busy_q;
-  assign m_axis_tdata  = frame_q[64*beat_q +: 64];
+  pg_index_mux #(.N(FrameBeats), .W(64), .IW(4)) u_beat (
+    .data_i (frame_q), .idx_i (beat_q), .data_o (m_axis_tdata)
+  );
   assign m_axis_tlast  = last_beat;
   assign m_axis_tkeep  = (last_beat && tail_q != 3'd0) ? 8'((9'd1 << tail_q) - 9'd1) : 8'hff;
   assign m_axis_tuser  = 1'b0;

@@ -407,17 +407,23 @@ module pg_risk_core #(
   assign o_px   = ev_q[8*perpgate_wire_pkg::NewOrderPxOff +: 64];
 
   wire logic is_cmd = op_q >= 8'hc0;
-  wire pg_risk_pkg::ord_t way_e = oset_q[way_q[WayW-1:0]*OrdW +: OrdW];
 
   // Shared combinational units on registered inputs: the sequencer below only selects their
   // results (one copy of each function in hardware, and a sequencer yosys can elaborate).
   logic [LW:0]   slot_of_rd, slot_of_q, free_slot_q;     // slot maps: read data, working copy
   logic [WayW:0] way_of_id, way_of_ref, free_way_q;      // open-order set: order id, event id
   logic [3:0]    tier_t0, tier_t1;                        // tier of the raw notionals in t0, t1
-  // Table reads at a computed index, outside the sequencer: yosys' proc pass is slow on wide
-  // variable part-selects inside a large always_comb.
+  // Entries read at a computed index: N:1 muxes (pg_index_mux), outside the sequencer (yosys'
+  // proc pass is slow on wide variable part-selects inside a large always_comb, and builds them
+  // as barrel shifters).
   pg_risk_pkg::tier_t tier_e0, tier_ek;                   // the tier at tier_t0, at k_q
   logic [26:0]   tier_e1_imr;                             // the imr field of the tier at tier_t1
+  pg_risk_pkg::ord_t way_e, way_ref_e;                    // the open order at way_q, at way_of_ref
+  logic [15:0]   stage_tlev_k;                            // the staged tier leverage at k_q
+  // slot slot_q of slots_rd (its symbol is what is read) and of slots_q (bits 14:12 are spare)
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [SlotB-1:0] slot_rd_e, slot_q_e;
+  /* verilator lint_on UNUSEDSIGNAL */
   logic [6:0]    tz_tick, tz_lot, tz_hbits;               // trailing zeros
   logic signed [63:0]  inner_mark;                        // median(bid, ask, last)
   logic signed [127:0] upnl_money, realised_money;        // floor(x / 1e10)
@@ -431,9 +437,22 @@ module pg_risk_core #(
   assign free_way_q     = free_way(oset_q);
   assign tier_t0        = tier_index(tiers_q, cfg_q.tier_count, t0_q);
   assign tier_t1        = tier_index(tiers_q, cfg_q.tier_count, t1_q);
-  assign tier_e0        = tiers_q[tier_t0*TierW +: TierW];
-  assign tier_ek        = tiers_q[k_q[3:0]*TierW +: TierW];
-  assign tier_e1_imr    = tiers_q[tier_t1*TierW +: 27];
+  pg_index_mux #(.N(16), .W(TierW)) u_tier_e0 (.data_i (tiers_q), .idx_i (tier_t0), .data_o (tier_e0));
+  pg_index_mux #(.N(16), .W(TierW)) u_tier_ek (.data_i (tiers_q), .idx_i (k_q[3:0]), .data_o (tier_ek));
+  logic [16*27-1:0] tier_imrs;                            // the imr field (the low 27 bits) of each
+  always_comb begin
+    for (int unsigned k = 0; k < 16; k++) tier_imrs[k*27 +: 27] = tiers_q[k*TierW +: 27];
+  end
+  pg_index_mux #(.N(16), .W(27)) u_tier_e1_imr (.data_i (tier_imrs), .idx_i (tier_t1), .data_o (tier_e1_imr));
+  pg_index_mux #(.N(OrderWays), .W(OrdW), .IW(WayW)) u_way_e (
+    .data_i (oset_q), .idx_i (way_q[WayW-1:0]), .data_o (way_e)
+  );
+  pg_index_mux #(.N(OrderWays), .W(OrdW), .IW(WayW)) u_way_ref_e (
+    .data_i (oset_q), .idx_i (way_of_ref[WayW-1:0]), .data_o (way_ref_e)
+  );
+  pg_index_mux #(.N(16), .W(16)) u_stage_tlev_k (.data_i (stage_tlev_q), .idx_i (k_q[3:0]), .data_o (stage_tlev_k));
+  pg_index_mux #(.N(Slots), .W(SlotB), .IW(LW)) u_slot_rd_e (.data_i (slots_rd), .idx_i (slot_q), .data_o (slot_rd_e));
+  pg_index_mux #(.N(Slots), .W(SlotB), .IW(LW)) u_slot_q_e (.data_i (slots_q), .idx_i (slot_q), .data_o (slot_q_e));
   assign tz_tick        = ctz64(cfg_q.tick);
   assign tz_lot         = ctz64(cfg_q.lot);
   assign tz_hbits       = ctz64(hbits_q);
@@ -575,7 +594,7 @@ module pg_risk_core #(
               err_ret_d = SDone;
               state_d = SEmitErr;
             end else begin
-              oe = oset_q[wy[WayW-1:0]*OrdW +: OrdW];
+              oe = way_ref_e;                   // the way of wy
               a_d = oe.acct[AW-1:0];
               slot_d = oe.slot[LW-1:0];
               hw_d = oe.acct[AW-1:6];
@@ -1253,7 +1272,7 @@ module pg_risk_core #(
         if (!a_ok_q) begin
           err_d = perpgate_wire_pkg::ErrUnknownAccount;
         end else begin
-          res_d[0 +: 64] = {47'd0, slots_q[slot_q*SlotB + 15], 4'd0, slots_q[slot_q*SlotB +: 12]};
+          res_d[0 +: 64] = {47'd0, slot_q_e[15], 4'd0, slot_q_e[11:0]};
           res_d[64 +: 64] = pos_q.qty;
           res_d[128 +: 128] = pos_q.cost;
           res_d[256 +: 64] = pos_q.ob;
@@ -1283,15 +1302,15 @@ module pg_risk_core #(
             u2_d = x64 >> tz_tick;               // inverse, 3 bits right to start
             f1_d = 1'b0;                          // tick first, then lot
             state_d = SCommitInv;
-          end else if (stage_tlev_q[k_q[3:0]*16 +: 16] == 16'd0) begin
+          end else if (stage_tlev_k == 16'd0) begin
             te = tier_ek;
             te.imr = '0;
             for (int unsigned i = 0; i < 16; i++) if (k_q[3:0] == 4'(i)) tiers_d[i*TierW +: TierW] = te;
             k_d = k_q + 5'd1;
           end else begin
             div_go = 1'b1;
-            div_n = 128'(RateScale) + 128'(stage_tlev_q[k_q[3:0]*16 +: 16]) - 128'd1;
-            div_d = 64'(stage_tlev_q[k_q[3:0]*16 +: 16]);
+            div_n = 128'(RateScale) + 128'(stage_tlev_k) - 128'd1;
+            div_d = 64'(stage_tlev_k);
           end
         end else if (div_done) begin
           te = tier_ek;
@@ -1340,7 +1359,7 @@ module pg_risk_core #(
       SCtx0: begin
         acc_d = acct_rd; slots_d = slots_rd;
         if (by_slot_q) begin
-          if (!keep_sym_q) s_d = slots_rd[slot_q*SlotB +: SW];
+          if (!keep_sym_q) s_d = slot_rd_e[SW-1:0];
         end else begin
           sl = slot_of_rd;
           slot_d = sl[LW-1:0];
