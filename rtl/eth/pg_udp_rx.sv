@@ -58,10 +58,11 @@ module pg_udp_rx (
   // ---- header fields, captured as they pass --------------------------------------------------
   logic        eth_ip4_d, eth_ip4_q;    // ethertype 0x0800
   logic        ip_hdr_ok_d, ip_hdr_ok_q;  // version 4, IHL 5, not a fragment
-  logic [15:0] ip_len_d, ip_len_q;      // IPv4 total length
+  logic [15:0] udp_len_exp_d, udp_len_exp_q;  // the UDP length the IPv4 total length implies (- 20)
+  logic        udp_len_ok_d, udp_len_ok_q;    // ... and the total length leaves room for a UDP header
   logic        ip_udp_d, ip_udp_q;      // protocol 17
-  logic [15:0] ip_dst_hi_d, ip_dst_hi_q;
-  logic [19:0] csum_d, csum_q;          // running one's-complement sum of the IPv4 header words
+  logic        ip_dst_hi_ok_d, ip_dst_hi_ok_q;  // high half of the destination IP is ours
+  logic [19:0] csum_d, csum_q;          // plain sum of the IPv4 header words so far (fits 20 bits)
 
   // ---- frame state ---------------------------------------------------------------------------
   typedef enum logic [1:0] {
@@ -88,11 +89,17 @@ module pg_udp_rx (
     word_at = {d[8*lane +: 8], d[8*(lane+1) +: 8]};
   endfunction
 
-  // Folds the carries of a one's-complement sum back in (twice: the first fold can carry again).
-  function automatic logic [15:0] fold(input logic [19:0] s);
-    logic [16:0] t;
-    t = {1'b0, s[15:0]} + {13'd0, s[19:16]};
-    fold = t[15:0] + {15'd0, t[16]};
+  // The four words of a beat, added as a tree (two adder levels, not four).
+  function automatic logic [17:0] sum4(input logic [63:0] d);
+    sum4 = 18'({1'b0, word_at(d, 0)} + {1'b0, word_at(d, 2)}) + 18'({1'b0, word_at(d, 4)} + {1'b0, word_at(d, 6)});
+  endfunction
+
+  // The one's-complement sum of the header words is 0xffff exactly when their plain sum s is a
+  // non-zero multiple of 0xffff (end-around carries keep s mod 0xffff); ten words keep s below
+  // 10 x 0xffff + 1, so this is ten 20-bit comparisons with constants instead of two folds.
+  function automatic logic ones_sum_is_ffff(input logic [19:0] s);
+    ones_sum_is_ffff = 1'b0;
+    for (int unsigned k = 1; k <= 10; k++) if (s == 20'(k * 32'hffff)) ones_sum_is_ffff = 1'b1;
   endfunction
 
   // Bytes in a beat from its tkeep (contiguous from lane 0 on a valid stream).
@@ -108,21 +115,22 @@ module pg_udp_rx (
   logic        hdr_not_for_us, hdr_malformed;
   logic        frame_bad;
   logic [15:0] udp_len;
-  logic [15:0] csum_full;
+  logic        csum_ok;
 
   always_comb begin
-    udp_len   = word_at(s_axis_tdata, 6);
-    csum_full = fold(csum_q + {4'd0, word_at(s_axis_tdata, 0)});
+    udp_len = word_at(s_axis_tdata, 6);
+    csum_ok = ones_sum_is_ffff(csum_q + {4'd0, word_at(s_axis_tdata, 0)});
     hdr_not_for_us = 1'b0;
     hdr_malformed  = 1'b0;
     if (!eth_ip4_q) begin
       hdr_not_for_us = 1'b1;
-    end else if (!ip_hdr_ok_q || csum_full != 16'hffff) begin
+    end else if (!ip_hdr_ok_q || !csum_ok) begin
       hdr_malformed = 1'b1;
-    end else if (!ip_udp_q || {ip_dst_hi_q, word_at(s_axis_tdata, 0)} != cfg_ip_i ||
+    end else if (!ip_udp_q || !ip_dst_hi_ok_q || word_at(s_axis_tdata, 0) != cfg_ip_i[15:0] ||
                  word_at(s_axis_tdata, 4) != cfg_port_i) begin
       hdr_not_for_us = 1'b1;
-    end else if (udp_len < 16'd8 || {1'b0, udp_len} + 17'd20 != {1'b0, ip_len_q}) begin
+    end else if (!udp_len_ok_q || udp_len != udp_len_exp_q) begin
+      // (udp_len + 20 == total length and udp_len >= 8, with the subtraction done at beat 2)
       hdr_malformed = 1'b1;
     end
   end
@@ -133,9 +141,10 @@ module pg_udp_rx (
     left_d      = left_q;
     eth_ip4_d   = eth_ip4_q;
     ip_hdr_ok_d = ip_hdr_ok_q;
-    ip_len_d    = ip_len_q;
+    udp_len_exp_d = udp_len_exp_q;
+    udp_len_ok_d  = udp_len_ok_q;
     ip_udp_d    = ip_udp_q;
-    ip_dst_hi_d = ip_dst_hi_q;
+    ip_dst_hi_ok_d = ip_dst_hi_ok_q;
     csum_d      = csum_q;
     state_d     = state_q;
     prev_data_d = prev_data_q;
@@ -177,18 +186,17 @@ module pg_udp_rx (
           csum_d      = {4'd0, word_at(s_axis_tdata, 6)};
         end
         3'd2: begin
-          ip_len_d = word_at(s_axis_tdata, 0);
+          udp_len_exp_d = word_at(s_axis_tdata, 0) - 16'd20;
+          udp_len_ok_d  = word_at(s_axis_tdata, 0) >= 16'd28;
           left_d   = 18'(word_at(s_axis_tdata, 0)) + 18'sd14 - 18'(bytes_now);
           // Flags and fragment offset: MF set or a non-zero offset is a fragment.
           if ((word_at(s_axis_tdata, 4) & 16'h3fff) != 16'd0) ip_hdr_ok_d = 1'b0;
           ip_udp_d = s_axis_tdata[63:56] == 8'd17;
-          csum_d   = {4'd0, fold(csum_q + {4'd0, word_at(s_axis_tdata, 0)} + {4'd0, word_at(s_axis_tdata, 2)}
-                                + {4'd0, word_at(s_axis_tdata, 4)} + {4'd0, word_at(s_axis_tdata, 6)})};
+          csum_d   = csum_q + 20'(sum4(s_axis_tdata));
         end
         3'd3: begin
-          ip_dst_hi_d = word_at(s_axis_tdata, 6);
-          csum_d      = {4'd0, fold(csum_q + {4'd0, word_at(s_axis_tdata, 0)} + {4'd0, word_at(s_axis_tdata, 2)}
-                                   + {4'd0, word_at(s_axis_tdata, 4)} + {4'd0, word_at(s_axis_tdata, 6)})};
+          ip_dst_hi_ok_d = word_at(s_axis_tdata, 6) == cfg_ip_i[31:16];
+          csum_d         = csum_q + 20'(sum4(s_axis_tdata));
         end
         default: begin
           // Beat 5 onwards: payload. Output beat k = lanes 2-7 of input beat 5+k, lanes 0-1 of 6+k.
@@ -259,10 +267,11 @@ module pg_udp_rx (
   always_ff @(posedge clk_i) begin
     eth_ip4_q   <= eth_ip4_d;
     ip_hdr_ok_q <= ip_hdr_ok_d;
-    ip_len_q    <= ip_len_d;
+    udp_len_exp_q <= udp_len_exp_d;
+    udp_len_ok_q  <= udp_len_ok_d;
     left_q      <= left_d;
     ip_udp_q    <= ip_udp_d;
-    ip_dst_hi_q <= ip_dst_hi_d;
+    ip_dst_hi_ok_q <= ip_dst_hi_ok_d;
     csum_q      <= csum_d;
     prev_data_q <= prev_data_d;
     prev_keep_q <= prev_keep_d;
