@@ -71,8 +71,9 @@ module pg_risk_core #(
       else $fatal(1, "Slots must be a power of 2 from 2 to 16");
     assert ((OrderSets & (OrderSets - 1)) == 0 && OrderSets >= 2) else $fatal(1, "OrderSets: power of 2");
     assert (OrderWays >= 1 && OrderWays <= 16) else $fatal(1, "OrderWays: 1 to 16");
-    assert ($bits(pg_risk_pkg::tier_t) == TierW && $bits(pg_risk_pkg::ord_t) == OrdW)
-      else $fatal(1, "pg_risk_pkg: TierBits/OrdBits out of step with the structs");
+    assert ($bits(pg_risk_pkg::tier_t) == TierW && $bits(pg_risk_pkg::ord_t) == OrdW &&
+            $bits(pg_risk_pkg::tier_rates_t) == pg_risk_pkg::TierRateBits)
+      else $fatal(1, "pg_risk_pkg: TierBits/OrdBits/TierRateBits out of step with the structs");
   end
 `endif
 
@@ -382,15 +383,13 @@ module pg_risk_core #(
   logic [511:0]  out_m_q [3];
 
   // Event fields (wire layouts, or command arguments in 64-bit words).
-  function automatic logic [63:0] arg(input logic [511:0] d, input int unsigned i);
-    arg = d[64*i +: 64];
-  endfunction
-
-  logic [63:0] ev_w2, ev_w3, ev_w4, ev_w5;
-  assign ev_w2 = arg(ev_q, 2);
-  assign ev_w3 = arg(ev_q, 3);
-  assign ev_w4 = arg(ev_q, 4);
-  assign ev_w5 = arg(ev_q, 5);
+  // 64-bit word i of the event (a command's argument i), as signals: a function call per use in
+  // the sequencer would make yosys' proc pass handle a 512-bit argument copy each time.
+  logic [63:0] ev_w0, ev_w1, ev_w2, ev_w3, ev_w4, ev_w5, ev_w6, ev_w7;
+  assign {ev_w7, ev_w6, ev_w5, ev_w4, ev_w3, ev_w2, ev_w1, ev_w0} = ev_q;
+  logic [63:0] ev_in_w0, ev_in_w1;                      // of the event being offered
+  assign ev_in_w0 = ev_data_i[63:0];
+  assign ev_in_w1 = ev_data_i[127:64];
 
   // New order fields (byte offsets of perpgate_wire_pkg, 8-byte aligned groups).
   logic [31:0] o_acct;
@@ -416,7 +415,7 @@ module pg_risk_core #(
   // Entries read at a computed index: N:1 muxes (pg_index_mux), outside the sequencer (yosys'
   // proc pass is slow on wide variable part-selects inside a large always_comb, and builds them
   // as barrel shifters).
-  pg_risk_pkg::tier_t tier_e0, tier_ek;                   // the tier at tier_t0, at k_q
+  pg_risk_pkg::tier_rates_t tier_e0;                      // the rates of the tier at tier_t0
   logic [26:0]   tier_e1_imr;                             // the imr field of the tier at tier_t1
   pg_risk_pkg::ord_t way_e, way_ref_e;                    // the open order at way_q, at way_of_ref
   logic [15:0]   stage_tlev_k;                            // the staged tier leverage at k_q
@@ -437,12 +436,16 @@ module pg_risk_core #(
   assign free_way_q     = free_way(oset_q);
   assign tier_t0        = tier_index(tiers_q, cfg_q.tier_count, t0_q);
   assign tier_t1        = tier_index(tiers_q, cfg_q.tier_count, t1_q);
-  pg_index_mux #(.N(16), .W(TierW)) u_tier_e0 (.data_i (tiers_q), .idx_i (tier_t0), .data_o (tier_e0));
-  pg_index_mux #(.N(16), .W(TierW)) u_tier_ek (.data_i (tiers_q), .idx_i (k_q[3:0]), .data_o (tier_ek));
-  logic [16*27-1:0] tier_imrs;                            // the imr field (the low 27 bits) of each
+  localparam int unsigned TierRW = pg_risk_pkg::TierRateBits;
+  logic [16*TierRW-1:0] tier_rates;                       // each tier without its floor (low bits)
+  logic [16*27-1:0]     tier_imrs;                        // the imr field (the low 27 bits) of each
   always_comb begin
-    for (int unsigned k = 0; k < 16; k++) tier_imrs[k*27 +: 27] = tiers_q[k*TierW +: 27];
+    for (int unsigned k = 0; k < 16; k++) begin
+      tier_rates[k*TierRW +: TierRW] = tiers_q[k*TierW +: TierRW];
+      tier_imrs[k*27 +: 27] = tiers_q[k*TierW +: 27];
+    end
   end
+  pg_index_mux #(.N(16), .W(TierRW)) u_tier_e0 (.data_i (tier_rates), .idx_i (tier_t0), .data_o (tier_e0));
   pg_index_mux #(.N(16), .W(27)) u_tier_e1_imr (.data_i (tier_imrs), .idx_i (tier_t1), .data_o (tier_e1_imr));
   pg_index_mux #(.N(OrderWays), .W(OrdW), .IW(WayW)) u_way_e (
     .data_i (oset_q), .idx_i (way_q[WayW-1:0]), .data_o (way_e)
@@ -469,8 +472,31 @@ module pg_risk_core #(
     ev_in_set = set_of(ev_in_id);
   end
 
-  // Working entries of the sequencer (module scope: yosys 0.23 resolves struct members only there).
-  pg_risk_pkg::tier_t te;
+  // Whole-table next values for writes at a computed index (entry ti of the staged tiers, the imr
+  // of tier k_q at commit), outside the sequencer: there they would be 16 variants of a 3,424-bit
+  // signal for yosys' proc pass. The sequencer only chooses to take them.
+  logic [16*TierW-1:0] stage_tiers_next, tiers_k_imr_next;
+  logic [16*16-1:0]    stage_tlev_next;
+  pg_risk_pkg::tier_t  stage_tier_new;                   // the tier a symbol_tier command stages
+  always_comb begin
+    stage_tier_new = '0;
+    stage_tier_new.floor_raw = 96'(128'(ev_w1) * 128'(NotionalDiv));
+    stage_tier_new.mmr = ev_w2[26:0];
+    stage_tier_new.maint = ev_w3;
+    stage_tiers_next = stage_tiers_q;
+    stage_tlev_next = stage_tlev_q;
+    tiers_k_imr_next = tiers_q;
+    for (int unsigned i = 0; i < 16; i++) begin
+      if (ev_w0[3:0] == 4'(i)) begin
+        stage_tiers_next[i*TierW +: TierW] = stage_tier_new;
+        stage_tlev_next[i*16 +: 16] = ev_w4[15:0];
+      end
+      // imr is a tier's low 27 bits: the quotient when one is done, else 0 (no cap)
+      if (k_q[3:0] == 4'(i)) tiers_k_imr_next[i*TierW +: 27] = div_done ? div_q[26:0] : 27'd0;
+    end
+  end
+
+  // Working entry of the sequencer (module scope: yosys 0.23 resolves struct members only there).
   pg_risk_pkg::ord_t  oe;
 
   // The main sequencer.
@@ -479,7 +505,6 @@ module pg_risk_core #(
     logic [127:0] x128, y128;
     logic [LW:0]  sl;
     logic [WayW:0] wy;
-    logic [3:0]   ti;
     logic [26:0]  r27;
     logic signed [127:0] s128;
     logic signed [63:0]  s64;
@@ -510,7 +535,7 @@ module pg_risk_core #(
     ron0_up = 1'b1;
     div_go = 1'b0; div_n = t0_q; div_d = u0_q;
 
-    x64 = '0; y64 = '0; x128 = '0; y128 = '0; sl = '0; wy = '0; ti = '0; te = '0;
+    x64 = '0; y64 = '0; x128 = '0; y128 = '0; sl = '0; wy = '0;
     oe = '0; r27 = '0; s128 = '0; s64 = '0; x192 = '0; y192 = '0;
 
     unique case (state_q)
@@ -548,13 +573,13 @@ module pg_risk_core #(
             perpgate_wire_pkg::MsgMark, perpgate_wire_pkg::MsgIndex, perpgate_wire_pkg::MsgBookTop,
             perpgate_wire_pkg::MsgTrade, perpgate_wire_pkg::MsgFunding:
               y64 = 64'(ev_data_i[8*perpgate_wire_pkg::MarkSymOff +: 16]);
-            perpgate_regs_pkg::CmdSetLeverage: begin x64 = arg(ev_data_i, 0); y64 = arg(ev_data_i, 1); end
-            perpgate_regs_pkg::CmdSymbolCommit: y64 = arg(ev_data_i, 0);
+            perpgate_regs_pkg::CmdSetLeverage: begin x64 = ev_in_w0; y64 = ev_in_w1; end
+            perpgate_regs_pkg::CmdSymbolCommit: y64 = ev_in_w0;
             perpgate_regs_pkg::CmdQuerySlot: begin
-              x64 = arg(ev_data_i, 0);
+              x64 = ev_in_w0;
               slot_d = ev_data_i[64 +: LW];
             end
-            default: x64 = arg(ev_data_i, 0);
+            default: x64 = ev_in_w0;
           endcase
           a_ok_d = x64 < 64'(Accounts);
           s_ok_d = y64 < 64'(Symbols);
@@ -632,18 +657,18 @@ module pg_risk_core #(
               err_d = perpgate_wire_pkg::ErrUnknownAccount; state_d = SDone;
             end else if (!s_ok_q) begin
               err_d = perpgate_wire_pkg::ErrUnknownSymbolInLev; state_d = SDone;
-            end else if ($signed(arg(ev_q, 2)) < 1 || $signed(arg(ev_q, 2)) > 64'sd10000) begin
+            end else if ($signed(ev_w2) < 1 || $signed(ev_w2) > 64'sd10000) begin
               err_d = perpgate_wire_pkg::ErrLeverageRange; state_d = SDone;
             end else begin
               // imr = ceil(1e8 / lev)
-              div_go = 1'b1; div_n = 128'(RateScale) + 128'(arg(ev_q, 2)) - 128'd1; div_d = arg(ev_q, 2);
+              div_go = 1'b1; div_n = 128'(RateScale) + 128'(ev_w2) - 128'd1; div_d = ev_w2;
               state_d = SLev1;
             end
           end
           perpgate_regs_pkg::CmdSetRateLimit: begin
             if (a_ok_q) begin
-              acc_d.max_rate = arg(ev_q, 1);
-              acc_d.tokens = arg(ev_q, 1) * 64'd1000;
+              acc_d.max_rate = ev_w1;
+              acc_d.tokens = ev_w1 * 64'd1000;
               acc_d.refill_ts = now_q;
               state_d = SAcctWb;
             end else begin
@@ -653,7 +678,7 @@ module pg_risk_core #(
           perpgate_regs_pkg::CmdDeposit: state_d = SDeposit;
           perpgate_regs_pkg::CmdWithdraw: state_d = SWithdraw;
           perpgate_regs_pkg::CmdKill: begin
-            if (arg(ev_q, 0) == '1) begin
+            if (ev_w0 == '1) begin
               killed_all_d = ev_q[64*1 + 0];
               state_d = SDone;
             end else if (a_ok_q) begin
@@ -664,43 +689,33 @@ module pg_risk_core #(
             end
           end
           perpgate_regs_pkg::CmdClock: begin
-            if ($signed(arg(ev_q, 0)) > now_q) now_d = arg(ev_q, 0);
+            if ($signed(ev_w0) > now_q) now_d = ev_w0;
             state_d = SDone;
           end
           perpgate_regs_pkg::CmdSymbolA: begin
-            stage_d.tick = arg(ev_q, 0);
-            stage_d.lot = arg(ev_q, 1);
-            stage_lev_d = arg(ev_q, 2);
-            stage_d.tier_count = arg(ev_q, 3) > 64'd16 ? 5'd16 : (arg(ev_q, 3) == 64'd0 ? 5'd1 : ev_q[64*3 + 0 +: 5]);
-            stage_d.band = arg(ev_q, 4);
-            stage_d.max_qty = arg(ev_q, 5);
-            stage_d.max_notional = arg(ev_q, 6);
-            stage_d.max_pos = arg(ev_q, 7);
+            stage_d.tick = ev_w0;
+            stage_d.lot = ev_w1;
+            stage_lev_d = ev_w2;
+            stage_d.tier_count = ev_w3 > 64'd16 ? 5'd16 : (ev_w3 == 64'd0 ? 5'd1 : ev_q[64*3 + 0 +: 5]);
+            stage_d.band = ev_w4;
+            stage_d.max_qty = ev_w5;
+            stage_d.max_notional = ev_w6;
+            stage_d.max_pos = ev_w7;
             state_d = SDone;
           end
           perpgate_regs_pkg::CmdSymbolB: begin
             stage_d.local_mark = ev_q[64*0 + 0];
-            stage_d.ema_ms = arg(ev_q, 1);
-            stage_d.stale_ms = arg(ev_q, 2);
+            stage_d.ema_ms = ev_w1;
+            stage_d.stale_ms = ev_w2;
             state_d = SDone;
           end
           perpgate_regs_pkg::CmdSymbolTier: begin
-            ti = ev_q[64*0 + 0 +: 4];
-            te = '0;
-            te.floor_raw = 96'(arg(ev_q, 1) * NotionalDiv[63:0]);
-            te.floor_raw = 96'(128'(arg(ev_q, 1)) * 128'(NotionalDiv));
-            te.mmr = ev_q[64*2 + 0 +: 27];
-            te.maint = arg(ev_q, 3);
-            for (int unsigned i = 0; i < 16; i++) begin
-              if (ti == 4'(i)) begin
-                stage_tiers_d[i*TierW +: TierW] = te;
-                stage_tlev_d[i*16 +: 16] = ev_q[64*4 + 0 +: 16];
-              end
-            end
+            stage_tiers_d = stage_tiers_next;
+            stage_tlev_d = stage_tlev_next;
             state_d = SDone;
           end
           perpgate_regs_pkg::CmdSymbolCommit: begin
-            if (arg(ev_q, 0) >= 64'(Symbols)) begin
+            if (ev_w0 >= 64'(Symbols)) begin
               err_d = perpgate_wire_pkg::ErrSymbolTableFull;
               state_d = SDone;
             end else begin
@@ -802,10 +817,8 @@ module pg_risk_core #(
       // The margin check: ceil(raw x imr / 1e18) <= eqf  <=>  raw x imr <= eqf x 1e18 (eqf is an
       // integer), so the reply needs no division. Replies leave from here.
       SO3: begin
-        ti = tier_t0;
-        te = tier_e0;
         r27 = imr_q > cfg_q.imr ? imr_q : cfg_q.imr;
-        if (te.imr > r27) r27 = te.imr;
+        if (tier_e0.imr > r27) r27 = tier_e0.imr;
         imr_d = r27;                               // the order's effective rate, for the update
         x192 = $signed({51'd0, 141'(t0_q[113:0]) * 141'(r27)});                 // raw x imr >= 0
         y192 = $signed({{64{eqf_q[127]}}, eqf_q}) * $signed(192'(perpgate_fixed_pkg::RateUnit));
@@ -1190,7 +1203,7 @@ module pg_risk_core #(
 
       // ---- control plane -------------------------------------------------------------------------
       SCreate: begin
-        if (!(arg(ev_q, 0) < 64'(Accounts))) begin
+        if (!(ev_w0 < 64'(Accounts))) begin
           err_d = perpgate_wire_pkg::ErrAccountTableFull;
           state_d = SDone;
         end else if (acc_q.exists) begin
@@ -1200,7 +1213,7 @@ module pg_risk_core #(
           acc_d = '0;
           acc_d.exists = 1'b1;
           acc_d.liq_armed = 1'b1;
-          acc_d.coll = arg(ev_q, 1);
+          acc_d.coll = ev_w1;
           acct_we = 1'b1; acct_wd = acc_d;
           slots_we = 1'b1; slots_wd = '0;
           s_d = '0;
@@ -1235,11 +1248,11 @@ module pg_risk_core #(
         if (!a_ok_q) begin
           err_d = perpgate_wire_pkg::ErrUnknownAccount;
           state_d = SDone;
-        end else if ($signed(128'(acc_q.coll)) + $signed(128'($signed(arg(ev_q, 1)))) > $signed(128'(MoneyMax))) begin
+        end else if ($signed(128'(acc_q.coll)) + $signed(128'($signed(ev_w1))) > $signed(128'(MoneyMax))) begin
           err_d = perpgate_wire_pkg::ErrDepositOverflow;
           state_d = SDone;
         end else begin
-          acc_d.coll = acc_q.coll + arg(ev_q, 1);
+          acc_d.coll = acc_q.coll + ev_w1;
           ret_d = SAcctWb;
           state_d = SL0;
         end
@@ -1251,10 +1264,10 @@ module pg_risk_core #(
           state_d = SDone;
         end else begin
           // ok = amount <= collateral && equity - amount >= IM
-          s128 = (acc_q.im + $signed(128'($signed(arg(ev_q, 1)))) - $signed(128'(acc_q.coll))) * NotionalDiv;
-          if ($signed(arg(ev_q, 1)) <= acc_q.coll && acc_q.upnl >= s128) begin
+          s128 = (acc_q.im + $signed(128'($signed(ev_w1))) - $signed(128'(acc_q.coll))) * NotionalDiv;
+          if ($signed(ev_w1) <= acc_q.coll && acc_q.upnl >= s128) begin
             res_d[0] = 1'b1;
-            acc_d.coll = acc_q.coll - arg(ev_q, 1);
+            acc_d.coll = acc_q.coll - ev_w1;
             ret_d = SAcctWb;
             state_d = SL0;
           end else begin
@@ -1303,9 +1316,7 @@ module pg_risk_core #(
             f1_d = 1'b0;                          // tick first, then lot
             state_d = SCommitInv;
           end else if (stage_tlev_k == 16'd0) begin
-            te = tier_ek;
-            te.imr = '0;
-            for (int unsigned i = 0; i < 16; i++) if (k_q[3:0] == 4'(i)) tiers_d[i*TierW +: TierW] = te;
+            tiers_d = tiers_k_imr_next;            // no cap: imr 0
             k_d = k_q + 5'd1;
           end else begin
             div_go = 1'b1;
@@ -1313,9 +1324,7 @@ module pg_risk_core #(
             div_d = 64'(stage_tlev_k);
           end
         end else if (div_done) begin
-          te = tier_ek;
-          te.imr = div_q[26:0];
-          for (int unsigned i = 0; i < 16; i++) if (k_q[3:0] == 4'(i)) tiers_d[i*TierW +: TierW] = te;
+          tiers_d = tiers_k_imr_next;            // imr = the quotient
           k_d = k_q + 5'd1;
         end
       end
@@ -1384,14 +1393,12 @@ module pg_risk_core #(
         state_d = SR1;
       end
       SR1: begin
-        ti = tier_t0;
-        te = tier_e0;
         r27 = imr_q > cfg_q.imr ? imr_q : cfg_q.imr;
         if (tier_e1_imr > r27) r27 = tier_e1_imr;   // the tier's imr field
         ron_go = 1'b1;
-        ron0_raw = t0_q[113:0]; ron0_rate = te.mmr; ron0_up = 1'b1;
+        ron0_raw = t0_q[113:0]; ron0_rate = tier_e0.mmr; ron0_up = 1'b1;
         ron1_raw = t1_q[113:0]; ron1_rate = r27;
-        t3_d = $signed(128'(te.maint));
+        t3_d = $signed(128'(tier_e0.maint));
         state_d = SR2;
       end
       SR2: state_d = SR3;
@@ -1461,7 +1468,6 @@ module pg_risk_core #(
             state_d = SRvWord;
           end
         end else begin
-          ti = '0;
           x64 = 64'(tz_hbits);
           a_d = {hw_q, x64[5:0]};
           hbits_d = hbits_q & (hbits_q - 64'd1);

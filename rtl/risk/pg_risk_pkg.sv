@@ -39,6 +39,13 @@ package pg_risk_pkg;
     logic [26:0] imr;                 // ceil(1e8 / tier max_lev), 0: no cap
   } tier_t;
   localparam int unsigned TierBits = 96 + 27 + 64 + 27;   // $bits(tier_t), spelled out for yosys
+  // A tier without its floor: the low bits of tier_t, what a margin computation reads.
+  typedef struct packed {
+    logic [26:0] mmr;
+    logic [63:0] maint;
+    logic [26:0] imr;
+  } tier_rates_t;
+  localparam int unsigned TierRateBits = 27 + 64 + 27;     // $bits(tier_rates_t)
 
   // Symbol configuration with what the core derives from it at commit: initial margin rates
   // instead of leverages, and exact divisibility tests instead of divisions for tick and lot
