@@ -56,14 +56,20 @@ def main():
         top = next(iter(mods))
     mod = mods[top]
 
-    # The public name of each net bit (for naming stages).
-    bit_name = {}
+    # The public name of each net bit (for naming stages). A bit has several names (a register,
+    # the wider vector it is part of, the port it drives): prefer a register's own name (`_q`),
+    # then the narrowest signal.
+    def name_rank(name, width):
+        return (not name.endswith("_q"), width, name)
+
+    bit_names = defaultdict(list)
     for name, net in mod["netnames"].items():
         if net.get("hide_name", 0):
             continue
-        for i, b in enumerate(net["bits"]):
-            if isinstance(b, int) and b not in bit_name:
-                bit_name[b] = name.lstrip("\\")
+        for b in net["bits"]:
+            if isinstance(b, int):
+                bit_names[b].append((name.lstrip("\\"), len(net["bits"])))
+    bit_name = {b: min(names, key=lambda n: name_rank(*n))[0] for b, names in bit_names.items()}
 
     # For each combinational cell: weight, input bits, output bits. Drivers of each bit.
     driver = {}                     # bit -> cell name (combinational cells only)

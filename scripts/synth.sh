@@ -25,7 +25,8 @@ synth() {  # unit top params sources...
     select -assert-none t:\$_DLATCH_* t:LD* t:LDCE t:LDPE; tee -o $out/synth_$unit.txt stat; \
     tee -a $out/synth_$unit.txt ltp -noff t:FD* %n; write_json $json" > /dev/null
   python3 scripts/logic_levels.py "$json" --top 40 > "$out/levels_$unit.txt"
-  rm -f "$json"
+  # PERPGATE_KEEP_NETLIST=1 keeps it, for `scripts/logic_levels.py NETLIST --path STAGE`
+  [[ ${PERPGATE_KEEP_NETLIST:-0} == 1 ]] && echo "netlist: $json" || rm -f "$json"
 }
 
 mode=${1:-}

@@ -72,8 +72,12 @@ module pg_risk_core #(
     assert ((OrderSets & (OrderSets - 1)) == 0 && OrderSets >= 2) else $fatal(1, "OrderSets: power of 2");
     assert (OrderWays >= 1 && OrderWays <= 16) else $fatal(1, "OrderWays: 1 to 16");
     assert ($bits(pg_risk_pkg::tier_t) == TierW && $bits(pg_risk_pkg::ord_t) == OrdW &&
-            $bits(pg_risk_pkg::tier_rates_t) == pg_risk_pkg::TierRateBits)
-      else $fatal(1, "pg_risk_pkg: TierBits/OrdBits/TierRateBits out of step with the structs");
+            $bits(pg_risk_pkg::tier_rates_t) == pg_risk_pkg::TierRateBits &&
+            $bits(pg_risk_pkg::acct_t) == pg_risk_pkg::AcctBits &&
+            $bits(pg_risk_pkg::pos_t) == pg_risk_pkg::PosBits &&
+            $bits(pg_risk_pkg::cfg_t) == pg_risk_pkg::CfgBits &&
+            $bits(pg_risk_pkg::sst_t) == pg_risk_pkg::SstBits)
+      else $fatal(1, "pg_risk_pkg: a spelled-out width is out of step with its struct");
   end
 `endif
 
@@ -85,13 +89,15 @@ module pg_risk_core #(
   localparam logic signed [63:0]  RateScale   = 64'(perpgate_fixed_pkg::RateScale);
 
   // ---- tables ----------------------------------------------------------------------------------
-  pg_risk_pkg::acct_t                      acct_mem [Accounts];
+  // Entries are plain vectors, not the structs: yosys 0.23 reads an unpacked array of a struct
+  // type as one register, not a memory (ctest rtl.synth_gateway_quick checks all nine are).
+  logic [pg_risk_pkg::AcctBits-1:0] acct_mem [Accounts];
   logic [Slots*SlotB-1:0]     slots_mem [Accounts];
-  pg_risk_pkg::pos_t                       pos_mem [Accounts*Slots];
+  logic [pg_risk_pkg::PosBits-1:0]  pos_mem [Accounts*Slots];
   logic [26:0]                imr_mem [Accounts*Symbols];
-  pg_risk_pkg::cfg_t                       cfg_mem [Symbols];
+  logic [pg_risk_pkg::CfgBits-1:0]  cfg_mem [Symbols];
   logic [16*TierW-1:0]        tier_mem [Symbols];
-  pg_risk_pkg::sst_t                       sst_mem [Symbols];
+  logic [pg_risk_pkg::SstBits-1:0]  sst_mem [Symbols];
   logic [63:0]                hold_mem [Symbols*Words];
   logic [OrderWays*OrdW-1:0]  ord_mem [OrderSets];
 

@@ -19,6 +19,7 @@ package pg_risk_pkg;
     logic signed [63:0]  tokens;      // thousandths of an order
     logic signed [63:0]  refill_ts;
   } acct_t;
+  localparam int unsigned AcctBits = 3 + 64 + 3 * 128 + 3 * 64;   // $bits(acct_t), spelled out for yosys
 
   typedef struct packed {
     logic signed [63:0]  qty;
@@ -31,6 +32,7 @@ package pg_risk_pkg;
     logic signed [127:0] mm;
     logic signed [127:0] im;
   } pos_t;
+  localparam int unsigned PosBits = 64 + 128 + 4 * 64 + 3 * 128;   // $bits(pos_t)
 
   typedef struct packed {
     logic [95:0] floor_raw;           // tier floor x 1e10: compared with raw notionals directly
@@ -70,6 +72,7 @@ package pg_risk_pkg;
     logic [63:0]  ema_ms;
     logic [63:0]  stale_ms;
   } cfg_t;
+  localparam int unsigned CfgBits = 1 + 1 + 5 + 27 + 12 * 64 + 2 * 6;   // $bits(cfg_t)
 
   typedef struct packed {
     logic signed [63:0]  mark;
@@ -83,6 +86,7 @@ package pg_risk_pkg;
     logic signed [63:0]  ema_den;
     logic signed [63:0]  ema_ts;
   } sst_t;
+  localparam int unsigned SstBits = 9 * 64 + 128;                  // $bits(sst_t)
 
   typedef struct packed {
     logic               valid;
