@@ -91,6 +91,7 @@ def main():
                     break
             if stage is None:
                 stage = re.sub(r"\$.*$", "", cname.lstrip("\\")) or typ
+            stage = re.sub(r"(\.\d+)+$", "", stage)   # a memory's RAM cells: one stage per memory
             endpoints[stage].update(ins)
             continue
         if LEVEL.match(typ) or typ == "DSP48E2":
@@ -106,7 +107,7 @@ def main():
         if typ.startswith("RAM") and typ[3:4].isdigit():
             ins = [b for p, bits in conns.items() if dirs.get(p) == "input" and p.startswith("ADDR")
                    for b in bits if isinstance(b, int)]
-            endpoints[re.sub(r"\$.*$", "", cname.lstrip("\\")) or typ].update(
+            endpoints[re.sub(r"(\.\d+)+$", "", re.sub(r"\$.*$", "", cname.lstrip("\\"))) or typ].update(
                 b for p, bits in conns.items() if dirs.get(p) == "input" for b in bits if isinstance(b, int))
         comb[cname] = (w, ins)
         for b in outs:
