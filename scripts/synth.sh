@@ -3,7 +3,7 @@
 # longest register-to-register path of each RTL unit (bench/results/synth_<unit>.txt), and the LUT
 # levels of every pipeline stage (bench/results/levels_<unit>.txt, scripts/logic_levels.py).
 #   scripts/synth.sh                    the units (a few minutes)
-#   scripts/synth.sh --gateway default  only the whole gateway top at default capacity (about 45
+#   scripts/synth.sh --gateway default  only the whole gateway top at default capacity (35 to 45
 #   scripts/synth.sh --gateway max      minutes on a 2-core VM, a third of it yosys' proc pass on
 #                                       the risk core's sequencer: see bench/README.md), or at
 #                                       65,536 accounts
