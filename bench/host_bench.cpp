@@ -41,6 +41,7 @@
 #include "dpdk/tx_path.hpp"
 #include "gateway/gateway.hpp"
 #include "gateway/journal.hpp"
+#include "support/gateway_book.hpp"
 #include "wire/codec.hpp"
 
 namespace perpgate {
@@ -73,23 +74,8 @@ GatewayConfig bench_config(std::uint16_t dpdk_port) {
 
 // Symbol, accounts and a mark, through the control plane and the backend.
 void set_up_book(Gateway& gw) {
-  ControlOp sym;
-  sym.kind = ControlKind::kSymbol;
-  sym.sym = 0;
-  sym.cfg.tick = 1'000'000;
-  sym.cfg.lot = 100'000;
-  sym.cfg.max_lev = 50;
-  sym.cfg.tier_count = 1;
-  sym.cfg.tiers[0] = {0, 500'000, 0, 0};
-  gw.control(sym);
-  for (int a = 0; a < kAccounts; ++a) {
-    ControlOp op;
-    op.kind = ControlKind::kAccount;
-    op.acct = a;
-    op.outside_id = a;
-    op.value = 1'000'000'000'000;
-    gw.control(op);
-  }
+  test::define_symbol0(gw);
+  for (int a = 0; a < kAccounts; ++a) test::define_account(gw, a, a, 1'000'000'000'000);
   gw.backend().mark(0, 6'000'000'000'000);
 }
 

@@ -21,7 +21,7 @@ import sys
 from collections import defaultdict
 
 LEVEL = re.compile(r"^(LUT[1-6]|RAM(32|64|128|256)[XM]\w*)$")
-CARRY = re.compile(r"^(CARRY[48]|MUXF[789])$")
+NOT_LUT = re.compile(r"^(CARRY[48]|MUXF[789])$")   # on the path, not LUT levels
 FREE = re.compile(r"^(INV|BUFG|BUFGCE|IBUF|OBUF|IOBUF|VCC|GND)$")
 SEQUENTIAL = re.compile(r"^(FD[A-Z]+|RAMB(18|36)E2|URAM288\w*|SRL\w*)$")
 DSP_REGS = ("AREG", "BREG", "CREG", "DREG", "ADREG", "MREG", "PREG")
@@ -96,7 +96,7 @@ def main():
             continue
         if LEVEL.match(typ) or typ == "DSP48E2":
             w = (1, 1)
-        elif CARRY.match(typ):
+        elif NOT_LUT.match(typ):
             w = (0, 1)
         elif FREE.match(typ):
             w = (0, 0)

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gateway/gateway.hpp"
+#include "support/gateway_book.hpp"
 #include "pcap/scenario_pcap.hpp"
 #include "wire/codec.hpp"
 
@@ -75,23 +76,9 @@ struct Lines final : ControlLog {
 
 // One symbol (index 0) and accounts 100 and 200 (indices 0 and 1), through the control plane.
 void define_book(Gateway& gw) {
-  ControlOp sym;
-  sym.kind = ControlKind::kSymbol;
-  sym.sym = 0;
-  sym.cfg.tick = 1'000'000;
-  sym.cfg.lot = 100'000;
-  sym.cfg.max_lev = 50;
-  sym.cfg.tier_count = 1;
-  sym.cfg.tiers[0] = {0, 500'000, 0, 0};
-  gw.control(sym);
-  for (const auto& [idx, id] : {std::pair{0, 100}, std::pair{1, 200}}) {
-    ControlOp a;
-    a.kind = ControlKind::kAccount;
-    a.acct = idx;
-    a.outside_id = id;
-    a.value = 1'000'000'000;
-    gw.control(a);
-  }
+  test::define_symbol0(gw);
+  test::define_account(gw, 0, 100, 1'000'000'000);
+  test::define_account(gw, 1, 200, 1'000'000'000);
 }
 
 class GatewayTest : public testing::Test {
