@@ -11,5 +11,6 @@ rtl/eth/pg_udp_tx.sv
 rtl/ctrl/pg_axil_regs.sv
 rtl/risk/pg_rate_of_notional.sv
 rtl/risk/pg_divu.sv
+rtl/risk/pg_mul.sv
 rtl/risk/pg_risk_core.sv
 rtl/top/pg_gateway_top.sv

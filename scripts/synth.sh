@@ -41,6 +41,7 @@ synth udp_tx pg_udp_tx "" rtl/common/pg_index_mux.sv rtl/eth/pg_udp_tx.sv
 synth axil_regs pg_axil_regs "" rtl/ctrl/pg_axil_regs.sv
 synth rate_of_notional pg_rate_of_notional "" rtl/risk/pg_rate_of_notional.sv
 synth divu pg_divu "" rtl/risk/pg_divu.sv
+synth mul pg_mul "" rtl/risk/pg_mul.sv
 }
 
 top_src=$(grep '^rtl/' rtl/gateway_sources.f | grep -v '_pkg.sv' | tr '\n' ' ')
