@@ -7,6 +7,8 @@
 #   scripts/synth.sh --gateway max      minutes on a 2-core VM, a third of it yosys' proc pass on
 #                                       the risk core's sequencer: see bench/README.md), or at
 #                                       65,536 accounts
+#   scripts/synth.sh --core             only the risk core (pg_risk_core) at default capacity: its
+#                                       stages without the I/O around it (about 25 minutes)
 #   scripts/synth.sh --full             the units and both gateway runs
 #   scripts/synth.sh --summary          only the one-line-per-unit summary of what is there
 set -euo pipefail
@@ -32,10 +34,11 @@ synth() {  # unit top params sources...
 mode=${1:-}
 gateway=${2:-}
 [[ $mode == --full ]] && gateway=both
-[[ $mode == "" || $mode == --full || $mode == --summary || ( $mode == --gateway && $gateway =~ ^(default|max)$ ) ]] ||
-  { echo "usage: scripts/synth.sh [--full | --gateway default|max | --summary]" >&2; exit 2; }
+[[ $mode == "" || $mode == --full || $mode == --summary || $mode == --core ||
+   ( $mode == --gateway && $gateway =~ ^(default|max)$ ) ]] ||
+  { echo "usage: scripts/synth.sh [--full | --gateway default|max | --core | --summary]" >&2; exit 2; }
 
-[[ $mode == --summary || $mode == --gateway ]] || {
+[[ $mode == --summary || $mode == --gateway || $mode == --core ]] || {
 synth rx_port pg_rx_port "" rtl/common/pg_axis_skid.sv rtl/eth/pg_udp_rx.sv rtl/eth/pg_msg_rx.sv rtl/eth/pg_rx_port.sv
 synth udp_tx pg_udp_tx "" rtl/common/pg_index_mux.sv rtl/eth/pg_udp_tx.sv
 synth axil_regs pg_axil_regs "" rtl/ctrl/pg_axil_regs.sv
@@ -45,6 +48,10 @@ synth mul pg_mul "" rtl/risk/pg_mul.sv
 }
 
 top_src=$(grep '^rtl/' rtl/gateway_sources.f | grep -v '_pkg.sv' | tr '\n' ' ')
+if [[ $mode == --core || $mode == --full ]]; then
+  synth core pg_risk_core "" rtl/common/pg_index_mux.sv rtl/risk/pg_rate_of_notional.sv rtl/risk/pg_divu.sv \
+    rtl/risk/pg_mul.sv rtl/risk/pg_risk_core.sv
+fi
 if [[ $gateway == default || $gateway == both ]]; then
   synth gateway_default pg_gateway_top "" $top_src
 fi

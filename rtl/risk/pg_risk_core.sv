@@ -308,6 +308,25 @@ module pg_risk_core #(
     .clk_i, .rst_ni, .start_i (div_go), .n_i (div_n), .d_i (div_d),
     .busy_o (div_busy), .done_o (div_done), .q_o (div_q), .r_o (div_r)
   );
+  // The shared pipelined multiplier (pg_mul): every product off the order path goes through it, a
+  // few cycles later, so that no stage there holds a multiply of its own.
+  logic                 mul_go, mul_valid;
+  logic signed [127:0]  mul_a;
+  logic signed [63:0]   mul_b;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic signed [191:0]  mul_p;                          // no product here needs more than 128 bits
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic signed [127:0]  mul_p128;                       // the product's low 128 bits
+  pg_mul u_mul (
+    .clk_i, .rst_ni, .valid_i (mul_go), .a_i (mul_a), .b_i (mul_b), .valid_o (mul_valid), .p_o (mul_p)
+  );
+  assign mul_p128 = mul_p[127:0];
+
+  // x * 1000 mod 2^64 as shifts and adds (1000 = 1024 - 16 - 8): cheaper than a multiplier.
+  function automatic logic [63:0] times1000(input logic [63:0] x);
+    times1000 = (x << 10) - (x << 4) - (x << 3);
+  endfunction
+
   // Signed floor/ceil of a quotient from the magnitude the divider saw.
   function automatic logic signed [127:0] signed_div(input logic neg, input logic ceil_mode,
                                                      input logic [127:0] q, input logic [63:0] r);
@@ -336,15 +355,17 @@ module pg_risk_core #(
     // orders
     SO1, SO2, SO3, SO4, SO5, SOAccept, SOFwdCancel,
     // cancel / fill
-    SC1, SC2, SF1, SF2, SF3, SF4, SF5, SF6, SFCredit, SFMoney, SFSettle, SSettle1, SSettleWb,
+    SC1, SC2, SF1, SF2, SFCost, SF3, SF3Mul, SF4, SF5a, SF5b, SF5Share, SF5Real, SF5Flip, SFCredit,
+    SFMoney, SFSettle, SSettle1, SSettleWb,
     // market data
-    SMark, SFund, SFund1, SFund2, SFund3, SLocal, SEma1, SEma2, SEma3, SLm1, SLm2, SLmEmit,
+    SMark, SFund, SFund1, SFundMul, SFund2, SFund3, SLocal, SEma1, SEma1Mul, SEma1Div, SEma2,
+    SEma2Mul, SEma2Num, SEma2Den, SEma3, SLm1, SLm2, SLmEmit,
     // control
-    SCreate, SCreateImr, SLev1, SLev2, SLevWb, SDeposit, SWithdraw, SCommit1, SCommit2,
-    SCommitInv, SCommitLim, SCommitTier, SCommitWrite, SAcctWb, SQuerySlot,
+    SCreate, SCreateImr, SLev1, SLevWb, SDeposit, SWithdraw, SCommit1, SCommitInv, SCommitInv1,
+    SCommitInv2, SCommitLim, SCommitTier, SCommitWrite, SAcctWb, SQuerySlot, STierMul,
     // subroutines: context load, refresh, liquidation check, revaluation loop
-    SCtx0, SCtx1, SR0, SR1, SR2, SR3, SL0, SL1, SL2, SRv0, SRvWord, SRvBits, SRvSlot, SRvRefreshed,
-    SRvChecked, SEmitErr, SDone
+    SCtx0, SCtx1, SR0, SR0Worst, SR0Mm, SR0Im, SR1, SR2, SR3, SL0, SL1, SL2, SRv0, SRvWord, SRvBits,
+    SRvSlot, SRvRefreshed, SRvChecked, SEmitErr, SDone
   } state_e;
 
   state_e state_d, state_q, ret_d, ret_q, rv_ret_d, rv_ret_q;
@@ -377,6 +398,7 @@ module pg_risk_core #(
   logic signed [63:0]  u0_d, u0_q, u1_d, u1_q, u2_d, u2_q;
   logic          f0_d, f0_q, f1_d, f1_q;
   logic [4:0]    k_d, k_q;
+  logic [26:0]   rate0_d, rate0_q, rate1_d, rate1_q;   // the refresh's MM and IM rates
   // staged symbol configuration (symbol_a/_b/_tier commands)
   pg_risk_pkg::cfg_t          stage_d, stage_q;
   logic [63:0]   stage_lev_d, stage_lev_q;             // symbol max_lev
@@ -431,7 +453,8 @@ module pg_risk_core #(
   /* verilator lint_on UNUSEDSIGNAL */
   logic [6:0]    tz_tick, tz_lot, tz_hbits;               // trailing zeros
   logic signed [63:0]  inner_mark;                        // median(bid, ask, last)
-  logic signed [127:0] upnl_money, realised_money;        // floor(x / 1e10)
+  logic signed [127:0] floor_money;                      // floor(x / 1e10) of acc_q.upnl, or of
+                                                          // t3_q (the realised value) in SFCredit
   logic [63:0]   ev_in_id;                                // order id of the event being offered
   logic [SetW-1:0] ev_in_set;
   assign slot_of_rd     = find_slot(slots_rd, s_q);
@@ -466,8 +489,7 @@ module pg_risk_core #(
   assign tz_lot         = ctz64(cfg_q.lot);
   assign tz_hbits       = ctz64(hbits_q);
   assign inner_mark     = median_present(sst_q.bid, sst_q.ask, sst_q.last);
-  assign upnl_money     = money_floor(acc_q.upnl);
-  assign realised_money = money_floor(t3_q);
+  assign floor_money    = money_floor(state_q == SFCredit ? t3_q : acc_q.upnl);
   always_comb begin
     unique case (ev_type_i)
       perpgate_wire_pkg::MsgNewOrder:  ev_in_id = ev_data_i[8*perpgate_wire_pkg::NewOrderIdOff +: 64];
@@ -486,7 +508,7 @@ module pg_risk_core #(
   pg_risk_pkg::tier_t  stage_tier_new;                   // the tier a symbol_tier command stages
   always_comb begin
     stage_tier_new = '0;
-    stage_tier_new.floor_raw = 96'(128'(ev_w1) * 128'(NotionalDiv));
+    stage_tier_new.floor_raw = 96'(mul_p128);            // ev_w1 x 1e10 (SDispatch, STierMul)
     stage_tier_new.mmr = ev_w2[26:0];
     stage_tier_new.maint = ev_w3;
     stage_tiers_next = stage_tiers_q;
@@ -523,7 +545,7 @@ module pg_risk_core #(
     reason_d = reason_q; err_d = err_q; err_ref_d = err_ref_q; err_ret_d = err_ret_q;
     res_d = res_q; done_d = 1'b0; killed_all_d = killed_all_q; now_d = now_q;
     t0_d = t0_q; t1_d = t1_q; eqf_d = eqf_q; t2_d = t2_q; t3_d = t3_q; u0_d = u0_q; u1_d = u1_q; u2_d = u2_q;
-    f0_d = f0_q; f1_d = f1_q; k_d = k_q;
+    f0_d = f0_q; f1_d = f1_q; k_d = k_q; rate0_d = rate0_q; rate1_d = rate1_q;
     stage_d = stage_q; stage_lev_d = stage_lev_q; stage_tiers_d = stage_tiers_q;
     stage_tlev_d = stage_tlev_q; clr_d = clr_q;
     a_d = a_q; s_d = s_q; slot_d = slot_q; set_d = set_q; hw_d = hw_q;
@@ -540,6 +562,7 @@ module pg_risk_core #(
     ron_go = 1'b0; ron0_raw = t0_q[113:0]; ron1_raw = t1_q[113:0]; ron0_rate = '0; ron1_rate = '0;
     ron0_up = 1'b1;
     div_go = 1'b0; div_n = t0_q; div_d = u0_q;
+    mul_go = 1'b0; mul_a = t0_q; mul_b = u0_q;
 
     x64 = '0; y64 = '0; x128 = '0; y128 = '0; sl = '0; wy = '0;
     oe = '0; r27 = '0; s128 = '0; s64 = '0; x192 = '0; y192 = '0;
@@ -674,7 +697,7 @@ module pg_risk_core #(
           perpgate_regs_pkg::CmdSetRateLimit: begin
             if (a_ok_q) begin
               acc_d.max_rate = ev_w1;
-              acc_d.tokens = ev_w1 * 64'd1000;
+              acc_d.tokens = times1000(ev_w1);
               acc_d.refill_ts = now_q;
               state_d = SAcctWb;
             end else begin
@@ -716,9 +739,8 @@ module pg_risk_core #(
             state_d = SDone;
           end
           perpgate_regs_pkg::CmdSymbolTier: begin
-            stage_tiers_d = stage_tiers_next;
-            stage_tlev_d = stage_tlev_next;
-            state_d = SDone;
+            mul_go = 1'b1; mul_a = 128'(ev_w1); mul_b = 64'(NotionalDiv);   // the floor, raw
+            state_d = STierMul;
           end
           perpgate_regs_pkg::CmdSymbolCommit: begin
             if (ev_w0 >= 64'(Symbols)) begin
@@ -765,7 +787,7 @@ module pg_risk_core #(
         else if (killed_all_q || acc_q.killed) reason_d = perpgate_wire_pkg::ReasonKilled;
         else if (acc_q.max_rate > 0) begin
           // Token bucket: refill by elapsed time (saturating at one second's worth), take one.
-          s64 = acc_q.max_rate * 64'sd1000;       // cap
+          s64 = times1000(acc_q.max_rate);         // cap
           y64 = now_q - acc_q.refill_ts;           // dt
           x128 = $signed(128'($signed(y64))) * $signed(128'(acc_q.max_rate));
           if ($signed(y64) > 0) begin
@@ -789,7 +811,7 @@ module pg_risk_core #(
         u0_d = worst_qty(pos_d.qty, pos_d.ob + (o_buy ? o_qty : 64'sd0), pos_d.os + (o_buy ? 64'sd0 : o_qty));
         // What the account can still commit: collateral + floor(uPnL / 1e10) - (IM without this
         // symbol's). The order passes when its symbol's new IM is at most this.
-        eqf_d = $signed(128'(acc_q.coll)) + upnl_money - acc_q.im + pos_d.im;
+        eqf_d = $signed(128'(acc_q.coll)) + floor_money - acc_q.im + pos_d.im;
         state_d = SO2;
       end
 
@@ -849,14 +871,15 @@ module pg_risk_core #(
             out_m_d[0] = header(perpgate_wire_pkg::MsgAck, 16'(perpgate_wire_pkg::AckSize));
             out_m_d[0][8*perpgate_wire_pkg::AckAcctOff +: 32] = o_acct;
             out_m_d[0][8*perpgate_wire_pkg::AckIdOff +: 64] = o_id;
-            // the order's IM, exactly, for the state update
-            ron_go = !o_ro; ron1_raw = t0_q[113:0]; ron1_rate = r27;
-            state_d = o_ro ? SOAccept : SO4;
+            state_d = o_ro ? SOAccept : SO4;     // SO4: the order's IM, exactly
           end
         end
       end
 
-      SO4: state_d = SO5;
+      SO4: begin                                  // from registers: raw and its rate (imr_q)
+        ron_go = 1'b1; ron1_raw = t0_q[113:0]; ron1_rate = imr_q;
+        state_d = SO5;
+      end
       SO5: begin
         if (ron1_valid) begin
           t1_d = ron1_money;                       // im_new
@@ -985,9 +1008,9 @@ module pg_risk_core #(
         // apply_fill_to_position: same direction (or flat) adds; otherwise close, maybe flip.
         if (pos_q.qty == 0 || ((pos_q.qty > 0) == (u2_q > 0))) begin
           pos_d.qty = pos_q.qty + u2_q;
-          pos_d.cost = pos_q.cost + $signed(128'(u2_q)) * $signed(128'($signed(ev_w4)));
+          mul_go = 1'b1; mul_a = 128'(u2_q); mul_b = ev_w4;   // cost += qty x px (SFCost)
           t3_d = '0;                                // realised
-          state_d = SFCredit;
+          state_d = SFCost;
         end else begin
           u0_d = abs64(pos_q.qty);                  // q
           u1_d = min64(64'(abs64(u2_q)), 64'(abs64(pos_q.qty)));   // closed
@@ -995,36 +1018,71 @@ module pg_risk_core #(
           state_d = SF3;
         end
       end
+      SFCost: begin
+        if (mul_valid) begin
+          pos_d.cost = pos_q.cost + mul_p128;
+          state_d = SFCredit;
+        end
+      end
       SF3: begin                                   // whole = |cost| / q, rem
+        t2_d = 128'($signed(abs64(u2_q) - u1_q));  // rest: what the fill opens the other way
         if (div_done) begin
           t0_d = div_q;                            // whole
-          div_go = 1'b1; div_n = 128'(div_r) * 128'(u1_q); div_d = u0_q;
+          mul_go = 1'b1; mul_a = 128'(div_r); mul_b = u1_q;   // rem x closed
+          state_d = SF3Mul;
+        end
+      end
+      SF3Mul: begin
+        if (mul_valid) begin
+          div_go = 1'b1; div_n = mul_p128; div_d = u0_q;
           state_d = SF4;
         end
       end
+      // Three products back to back (whole x closed, dir x closed x px, the flipped qty x px),
+      // taken in order as they come out.
       SF4: begin                                   // part = rem x closed / q, up for a long
         if (div_done) begin
           t1_d = signed_div(1'b0, pos_q.qty > 0, div_q, div_r);
-          state_d = SF5;
+          mul_go = 1'b1; mul_a = t0_q; mul_b = u1_q;
+          state_d = SF5a;
         end
       end
-      SF5: begin
-        s128 = (u1_q == u0_q) ? $signed(abs128(pos_q.cost)) : t0_q * $signed(128'(u1_q)) + t1_q;  // share_mag
-        if (pos_q.qty < 0) s128 = -s128;                                       // share
-        // realised = dir x closed x px - share
-        t3_d = (pos_q.qty > 0 ? $signed(128'(u1_q)) : -$signed(128'(u1_q))) * $signed(128'($signed(ev_w4))) - s128;
-        s64 = pos_q.qty > 0 ? -u1_q : u1_q;
-        pos_d.qty = pos_q.qty + s64;
-        pos_d.cost = pos_q.cost - s128;
-        x64 = abs64(u2_q) - u1_q;                                               // rest
-        if ($signed(x64) > 0) begin
-          pos_d.qty = pos_q.qty > 0 ? -$signed(x64) : $signed(x64);
-          pos_d.cost = $signed(128'(pos_d.qty)) * $signed(128'($signed(ev_w4)));
+      SF5a: begin
+        mul_go = 1'b1; mul_a = pos_q.qty > 0 ? 128'(u1_q) : -$signed(128'(u1_q)); mul_b = ev_w4;
+        u2_d = pos_q.qty > 0 ? -t2_q[63:0] : t2_q[63:0];   // the flipped position's qty
+        state_d = SF5b;
+      end
+      SF5b: begin
+        mul_go = 1'b1; mul_a = 128'(u2_q); mul_b = ev_w4;
+        state_d = SF5Share;
+      end
+      SF5Share: begin
+        if (mul_valid) begin
+          s128 = (u1_q == u0_q) ? $signed(abs128(pos_q.cost)) : mul_p128 + t1_q;  // share_mag
+          t1_d = pos_q.qty < 0 ? -s128 : s128;                                    // share
+          state_d = SF5Real;
         end
-        state_d = SFCredit;
+      end
+      SF5Real: begin
+        if (mul_valid) begin
+          t3_d = mul_p128 - t1_q;                   // realised = dir x closed x px - share
+          s64 = pos_q.qty > 0 ? -u1_q : u1_q;
+          pos_d.qty = pos_q.qty + s64;
+          pos_d.cost = pos_q.cost - t1_q;
+          state_d = SF5Flip;
+        end
+      end
+      SF5Flip: begin
+        if (mul_valid) begin
+          if (t2_q > 0) begin
+            pos_d.qty = u2_q;
+            pos_d.cost = mul_p128;
+          end
+          state_d = SFCredit;
+        end
       end
       SFCredit: begin                              // credit = floor(realised / 1e10) - fee
-        t0_d = realised_money - $signed(128'($signed(ev_w5)));
+        t0_d = floor_money - $signed(128'($signed(ev_w5)));
         state_d = SFMoney;
       end
       SFMoney: begin
@@ -1086,27 +1144,50 @@ module pg_risk_core #(
           if ($signed(x64) < 1) x64 = 64'd1;
           if ($signed(x64) > $signed(cfg_q.ema_ms)) x64 = cfg_q.ema_ms;
           u2_d = x64;                                              // d
-          y64 = cfg_q.ema_ms - x64;
-          s128 = sst_q.ema_num * $signed(128'(y64));
-          f0_d = s128 < 0;
-          div_go = 1'b1; div_n = abs128(s128); div_d = cfg_q.ema_ms;
+          state_d = SEma1Mul;
+        end
+      end
+      SEma1Mul: begin                              // ema_num x (ema_ms - d)
+        mul_go = 1'b1; mul_a = sst_q.ema_num; mul_b = cfg_q.ema_ms - u2_q;
+        state_d = SEma1Div;
+      end
+      SEma1Div: begin
+        if (mul_valid) begin
+          f0_d = mul_p128 < 0;
+          div_go = 1'b1; div_n = abs128(mul_p128); div_d = cfg_q.ema_ms;
           state_d = SEma2;
         end
       end
       SEma2: begin
         if (div_done) begin
-          sst_d.ema_num = signed_div(f0_q, 1'b0, div_q, div_r) +
-                          $signed(128'(u1_q)) * $signed(128'(u2_q)) * 128'sd1000;
-          div_go = 1'b1;
-          x64 = cfg_q.ema_ms - u2_q;
-          div_n = 128'(sst_q.ema_den) * 128'(x64);
-          div_d = cfg_q.ema_ms;
+          t0_d = signed_div(f0_q, 1'b0, div_q, div_r);
+          u0_d = times1000(u2_q);                                   // for ema_den (SEma3)
+          mul_go = 1'b1; mul_a = 128'(u1_q); mul_b = u2_q;          // sample x d
+          state_d = SEma2Mul;
+        end
+      end
+      SEma2Mul: begin
+        if (mul_valid) begin
+          mul_go = 1'b1; mul_a = mul_p128; mul_b = 64'sd1000;      // ... x 1000
+          state_d = SEma2Num;
+        end
+      end
+      SEma2Num: begin
+        if (mul_valid) begin
+          sst_d.ema_num = t0_q + mul_p128;
+          mul_go = 1'b1; mul_a = 128'(sst_q.ema_den); mul_b = cfg_q.ema_ms - u2_q;
+          state_d = SEma2Den;
+        end
+      end
+      SEma2Den: begin
+        if (mul_valid) begin
+          div_go = 1'b1; div_n = mul_p128; div_d = cfg_q.ema_ms;
           state_d = SEma3;
         end
       end
       SEma3: begin
         if (div_done) begin
-          sst_d.ema_den = div_q[63:0] + u2_q * 64'sd1000;
+          sst_d.ema_den = div_q[63:0] + u0_q;
           sst_d.ema_ts = now_q;
           state_d = SLm1;
         end
@@ -1179,15 +1260,24 @@ module pg_risk_core #(
           state_d = SRvBits;
         end else begin
           f0_d = (pos_q.qty > 0) == ($signed(ev_w3) > 0);          // pays
-          ron_go = 1'b1;
-          ron0_raw = 114'(128'(abs64(pos_q.qty)) * 128'(sst_q.mark));
-          x64 = abs64(ev_w3);
-          ron0_rate = x64[26:0];
-          ron0_up = (pos_q.qty > 0) == ($signed(ev_w3) > 0);
+          mul_go = 1'b1; mul_a = 128'(abs64(pos_q.qty)); mul_b = sst_q.mark;
+          state_d = SFundMul;
+        end
+      end
+      SFundMul: begin
+        if (mul_valid) begin
+          t0_d = mul_p128;                                         // raw = |qty| x mark
           state_d = SFund2;
         end
       end
-      SFund2: state_d = SFund3;
+      SFund2: begin                                                // a payment rounds up
+        ron_go = 1'b1;
+        ron0_raw = t0_q[113:0];
+        x64 = abs64(ev_w3);
+        ron0_rate = x64[26:0];
+        ron0_up = f0_q;
+        state_d = SFund3;
+      end
       SFund3: begin
         if (ron0_valid) begin
           s128 = $signed(128'(acc_q.coll)) + (f0_q ? -$signed(ron0_money) : $signed(ron0_money));
@@ -1269,9 +1359,11 @@ module pg_risk_core #(
           err_d = perpgate_wire_pkg::ErrUnknownAccount;
           state_d = SDone;
         end else begin
-          // ok = amount <= collateral && equity - amount >= IM
-          s128 = (acc_q.im + $signed(128'($signed(ev_w1))) - $signed(128'(acc_q.coll))) * NotionalDiv;
-          if ($signed(ev_w1) <= acc_q.coll && acc_q.upnl >= s128) begin
+          // ok = amount <= collateral && equity - amount >= IM. The model's upnl >= (IM + amount -
+          // collateral) x 1e10 is floor(upnl / 1e10) >= IM + amount - collateral (an integer): no
+          // product needed.
+          s128 = $signed(128'(acc_q.coll)) + floor_money - $signed(128'($signed(ev_w1)));
+          if ($signed(ev_w1) <= acc_q.coll && s128 >= acc_q.im) begin
             res_d[0] = 1'b1;
             acc_d.coll = acc_q.coll - ev_w1;
             ret_d = SAcctWb;
@@ -1279,6 +1371,14 @@ module pg_risk_core #(
           end else begin
             state_d = SDone;
           end
+        end
+      end
+
+      STierMul: begin
+        if (mul_valid) begin
+          stage_tiers_d = stage_tiers_next;
+          stage_tlev_d = stage_tlev_next;
+          state_d = SDone;
         end
       end
 
@@ -1335,12 +1435,25 @@ module pg_risk_core #(
         end
       end
       SCommitInv: begin                           // x <- x (2 - d x), mod 2^64
-        u2_d = u2_q * (64'd2 - u1_q * u2_q);
-        k_d = k_q + 5'd1;
-        if (k_q == 5'd5) begin
-          div_go = 1'b1; div_n = 128'(64'hFFFF_FFFF_FFFF_FFFF);
-          div_d = f1_q ? cfg_q.lot : cfg_q.tick;
-          state_d = SCommitLim;
+        mul_go = 1'b1; mul_a = 128'(u1_q); mul_b = u2_q;
+        state_d = SCommitInv1;
+      end
+      SCommitInv1: begin
+        if (mul_valid) begin
+          mul_go = 1'b1; mul_a = 128'(u2_q); mul_b = 64'd2 - mul_p128[63:0];
+          state_d = SCommitInv2;
+        end
+      end
+      SCommitInv2: begin
+        if (mul_valid) begin
+          u2_d = mul_p128[63:0];
+          k_d = k_q + 5'd1;
+          state_d = SCommitInv;
+          if (k_q == 5'd5) begin
+            div_go = 1'b1; div_n = 128'(64'hFFFF_FFFF_FFFF_FFFF);
+            div_d = f1_q ? cfg_q.lot : cfg_q.tick;
+            state_d = SCommitLim;
+          end
         end
       end
       SCommitLim: begin
@@ -1388,26 +1501,49 @@ module pg_risk_core #(
       end
 
       // ---- subroutine: refresh_slot ------------------------------------------------------------
+      // Two products back to back: |qty| x mark (the MM raw; +-, less the cost, the uPnL) and the
+      // worst-case qty x mark (the IM raw).
       SR0: begin
         if (sst_q.mark > 0) begin
-          t0_d = $signed(128'(abs64(pos_q.qty))) * $signed(128'(sst_q.mark));              // MM raw
-          t1_d = $signed(128'(worst_qty(pos_q.qty, pos_q.ob, pos_q.os))) * $signed(128'(sst_q.mark)); // IM raw
-          t2_d = $signed(128'(pos_q.qty)) * $signed(128'(sst_q.mark)) - pos_q.cost;            // uPnL
+          mul_go = 1'b1; mul_a = 128'(abs64(pos_q.qty)); mul_b = sst_q.mark;
+          u0_d = worst_qty(pos_q.qty, pos_q.ob, pos_q.os);
+          state_d = SR0Worst;
         end else begin
           t0_d = '0; t1_d = '0; t2_d = '0;
+          state_d = SR1;
         end
-        state_d = SR1;
       end
-      SR1: begin
+      SR0Worst: begin
+        mul_go = 1'b1; mul_a = 128'(u0_q); mul_b = sst_q.mark;
+        state_d = SR0Mm;
+      end
+      SR0Mm: begin
+        if (mul_valid) begin
+          t0_d = mul_p128;                                                   // MM raw
+          t2_d = (pos_q.qty < 0 ? -mul_p128 : mul_p128) - pos_q.cost;        // uPnL
+          state_d = SR0Im;
+        end
+      end
+      SR0Im: begin
+        if (mul_valid) begin
+          t1_d = mul_p128;                                                   // IM raw
+          state_d = SR1;
+        end
+      end
+      SR1: begin                                   // the rates of the tiers of t0 and t1
         r27 = imr_q > cfg_q.imr ? imr_q : cfg_q.imr;
         if (tier_e1_imr > r27) r27 = tier_e1_imr;   // the tier's imr field
-        ron_go = 1'b1;
-        ron0_raw = t0_q[113:0]; ron0_rate = tier_e0.mmr; ron0_up = 1'b1;
-        ron1_raw = t1_q[113:0]; ron1_rate = r27;
+        rate0_d = tier_e0.mmr;
+        rate1_d = r27;
         t3_d = $signed(128'(tier_e0.maint));
         state_d = SR2;
       end
-      SR2: state_d = SR3;
+      SR2: begin                                   // both units from registers
+        ron_go = 1'b1;
+        ron0_raw = t0_q[113:0]; ron0_rate = rate0_q; ron0_up = 1'b1;
+        ron1_raw = t1_q[113:0]; ron1_rate = rate1_q;
+        state_d = SR3;
+      end
       SR3: begin
         if (ron0_valid) begin
           if (sst_q.mark > 0) begin
@@ -1429,11 +1565,14 @@ module pg_risk_core #(
       end
 
       // ---- subroutine: check_liquidation (edge-triggered) ---------------------------------------
+      // The model's upnl < (mm - coll) x 1e10 is floor(upnl / 1e10) < mm - coll (an integer):
+      // equity < mm, no product needed.
       SL0: begin
-        if (acc_q.upnl < (acc_q.mm - $signed(128'(acc_q.coll))) * NotionalDiv) begin
+        s128 = $signed(128'(acc_q.coll)) + floor_money;     // equity
+        if (s128 < acc_q.mm) begin
           if (acc_q.liq_armed) begin
             acc_d.liq_armed = 1'b0;
-            t0_d = $signed(128'(acc_q.coll)) + upnl_money;   // equity
+            t0_d = s128;
             state_d = SL1;
           end else begin
             state_d = ret_q;
@@ -1565,7 +1704,7 @@ module pg_risk_core #(
     a_ok_q <= a_ok_d; s_ok_q <= s_ok_d; by_slot_q <= by_slot_d; keep_sym_q <= keep_sym_d;
     reason_q <= reason_d; err_ref_q <= err_ref_d; err_ret_q <= err_ret_d;
     t0_q <= t0_d; t1_q <= t1_d; eqf_q <= eqf_d; t2_q <= t2_d; t3_q <= t3_d; u0_q <= u0_d; u1_q <= u1_d; u2_q <= u2_d;
-    f0_q <= f0_d; f1_q <= f1_d; k_q <= k_d;
+    f0_q <= f0_d; f1_q <= f1_d; k_q <= k_d; rate0_q <= rate0_d; rate1_q <= rate1_d;
     a_q <= a_d; s_q <= s_d; slot_q <= slot_d; set_q <= set_d; hw_q <= hw_d;
     for (int c = 0; c < 3; c++) out_m_q[c] <= out_m_d[c];
   end
