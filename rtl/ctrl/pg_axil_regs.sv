@@ -256,74 +256,125 @@ module pg_axil_regs #(
   end
 
   // ---- read channel ------------------------------------------------------------------------------
+  // In two steps, so neither is deeper than a few LUT levels: in the cycle arvalid is first seen
+  // the address is decoded into a source and an index (registered); in the next, the handshake
+  // cycle (arvalid and araddr are held until it), that source is read into rdata.
+  typedef enum logic [3:0] {
+    RdErr, RdConst, RdShadow, RdDec, RdCnt, RdMboxArg, RdMboxRes, RdOp, RdStatus, RdDone,
+    RdScratch, RdEvents, RdCoreStatus, RdPort
+  } rd_src_e;
+
   logic        arready_q, rvalid_q;
   logic [31:0] rdata_q;
   logic [1:0]  rresp_q;
-  logic [31:0] rd_value;
-  logic        rd_ok, rd_lo;
-  logic [63:0] rd_cnt;
 
-  logic [6:0]             rd_off;
-  logic [3:0]             rd_cnt_word;   // which 64-bit counter of the port
+  // step 1: decode
+  rd_src_e     rd_src_d, rd_src_q;
+  logic [5:0]  rd_idx_d, rd_idx_q;       // counter, mailbox word or port
+  logic [6:0]  rd_off_d, rd_off_q;       // register offset in a port block
+  logic [31:0] rd_const_d, rd_const_q;
+  logic [6:0]  rd_off;
+  logic [3:0]  rd_cnt_word;              // which 64-bit counter of the port
   logic [PortIdxBits-1:0] rd_pi;
-  logic [CntIdxBits-1:0]  rd_ci;
 
   always_comb begin
-    rd_value = 32'd0;
-    rd_ok    = 1'b1;
-    rd_lo    = 1'b0;
-    rd_cnt   = 64'd0;
+    rd_src_d   = RdErr;
+    rd_idx_d   = '0;
+    rd_const_d = '0;
     rd_off      = offset_of(s_axil_araddr);
+    rd_off_d    = rd_off;
     rd_cnt_word = rd_off[6:3] - perpgate_regs_pkg::PortCounterBase[6:3];
     rd_pi       = PortIdxBits'(port_of(s_axil_araddr));
-    rd_ci       = CntIdxBits'(32'(rd_pi) * CntCount + 32'(rd_cnt_word));
     if (s_axil_araddr == perpgate_regs_pkg::RegId) begin
-      rd_value = perpgate_regs_pkg::IdValue;
-    end else if (dec_index(s_axil_araddr) != 6'(DecCount) && s_axil_araddr[1:0] == 2'd0) begin
-      rd_cnt   = dec_q[dec_index(s_axil_araddr)];
-      rd_lo    = !s_axil_araddr[2];
-      rd_value = s_axil_araddr[2] ? hi_shadow_q : rd_cnt[31:0];
-    end else if (in_mbox_args(s_axil_araddr) && s_axil_araddr[1:0] == 2'd0) begin
-      for (int unsigned w = 0; w < MboxRegs; w++)
-        if (s_axil_araddr == perpgate_regs_pkg::MboxArgs + 12'(4 * w)) rd_value = mbox_arg_q[w];
-    end else if (in_mbox_result(s_axil_araddr) && s_axil_araddr[1:0] == 2'd0) begin
-      for (int unsigned w = 0; w < MboxRegs; w++)
-        if (s_axil_araddr == perpgate_regs_pkg::MboxResult + 12'(4 * w)) rd_value = mbox_result_i[32*w +: 32];
-    end else if (s_axil_araddr == perpgate_regs_pkg::MboxOp) begin
-      rd_value = {24'd0, mbox_op_q};
-    end else if (s_axil_araddr == perpgate_regs_pkg::MboxStatus) begin
-      rd_value = {16'd0, mbox_busy_q ? 8'd0 : mbox_err_i, 7'd0, mbox_busy_q};
-    end else if (s_axil_araddr == perpgate_regs_pkg::MboxDone) begin
-      rd_value = mbox_done_q;
+      rd_src_d = RdConst;
+      rd_const_d = perpgate_regs_pkg::IdValue;
     end else if (s_axil_araddr == perpgate_regs_pkg::RegVersion) begin
-      rd_value = 32'(perpgate_wire_pkg::Version);
+      rd_src_d = RdConst;
+      rd_const_d = 32'(perpgate_wire_pkg::Version);
+    end else if (dec_index(s_axil_araddr) != 6'(DecCount) && s_axil_araddr[1:0] == 2'd0) begin
+      rd_src_d = s_axil_araddr[2] ? RdShadow : RdDec;
+      rd_idx_d = dec_index(s_axil_araddr);
+    end else if (in_mbox_args(s_axil_araddr) && s_axil_araddr[1:0] == 2'd0) begin
+      rd_src_d = RdMboxArg;
+      rd_idx_d = 6'((s_axil_araddr - perpgate_regs_pkg::MboxArgs) >> 2);
+    end else if (in_mbox_result(s_axil_araddr) && s_axil_araddr[1:0] == 2'd0) begin
+      rd_src_d = RdMboxRes;
+      rd_idx_d = 6'((s_axil_araddr - perpgate_regs_pkg::MboxResult) >> 2);
+    end else if (s_axil_araddr == perpgate_regs_pkg::MboxOp) begin
+      rd_src_d = RdOp;
+    end else if (s_axil_araddr == perpgate_regs_pkg::MboxStatus) begin
+      rd_src_d = RdStatus;
+    end else if (s_axil_araddr == perpgate_regs_pkg::MboxDone) begin
+      rd_src_d = RdDone;
     end else if (s_axil_araddr == perpgate_regs_pkg::RegScratch) begin
-      rd_value = scratch_q;
+      rd_src_d = RdScratch;
     end else if (s_axil_araddr == perpgate_regs_pkg::RegCoreEvents) begin
-      rd_value = core_events_i;
+      rd_src_d = RdEvents;
     end else if (s_axil_araddr == perpgate_regs_pkg::RegCoreStatus) begin
-      rd_value = {31'd0, core_idle_i};
+      rd_src_d = RdCoreStatus;
     end else if (in_port(s_axil_araddr) && rd_off[1:0] == 2'd0) begin
       if (rd_off >= perpgate_regs_pkg::PortCounterBase &&
           rd_off < perpgate_regs_pkg::PortCounterBase + 7'(8 * CntCount)) begin
-        rd_cnt   = cnt_q[rd_ci];
-        rd_lo    = !rd_off[2];
-        rd_value = rd_off[2] ? hi_shadow_q : rd_cnt[31:0];
-      end else begin
-        unique case (rd_off)
-          perpgate_regs_pkg::PortIp:          rd_value = ip_q[rd_pi];
-          perpgate_regs_pkg::PortUdpPort:     rd_value = {16'd0, port_q[rd_pi]};
-          perpgate_regs_pkg::PortMacLo:       rd_value = mac_q[rd_pi][31:0];
-          perpgate_regs_pkg::PortMacHi:       rd_value = {16'd0, mac_q[rd_pi][47:32]};
-          perpgate_regs_pkg::PortPeerIp:      rd_value = peer_ip_q[rd_pi];
-          perpgate_regs_pkg::PortPeerUdpPort: rd_value = {16'd0, peer_port_q[rd_pi]};
-          perpgate_regs_pkg::PortPeerMacLo:   rd_value = peer_mac_q[rd_pi][31:0];
-          perpgate_regs_pkg::PortPeerMacHi:   rd_value = {16'd0, peer_mac_q[rd_pi][47:32]};
-          default:                            rd_ok = 1'b0;
+        rd_src_d = rd_off[2] ? RdShadow : RdCnt;
+        rd_idx_d = 6'(32'(rd_pi) * CntCount + 32'(rd_cnt_word));
+      end else if (rd_off <= perpgate_regs_pkg::PortPeerMacHi) begin
+        rd_src_d = RdPort;
+        rd_idx_d = 6'(rd_pi);
+      end
+    end
+  end
+
+  // step 2: read the source
+  logic [31:0] rd_value;
+  logic        rd_lo;                    // a counter's lo word: its hi word goes to the shadow
+  logic [63:0] rd_cnt;
+  logic [31:0] rd_mbox_res;
+  logic [PortIdxBits-1:0] rd_port;
+
+  always_comb begin
+    rd_port = rd_idx_q[PortIdxBits-1:0];
+    rd_cnt = rd_src_q == RdDec ? dec_q[rd_idx_q[5:0] < 6'(DecCount) ? rd_idx_q : '0]
+                               : cnt_q[CntIdxBits'(rd_idx_q)];
+    rd_lo = rd_src_q == RdDec || rd_src_q == RdCnt;
+    rd_mbox_res = '0;                    // one word of the result, an AND-OR select
+    for (int unsigned w = 0; w < MboxRegs; w++)
+      rd_mbox_res = rd_mbox_res | (rd_idx_q == 6'(w) ? mbox_result_i[32*w +: 32] : 32'd0);
+    rd_value = '0;
+    unique case (rd_src_q)
+      RdConst:      rd_value = rd_const_q;
+      RdShadow:     rd_value = hi_shadow_q;
+      RdDec, RdCnt: rd_value = rd_cnt[31:0];
+      RdMboxArg:    rd_value = mbox_arg_q[rd_idx_q[$clog2(MboxRegs)-1:0]];
+      RdMboxRes:    rd_value = rd_mbox_res;
+      RdOp:         rd_value = {24'd0, mbox_op_q};
+      RdStatus:     rd_value = {16'd0, mbox_busy_q ? 8'd0 : mbox_err_i, 7'd0, mbox_busy_q};
+      RdDone:       rd_value = mbox_done_q;
+      RdScratch:    rd_value = scratch_q;
+      RdEvents:     rd_value = core_events_i;
+      RdCoreStatus: rd_value = {31'd0, core_idle_i};
+      RdPort: begin
+        unique case (rd_off_q)
+          perpgate_regs_pkg::PortIp:          rd_value = ip_q[rd_port];
+          perpgate_regs_pkg::PortUdpPort:     rd_value = {16'd0, port_q[rd_port]};
+          perpgate_regs_pkg::PortMacLo:       rd_value = mac_q[rd_port][31:0];
+          perpgate_regs_pkg::PortMacHi:       rd_value = {16'd0, mac_q[rd_port][47:32]};
+          perpgate_regs_pkg::PortPeerIp:      rd_value = peer_ip_q[rd_port];
+          perpgate_regs_pkg::PortPeerUdpPort: rd_value = {16'd0, peer_port_q[rd_port]};
+          perpgate_regs_pkg::PortPeerMacLo:   rd_value = peer_mac_q[rd_port][31:0];
+          perpgate_regs_pkg::PortPeerMacHi:   rd_value = {16'd0, peer_mac_q[rd_port][47:32]};
+          default:                            rd_value = '0;
         endcase
       end
-    end else begin
-      rd_ok = 1'b0;
+      default:      rd_value = '0;
+    endcase
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!arready_q && !rvalid_q && s_axil_arvalid) begin
+      rd_src_q   <= rd_src_d;
+      rd_idx_q   <= rd_idx_d;
+      rd_off_q   <= rd_off_d;
+      rd_const_q <= rd_const_d;
     end
   end
 
@@ -339,7 +390,7 @@ module pg_axil_regs #(
       if (arready_q) begin  // arvalid is held until the handshake
         rvalid_q <= 1'b1;
         rdata_q  <= rd_value;
-        rresp_q  <= rd_ok ? RespOkay : RespSlvErr;
+        rresp_q  <= rd_src_q != RdErr ? RespOkay : RespSlvErr;
         if (rd_lo) hi_shadow_q <= rd_cnt[63:32];
       end else if (rvalid_q && s_axil_rready) begin
         rvalid_q <= 1'b0;
