@@ -64,12 +64,15 @@ module pg_msg_rx (
   logic [15:0]  hdr_length;
   logic [6:0]   hdr_size;           // message size of the header's type, 0: not ours
   logic         hdr_ok;
+  logic [6:0]   hdr_size_q;
+  logic         hdr_ok_q;
   logic         good;
 
-  // The header is checked on registered data: it arrives with the first beat, and every inbound
-  // message is longer than one beat, so by the last beat of a payload that can be good it is in
-  // data_q. (A one-beat payload fails the size check whatever data_q holds.) This keeps the check
-  // off the byte-position mux of the beat being merged.
+  // The header is checked on registered data, and the result registered again: it arrives with
+  // the first beat, and every inbound message is longer than two beats, so by the last beat of a
+  // payload that can be good the check of it is in hdr_ok_q and hdr_size_q. (A shorter payload
+  // fails the size check whatever they hold.) This keeps the check off the byte-position mux of
+  // the beat being merged and off the size compare of the last beat.
   always_comb begin
     hdr_type    = data_q[8*perpgate_wire_pkg::HdrTypeOff +: perpgate_wire_pkg::HdrTypeBits];
     hdr_version = data_q[8*perpgate_wire_pkg::HdrVersionOff +: perpgate_wire_pkg::HdrVersionBits];
@@ -87,7 +90,9 @@ module pg_msg_rx (
       if (bytes_q[6:3] == 4'(k / 8) && s_axis_tkeep[k % 8]) merged[8*k +: 8] = s_axis_tdata[8*(k % 8) +: 8];
     end
     bytes_after = (bytes_q > 7'(MaxBytes)) ? bytes_q : bytes_q + {3'd0, keep_count(s_axis_tkeep)};
-    good = !too_long_q && hdr_ok && bytes_after == hdr_size;
+    // bytes_after == hdr_size, with the subtraction on registers beside the byte count (a
+    // difference outside 0..8, wrapped or not, matches no count; above MaxBytes too_long_q is set)
+    good = !too_long_q && hdr_ok_q && {3'd0, keep_count(s_axis_tkeep)} == hdr_size_q - bytes_q;
   end
 
   always_comb begin
@@ -127,6 +132,8 @@ module pg_msg_rx (
 
   always_ff @(posedge clk_i) begin
     data_q <= data_d;
+    hdr_size_q <= hdr_size;
+    hdr_ok_q <= hdr_ok;
   end
 
   // A beat is taken while no message waits, or in the cycle the waiting one is consumed (it
@@ -138,11 +145,11 @@ module pg_msg_rx (
   assign msg_data_o    = data_q;
 
 `ifndef SYNTHESIS
-  // The header check on data_q needs every inbound message to be longer than one beat.
+  // The registered header check needs every inbound message to be longer than two beats.
   initial begin
     for (int t = 0; t < 256; t++) begin
-      assert (inbound_size(8'(t)) == 7'd0 || inbound_size(8'(t)) > 7'd8)
-        else $fatal(1, "pg_msg_rx: inbound message type %0d fits in one beat", t);
+      assert (inbound_size(8'(t)) == 7'd0 || inbound_size(8'(t)) > 7'd16)
+        else $fatal(1, "pg_msg_rx: inbound message type %0d fits in two beats", t);
     end
   end
 
