@@ -524,6 +524,49 @@ module pg_risk_core #(
     end
   end
 
+  // Operands of the divider and the multiplier, chosen by the state alone: the sequencer only
+  // says when to start (div_go, mul_go), so its branch conditions stay off the operand paths.
+  always_comb begin
+    div_n = mul_p128;
+    div_d = u0_q;
+    unique case (state_q)
+      SDispatch: begin                           // set_leverage, symbol_commit: imr = ceil(1e8 / lev)
+        div_n = op_q == perpgate_regs_pkg::CmdSetLeverage ? 128'(RateScale) + 128'(ev_w2) - 128'd1
+                                                          : 128'(RateScale) + 128'(stage_lev_q) - 128'd1;
+        div_d = op_q == perpgate_regs_pkg::CmdSetLeverage ? ev_w2 : stage_lev_q;
+      end
+      SF2:         begin div_n = abs128(pos_q.cost); div_d = abs64(pos_q.qty); end
+      SF3Mul:      begin div_n = mul_p128; div_d = u0_q; end
+      SEma1Div:    begin div_n = abs128(mul_p128); div_d = cfg_q.ema_ms; end
+      SEma2Den:    begin div_n = mul_p128; div_d = cfg_q.ema_ms; end
+      SLm1:        begin div_n = abs128(sst_q.ema_num); div_d = sst_q.ema_den; end
+      SCommitTier: begin div_n = 128'(RateScale) + 128'(stage_tlev_k) - 128'd1; div_d = 64'(stage_tlev_k); end
+      SCommitInv2: begin div_n = 128'(64'hFFFF_FFFF_FFFF_FFFF); div_d = f1_q ? cfg_q.lot : cfg_q.tick; end
+      default: ;
+    endcase
+  end
+  always_comb begin
+    mul_a = t0_q;
+    mul_b = u1_q;
+    unique case (state_q)
+      SDispatch:   begin mul_a = 128'(ev_w1); mul_b = 64'(NotionalDiv); end      // tier floor, raw
+      SF2:         begin mul_a = 128'(u2_q); mul_b = ev_w4; end                  // qty x px
+      SF3:         begin mul_a = 128'(div_r); mul_b = u1_q; end                  // rem x closed
+      SF4:         begin mul_a = t0_q; mul_b = u1_q; end                         // whole x closed
+      SF5a:        begin mul_a = pos_q.qty > 0 ? 128'(u1_q) : -$signed(128'(u1_q)); mul_b = ev_w4; end
+      SF5b:        begin mul_a = 128'(u2_q); mul_b = ev_w4; end                  // flipped qty x px
+      SEma1Mul:    begin mul_a = sst_q.ema_num; mul_b = cfg_q.ema_ms - u2_q; end
+      SEma2:       begin mul_a = 128'(u1_q); mul_b = u2_q; end                   // sample x d
+      SEma2Mul:    begin mul_a = mul_p128; mul_b = 64'sd1000; end
+      SEma2Num:    begin mul_a = 128'(sst_q.ema_den); mul_b = cfg_q.ema_ms - u2_q; end
+      SFund1, SR0: begin mul_a = 128'(abs64(pos_q.qty)); mul_b = sst_q.mark; end // |qty| x mark
+      SR0Worst:    begin mul_a = 128'(u0_q); mul_b = sst_q.mark; end             // worst x mark
+      SCommitInv:  begin mul_a = 128'(u1_q); mul_b = u2_q; end
+      SCommitInv1: begin mul_a = 128'(u2_q); mul_b = 64'd2 - mul_p128[63:0]; end
+      default: ;
+    endcase
+  end
+
   // Working entry of the sequencer (module scope: yosys 0.23 resolves struct members only there).
   pg_risk_pkg::ord_t  oe;
 
@@ -561,8 +604,8 @@ module pg_risk_core #(
 
     ron_go = 1'b0; ron0_raw = t0_q[113:0]; ron1_raw = t1_q[113:0]; ron0_rate = '0; ron1_rate = '0;
     ron0_up = 1'b1;
-    div_go = 1'b0; div_n = t0_q; div_d = u0_q;
-    mul_go = 1'b0; mul_a = t0_q; mul_b = u0_q;
+    div_go = 1'b0;
+    mul_go = 1'b0;
 
     x64 = '0; y64 = '0; x128 = '0; y128 = '0; sl = '0; wy = '0;
     oe = '0; r27 = '0; s128 = '0; s64 = '0; x192 = '0; y192 = '0;
@@ -690,7 +733,7 @@ module pg_risk_core #(
               err_d = perpgate_wire_pkg::ErrLeverageRange; state_d = SDone;
             end else begin
               // imr = ceil(1e8 / lev)
-              div_go = 1'b1; div_n = 128'(RateScale) + 128'(ev_w2) - 128'd1; div_d = ev_w2;
+              div_go = 1'b1;
               state_d = SLev1;
             end
           end
@@ -739,7 +782,7 @@ module pg_risk_core #(
             state_d = SDone;
           end
           perpgate_regs_pkg::CmdSymbolTier: begin
-            mul_go = 1'b1; mul_a = 128'(ev_w1); mul_b = 64'(NotionalDiv);   // the floor, raw
+            mul_go = 1'b1;   // the floor, raw
             state_d = STierMul;
           end
           perpgate_regs_pkg::CmdSymbolCommit: begin
@@ -752,7 +795,7 @@ module pg_risk_core #(
               cfg_d.defined = 1'b1;
               tiers_d = stage_tiers_q;
               // imr of the symbol's max_lev, then of each tier's cap, then tick and lot tests.
-              div_go = 1'b1; div_n = 128'(RateScale) + 128'(stage_lev_q) - 128'd1; div_d = stage_lev_q;
+              div_go = 1'b1;
               k_d = '0;
               state_d = SCommit1;
             end
@@ -1008,13 +1051,13 @@ module pg_risk_core #(
         // apply_fill_to_position: same direction (or flat) adds; otherwise close, maybe flip.
         if (pos_q.qty == 0 || ((pos_q.qty > 0) == (u2_q > 0))) begin
           pos_d.qty = pos_q.qty + u2_q;
-          mul_go = 1'b1; mul_a = 128'(u2_q); mul_b = ev_w4;   // cost += qty x px (SFCost)
+          mul_go = 1'b1;   // cost += qty x px (SFCost)
           t3_d = '0;                                // realised
           state_d = SFCost;
         end else begin
           u0_d = abs64(pos_q.qty);                  // q
           u1_d = min64(64'(abs64(u2_q)), 64'(abs64(pos_q.qty)));   // closed
-          div_go = 1'b1; div_n = abs128(pos_q.cost); div_d = abs64(pos_q.qty);
+          div_go = 1'b1;
           state_d = SF3;
         end
       end
@@ -1028,13 +1071,13 @@ module pg_risk_core #(
         t2_d = 128'($signed(abs64(u2_q) - u1_q));  // rest: what the fill opens the other way
         if (div_done) begin
           t0_d = div_q;                            // whole
-          mul_go = 1'b1; mul_a = 128'(div_r); mul_b = u1_q;   // rem x closed
+          mul_go = 1'b1;   // rem x closed
           state_d = SF3Mul;
         end
       end
       SF3Mul: begin
         if (mul_valid) begin
-          div_go = 1'b1; div_n = mul_p128; div_d = u0_q;
+          div_go = 1'b1;
           state_d = SF4;
         end
       end
@@ -1043,17 +1086,17 @@ module pg_risk_core #(
       SF4: begin                                   // part = rem x closed / q, up for a long
         if (div_done) begin
           t1_d = signed_div(1'b0, pos_q.qty > 0, div_q, div_r);
-          mul_go = 1'b1; mul_a = t0_q; mul_b = u1_q;
+          mul_go = 1'b1;
           state_d = SF5a;
         end
       end
       SF5a: begin
-        mul_go = 1'b1; mul_a = pos_q.qty > 0 ? 128'(u1_q) : -$signed(128'(u1_q)); mul_b = ev_w4;
+        mul_go = 1'b1;
         u2_d = pos_q.qty > 0 ? -t2_q[63:0] : t2_q[63:0];   // the flipped position's qty
         state_d = SF5b;
       end
       SF5b: begin
-        mul_go = 1'b1; mul_a = 128'(u2_q); mul_b = ev_w4;
+        mul_go = 1'b1;
         state_d = SF5Share;
       end
       SF5Share: begin
@@ -1148,13 +1191,13 @@ module pg_risk_core #(
         end
       end
       SEma1Mul: begin                              // ema_num x (ema_ms - d)
-        mul_go = 1'b1; mul_a = sst_q.ema_num; mul_b = cfg_q.ema_ms - u2_q;
+        mul_go = 1'b1;
         state_d = SEma1Div;
       end
       SEma1Div: begin
         if (mul_valid) begin
           f0_d = mul_p128 < 0;
-          div_go = 1'b1; div_n = abs128(mul_p128); div_d = cfg_q.ema_ms;
+          div_go = 1'b1;
           state_d = SEma2;
         end
       end
@@ -1162,26 +1205,26 @@ module pg_risk_core #(
         if (div_done) begin
           t0_d = signed_div(f0_q, 1'b0, div_q, div_r);
           u0_d = times1000(u2_q);                                   // for ema_den (SEma3)
-          mul_go = 1'b1; mul_a = 128'(u1_q); mul_b = u2_q;          // sample x d
+          mul_go = 1'b1;          // sample x d
           state_d = SEma2Mul;
         end
       end
       SEma2Mul: begin
         if (mul_valid) begin
-          mul_go = 1'b1; mul_a = mul_p128; mul_b = 64'sd1000;      // ... x 1000
+          mul_go = 1'b1;      // ... x 1000
           state_d = SEma2Num;
         end
       end
       SEma2Num: begin
         if (mul_valid) begin
           sst_d.ema_num = t0_q + mul_p128;
-          mul_go = 1'b1; mul_a = 128'(sst_q.ema_den); mul_b = cfg_q.ema_ms - u2_q;
+          mul_go = 1'b1;
           state_d = SEma2Den;
         end
       end
       SEma2Den: begin
         if (mul_valid) begin
-          div_go = 1'b1; div_n = mul_p128; div_d = cfg_q.ema_ms;
+          div_go = 1'b1;
           state_d = SEma3;
         end
       end
@@ -1196,7 +1239,7 @@ module pg_risk_core #(
       SLm1: begin
         if (sst_q.index > 0 && sst_q.ema_den > 0) begin
           f0_d = sst_q.ema_num < 0;
-          div_go = 1'b1; div_n = abs128(sst_q.ema_num); div_d = sst_q.ema_den;
+          div_go = 1'b1;
           t0_d = '0;
           state_d = SLm2;
         end else begin
@@ -1260,7 +1303,7 @@ module pg_risk_core #(
           state_d = SRvBits;
         end else begin
           f0_d = (pos_q.qty > 0) == ($signed(ev_w3) > 0);          // pays
-          mul_go = 1'b1; mul_a = 128'(abs64(pos_q.qty)); mul_b = sst_q.mark;
+          mul_go = 1'b1;
           state_d = SFundMul;
         end
       end
@@ -1426,8 +1469,6 @@ module pg_risk_core #(
             k_d = k_q + 5'd1;
           end else begin
             div_go = 1'b1;
-            div_n = 128'(RateScale) + 128'(stage_tlev_k) - 128'd1;
-            div_d = 64'(stage_tlev_k);
           end
         end else if (div_done) begin
           tiers_d = tiers_k_imr_next;            // imr = the quotient
@@ -1435,12 +1476,12 @@ module pg_risk_core #(
         end
       end
       SCommitInv: begin                           // x <- x (2 - d x), mod 2^64
-        mul_go = 1'b1; mul_a = 128'(u1_q); mul_b = u2_q;
+        mul_go = 1'b1;
         state_d = SCommitInv1;
       end
       SCommitInv1: begin
         if (mul_valid) begin
-          mul_go = 1'b1; mul_a = 128'(u2_q); mul_b = 64'd2 - mul_p128[63:0];
+          mul_go = 1'b1;
           state_d = SCommitInv2;
         end
       end
@@ -1450,8 +1491,7 @@ module pg_risk_core #(
           k_d = k_q + 5'd1;
           state_d = SCommitInv;
           if (k_q == 5'd5) begin
-            div_go = 1'b1; div_n = 128'(64'hFFFF_FFFF_FFFF_FFFF);
-            div_d = f1_q ? cfg_q.lot : cfg_q.tick;
+            div_go = 1'b1;
             state_d = SCommitLim;
           end
         end
@@ -1505,7 +1545,7 @@ module pg_risk_core #(
       // worst-case qty x mark (the IM raw).
       SR0: begin
         if (sst_q.mark > 0) begin
-          mul_go = 1'b1; mul_a = 128'(abs64(pos_q.qty)); mul_b = sst_q.mark;
+          mul_go = 1'b1;
           u0_d = worst_qty(pos_q.qty, pos_q.ob, pos_q.os);
           state_d = SR0Worst;
         end else begin
@@ -1514,7 +1554,7 @@ module pg_risk_core #(
         end
       end
       SR0Worst: begin
-        mul_go = 1'b1; mul_a = 128'(u0_q); mul_b = sst_q.mark;
+        mul_go = 1'b1;
         state_d = SR0Mm;
       end
       SR0Mm: begin
