@@ -365,7 +365,7 @@ module pg_risk_core #(
     SCommitInv2, SCommitLim, SCommitTier, SCommitWrite, SAcctWb, SQuerySlot, STierMul,
     // subroutines: context load, refresh, liquidation check, revaluation loop
     SCtx0, SCtx1, SR0, SR0Worst, SR0Mm, SR0Im, SR1, SR2, SR3, SL0, SL1, SL2, SRv0, SRvWord, SRvBits,
-    SRvSlot, SRvRefreshed, SRvChecked, SEmitErr, SDone
+    SRvChecked, SEmitErr, SDone
   } state_e;
 
   state_e state_d, state_q, ret_d, ret_q, rv_ret_d, rv_ret_q;
@@ -1535,8 +1535,10 @@ module pg_risk_core #(
         state_d = SCtx1;
       end
       SCtx1: begin
-        pos_d = pos_rd; imr_d = imr_rd; hbits_d = hold_rd;
-        if (!keep_sym_q) begin cfg_d = cfg_rd; tiers_d = tier_rd; sst_d = sst_rd; end
+        pos_d = pos_rd; imr_d = imr_rd;
+        // In the revaluation loop (keep_sym) the symbol's entries and the holder bits still to
+        // visit stay as they are.
+        if (!keep_sym_q) begin hbits_d = hold_rd; cfg_d = cfg_rd; tiers_d = tier_rd; sst_d = sst_rd; end
         state_d = ret_q;
       end
 
@@ -1601,6 +1603,10 @@ module pg_risk_core #(
           pos_d.mm = s128;
           pos_d.im = y128;
           state_d = ret_q;
+          if (keep_sym_q) begin                   // the revaluation loop: then the check
+            ret_d = SRvChecked;
+            state_d = SL0;
+          end
         end
       end
 
@@ -1658,23 +1664,9 @@ module pg_risk_core #(
           hbits_d = hbits_q & (hbits_q - 64'd1);
           by_slot_d = 1'b0;
           keep_sym_d = 1'b1;
-          ret_d = SRvSlot;
+          ret_d = op_q == perpgate_wire_pkg::MsgFunding ? SFund1 : SR0;   // after the load
           state_d = SCtx0;
         end
-      end
-      SRvSlot: begin
-        // SCtx1 replaced the holder word with the table's copy: put back the bits still to visit.
-        hbits_d = hbits_q;
-        if (op_q == perpgate_wire_pkg::MsgFunding) begin
-          state_d = SFund1;
-        end else begin
-          ret_d = SRvRefreshed;
-          state_d = SR0;
-        end
-      end
-      SRvRefreshed: begin
-        ret_d = SRvChecked;
-        state_d = SL0;
       end
       SRvChecked: begin
         acct_we = 1'b1;
@@ -1698,12 +1690,6 @@ module pg_risk_core #(
 
       default: state_d = SIdle;
     endcase
-  end
-
-  // SCtx1 must not clobber the revaluation loop's remaining bits.
-  logic [63:0] hbits_keep_q;
-  always_ff @(posedge clk_i) begin
-    if (state_q == SRvBits) hbits_keep_q <= hbits_q & (hbits_q - 64'd1);
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -1740,7 +1726,7 @@ module pg_risk_core #(
     ret_q <= ret_d; rv_ret_q <= rv_ret_d; op_q <= op_d; ev_q <= ev_d;
     acc_q <= acc_d; slots_q <= slots_d; pos_q <= pos_d; cfg_q <= cfg_d; tiers_q <= tiers_d;
     sst_q <= sst_d; imr_q <= imr_d; oset_q <= oset_d; way_q <= way_d;
-    hbits_q <= (state_q == SRvSlot) ? hbits_keep_q : hbits_d;
+    hbits_q <= hbits_d;
     a_ok_q <= a_ok_d; s_ok_q <= s_ok_d; by_slot_q <= by_slot_d; keep_sym_q <= keep_sym_d;
     reason_q <= reason_d; err_ref_q <= err_ref_d; err_ret_q <= err_ret_d;
     t0_q <= t0_d; t1_q <= t1_d; eqf_q <= eqf_d; t2_q <= t2_d; t3_q <= t3_d; u0_q <= u0_d; u1_q <= u1_d; u2_q <= u2_d;
