@@ -4,12 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <array>
-#include <deque>
 #include <limits>
 #include <random>
 
 #include "Vpg_mul.h"
 #include "clocked_model.hpp"
+#include "fixed_latency_scoreboard.hpp"
 #include "perpgate/fixed_point.hpp"
 
 namespace perpgate::sim {
@@ -57,37 +57,20 @@ TEST(Mul, ExactAgainstA192BitProduct) {
     ops.emplace_back(a, b);
   }
 
-  top.assert_reset();
-  top->valid_i = 0;
-  top.tick();
-  top->rst_ni = 1;
-  std::deque<std::pair<std::uint64_t, U192>> expected;  // (cycle due, product)
-  std::size_t next = 0;
-  std::uint64_t checked = 0;
-  while (next < ops.size() || !expected.empty()) {
-    const bool issue = next < ops.size() && rng() % 8 != 0;  // bubbles now and then
-    top->valid_i = issue;
-    if (issue) {
-      const auto [a, b] = ops[next++];
-      for (int w = 0; w < 4; ++w) top->a_i[w] = static_cast<std::uint32_t>(static_cast<u128>(a) >> (32 * w));
-      top->b_i = static_cast<std::uint64_t>(b);
-      expected.emplace_back(top.cycles() + kLatency, product(a, b));
-    }
-    top.settle();
-    if (top->valid_o) {
-      ASSERT_FALSE(expected.empty());
-      ASSERT_EQ(top.cycles(), expected.front().first) << "latency is not " << kLatency;
-      const U192& want = expected.front().second;
-      for (int w = 0; w < 3; ++w) {
-        const std::uint64_t got = static_cast<std::uint64_t>(top->p_o[2 * w + 1]) << 32 | top->p_o[2 * w];
-        ASSERT_EQ(got, want[w]) << "operation " << checked << ", word " << w;
-      }
-      expected.pop_front();
-      ++checked;
-    }
-    top.tick();
-  }
-  EXPECT_EQ(checked, ops.size());
+  run_fixed_latency(
+      top, ops, kLatency, rng,
+      [&](const std::pair<i128, i64>& op) {
+        for (int w = 0; w < 4; ++w) top->a_i[w] = static_cast<std::uint32_t>(static_cast<u128>(op.first) >> (32 * w));
+        top->b_i = static_cast<std::uint64_t>(op.second);
+      },
+      [](const std::pair<i128, i64>& op) { return product(op.first, op.second); },
+      [&](const U192& want) {
+        for (int w = 0; w < 3; ++w) {
+          const std::uint64_t got = static_cast<std::uint64_t>(top->p_o[2 * w + 1]) << 32 | top->p_o[2 * w];
+          if (got != want[w]) return false;
+        }
+        return true;
+      });
 }
 
 }  // namespace

@@ -3,11 +3,11 @@
 // with a fixed latency of two.
 #include <gtest/gtest.h>
 
-#include <deque>
 #include <random>
 
 #include "Vpg_rate_of_notional.h"
 #include "clocked_model.hpp"
+#include "fixed_latency_scoreboard.hpp"
 #include "perpgate/fixed_point.hpp"
 
 namespace perpgate::sim {
@@ -47,34 +47,15 @@ TEST(RateOfNotional, ExactAgainstTheGoldenModel) {
     ops.push_back({raw, rate, (rng() & 1) != 0});
   }
 
-  top.assert_reset();
-  top->valid_i = 0;
-  top.tick();
-  top->rst_ni = 1;
-  std::deque<std::pair<std::uint64_t, i128>> expected;  // (cycle due, value)
-  std::size_t next = 0;
-  std::uint64_t checked = 0;
-  while (next < ops.size() || !expected.empty()) {
-    const bool issue = next < ops.size() && rng() % 8 != 0;  // bubbles now and then
-    top->valid_i = issue;
-    if (issue) {
-      const Op& op = ops[next++];
-      set_raw(top, op.raw);
-      top->rate_i = static_cast<std::uint32_t>(op.rate);
-      top->round_up_i = op.up;
-      expected.emplace_back(top.cycles() + 2, rate_of_notional(static_cast<i128>(op.raw), op.rate, op.up));
-    }
-    top.settle();
-    if (top->valid_o) {
-      ASSERT_FALSE(expected.empty());
-      ASSERT_EQ(top.cycles(), expected.front().first) << "latency is not 2";
-      ASSERT_TRUE(get_money(top) == static_cast<u128>(expected.front().second)) << "operation " << checked;
-      expected.pop_front();
-      ++checked;
-    }
-    top.tick();
-  }
-  EXPECT_EQ(checked, ops.size());
+  run_fixed_latency(
+      top, ops, 2, rng,
+      [&](const Op& op) {
+        set_raw(top, op.raw);
+        top->rate_i = static_cast<std::uint32_t>(op.rate);
+        top->round_up_i = op.up;
+      },
+      [](const Op& op) { return rate_of_notional(static_cast<i128>(op.raw), op.rate, op.up); },
+      [&](i128 want) { return get_money(top) == static_cast<u128>(want); });
 }
 
 }  // namespace
