@@ -1,6 +1,6 @@
 // pg_rate_of_notional against rate_of_notional() of fixed_point.hpp: exact equality for random
 // and edge operands over the whole range the bounds allow, both roundings, a result every cycle
-// with a fixed latency of two.
+// with a fixed latency of kLatency (the RTL's Latency: the test fails if it changes).
 #include <gtest/gtest.h>
 
 #include <random>
@@ -12,6 +12,8 @@
 
 namespace perpgate::sim {
 namespace {
+
+constexpr int kLatency = 4;
 
 struct Op {
   u128 raw;
@@ -48,7 +50,7 @@ TEST(RateOfNotional, ExactAgainstTheGoldenModel) {
   }
 
   run_fixed_latency(
-      top, ops, 2, rng,
+      top, ops, kLatency, rng,
       [&](const Op& op) {
         set_raw(top, op.raw);
         top->rate_i = static_cast<std::uint32_t>(op.rate);

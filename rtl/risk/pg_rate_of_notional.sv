@@ -3,7 +3,18 @@
 // (down). The golden model is rate_of_notional() in fixed_point.hpp; this is the same function
 // for every raw < 2^114 and rate <= 1e8, exactly: the division by the constant 1e18 is a
 // multiplication by its reciprocal (perpgate_fixed_pkg::RateMagic, Granlund-Montgomery).
-// Two pipeline stages, a result every cycle.
+//
+// Pipelined so that no stage is deeper than a few LUT levels and a carry chain or two, a result
+// every cycle, Latency cycles after valid_i. Both products are cut into 26 x 17 partial products
+// (one DSP48E2 each, unsigned inside its signed 27 x 18); within a 17-bit slice of the narrow
+// operand, the even 26-bit slices of the wide one sit 52 bits apart and a product is 43 bits wide,
+// so they go side by side without an adder (so do the odd ones): one add makes a row.
+//   1  raw x rate: 5 x 2 partial products
+//   2  its two rows, the rounding term added to the first
+//   3  the product (one add) straight into prod x RateMagic: 6 x 9 partial products
+//   4  nine rows, added in pairs, and the five pairs summed (34 bits apart): its bits from
+//      RateShift up are the quotient (four LUT levels in yosys; a stage more would cost the
+//      revaluation a cycle per holder)
 `default_nettype none
 
 module pg_rate_of_notional (
@@ -17,49 +28,125 @@ module pg_rate_of_notional (
   output      logic [127:0]  money_o
 );
 
+  localparam int unsigned Latency   = 4;
   localparam int unsigned ProdBits  = perpgate_fixed_pkg::RateProdBits;   // 142
   localparam int unsigned MagicBits = perpgate_fixed_pkg::RateMagicBits;  // 143
   localparam int unsigned Shift     = perpgate_fixed_pkg::RateShift;      // 202
   localparam int unsigned QuotBits  = ProdBits + MagicBits - Shift;       // 83
+  localparam int unsigned PpW       = 43;                                 // 26 + 17
+  // raw x rate: 26-bit slices of raw, 17-bit slices of rate
+  localparam int unsigned RawC  = 5;                                      // 130 bits
+  localparam int unsigned RateC = 2;                                      // 34 bits
+  localparam int unsigned Row1W = 26 * (RawC - 1) + PpW + 2;              // 149: a row, its carries
+  // prod x RateMagic: 26-bit slices of prod, 17-bit slices of the constant
+  localparam int unsigned ProdC  = 6;                                     // 156 bits
+  localparam int unsigned MagicC = 9;                                     // 153 bits
+  localparam int unsigned Row2W  = 26 * (ProdC - 1) + PpW + 1;            // 174
+  localparam int unsigned PairW  = Row2W + 17 + 1;                        // 192
+  localparam int unsigned SumW   = ProdBits + MagicBits;                  // 285
 
   `ifndef SYNTHESIS
   initial begin
     assert (perpgate_fixed_pkg::RawBits == 114 && perpgate_fixed_pkg::RateBits == 27)
-      else $fatal(1, "fixed-point widths changed: revisit the ports");
+      else $fatal(1, "fixed-point widths changed: revisit the ports and the slices");
+    assert (26 * ProdC >= ProdBits && 17 * MagicC >= MagicBits && 26 * RawC >= 114 && 17 * RateC >= 27)
+      else $fatal(1, "the slices do not cover the operands");
   end
   `endif
 
-  // Stage 1: the exact product, plus (1e18 - 1) to round up.
-  logic [ProdBits-1:0] prod_q;
-  logic                valid1_q;
-  wire logic [ProdBits-1:0] prod = ProdBits'(raw_i) * ProdBits'(rate_i) +
-                                   (round_up_i ? ProdBits'(perpgate_fixed_pkg::RateUnit) - ProdBits'(1) : '0);
-
-  // Stage 2: the quotient by multiplication with the reciprocal. The low Shift bits of `scaled`
-  // are the scaled remainder, discarded by design.
-  /* verilator lint_off UNUSEDSIGNAL */
-  wire logic [ProdBits+MagicBits-1:0] scaled = (ProdBits + MagicBits)'(prod_q) *
-                                              (ProdBits + MagicBits)'(perpgate_fixed_pkg::RateMagic);
-  /* verilator lint_on UNUSEDSIGNAL */
-  logic [QuotBits-1:0] quot_q;
-  logic                valid2_q;
-
+  // ---- valid pipeline ----------------------------------------------------------------------------
+  logic [Latency-1:0] valid_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      valid1_q <= 1'b0;
-      valid2_q <= 1'b0;
-    end else begin
-      valid1_q <= valid_i;
-      valid2_q <= valid1_q;
+    if (!rst_ni) valid_q <= '0;
+    else         valid_q <= {valid_q[Latency-2:0], valid_i};
+  end
+  assign valid_o = valid_q[Latency-1];
+
+  // ---- stage 1: raw x rate, partial products -----------------------------------------------------
+  logic [26*RawC-1:0]  raw_ext;
+  logic [17*RateC-1:0] rate_ext;
+  assign raw_ext  = (26*RawC)'(raw_i);
+  assign rate_ext = (17*RateC)'(rate_i);
+  logic [PpW-1:0] pp1_q [RawC*RateC];
+  logic           up_q;
+  always_ff @(posedge clk_i) begin
+    for (int unsigned j = 0; j < RateC; j++)
+      for (int unsigned i = 0; i < RawC; i++)
+        pp1_q[j*RawC + i] <= PpW'(raw_ext[26*i +: 26]) * PpW'(rate_ext[17*j +: 17]);
+    up_q <= round_up_i;
+  end
+
+  // ---- stage 2: the two rows; the rounding term (1e18 - 1 to round up) joins the first ----------
+  logic [Row1W-1:0] even1 [RateC];
+  logic [Row1W-1:0] odd1 [RateC];
+  always_comb begin
+    for (int unsigned j = 0; j < RateC; j++) begin
+      even1[j] = '0;
+      odd1[j] = '0;
+      for (int unsigned i = 0; i < RawC; i++) begin
+        if (i % 2 == 0) even1[j][26*i +: PpW] = pp1_q[j*RawC + i];
+        else            odd1[j][26*i +: PpW] = pp1_q[j*RawC + i];
+      end
     end
   end
-
+  logic [Row1W-1:0] row1_q [RateC];
   always_ff @(posedge clk_i) begin
-    prod_q <= prod;
-    quot_q <= scaled[Shift +: QuotBits];
+    row1_q[0] <= even1[0] + odd1[0] +
+                 (up_q ? Row1W'(perpgate_fixed_pkg::RateUnit) - Row1W'(1) : Row1W'(0));
+    row1_q[1] <= even1[1] + odd1[1];
   end
 
-  assign valid_o = valid2_q;
+  // ---- stage 3: the product, and its partial products with the reciprocal ------------------------
+  logic [ProdBits-1:0] prod;
+  logic [26*ProdC-1:0] prod_ext;
+  logic [17*MagicC-1:0] magic_ext;
+  // below 2^142 by the bounds (raw < 2^114, rate <= 1e8 < 2^27, plus 1e18): the top bits are 0
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [Row1W+17-1:0] prod_full;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign prod_full = (Row1W+17)'(row1_q[0]) + (Row1W+17)'({row1_q[1], 17'd0});
+  assign prod      = prod_full[ProdBits-1:0];
+  assign prod_ext  = (26*ProdC)'(prod);
+  assign magic_ext = (17*MagicC)'(perpgate_fixed_pkg::RateMagic);
+  logic [PpW-1:0] pp2_q [ProdC*MagicC];
+  always_ff @(posedge clk_i) begin
+    for (int unsigned j = 0; j < MagicC; j++)
+      for (int unsigned i = 0; i < ProdC; i++)
+        pp2_q[j*ProdC + i] <= PpW'(prod_ext[26*i +: 26]) * PpW'(magic_ext[17*j +: 17]);
+  end
+
+  // ---- stage 4: nine rows (one per 17-bit slice of the constant), in pairs, and their sum -------
+  logic [Row2W-1:0] even2 [MagicC];
+  logic [Row2W-1:0] odd2 [MagicC];
+  logic [Row2W-1:0] row2 [MagicC];
+  always_comb begin
+    for (int unsigned j = 0; j < MagicC; j++) begin
+      even2[j] = '0;
+      odd2[j] = '0;
+      for (int unsigned i = 0; i < ProdC; i++) begin
+        if (i % 2 == 0) even2[j][26*i +: PpW] = pp2_q[j*ProdC + i];
+        else            odd2[j][26*i +: PpW] = pp2_q[j*ProdC + i];
+      end
+      row2[j] = even2[j] + odd2[j];
+    end
+  end
+  localparam int unsigned Pairs = (MagicC + 1) / 2;                       // 5: the last is a row
+  logic [PairW-1:0] pair [Pairs];
+  always_comb begin
+    for (int unsigned k = 0; k < MagicC / 2; k++)
+      pair[k] = PairW'(row2[2*k]) + PairW'({row2[2*k + 1], 17'd0});
+    pair[Pairs-1] = PairW'(row2[MagicC-1]);
+  end
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [SumW-1:0] sum;                  // its low Shift bits: the scaled remainder, dropped
+  /* verilator lint_on UNUSEDSIGNAL */
+  always_comb begin
+    sum = '0;
+    for (int unsigned k = 0; k < Pairs; k++) sum = sum + (SumW'(pair[k]) << (34 * k));
+  end
+  logic [QuotBits-1:0] quot_q;
+  always_ff @(posedge clk_i) quot_q <= sum[Shift +: QuotBits];
+
   assign money_o = 128'(quot_q);
 
 endmodule

@@ -283,21 +283,18 @@ module pg_risk_core #(
   endfunction
 
   // ---- arithmetic units ------------------------------------------------------------------------
-  // Two rate x notional units (MM and IM of one position side by side; funding uses the first).
+  // One rate x notional unit, pipelined (a result a cycle): the order's IM, funding, and the
+  // refresh's MM and IM launched on consecutive cycles. Its operands are chosen by the state alone.
   logic          ron_go;
-  logic [113:0]  ron0_raw, ron1_raw;
-  logic [26:0]   ron0_rate, ron1_rate;
-  logic          ron0_up;
-  logic          ron0_valid, ron1_valid;
-  logic [127:0]  ron0_money, ron1_money;
+  logic [113:0]  ron_raw;
+  logic [26:0]   ron_rate;
+  logic          ron_up;
+  logic          ron_valid;
+  logic [127:0]  ron_money;
 
-  pg_rate_of_notional u_ron0 (
-    .clk_i, .rst_ni, .valid_i (ron_go), .raw_i (ron0_raw), .rate_i (ron0_rate),
-    .round_up_i (ron0_up), .valid_o (ron0_valid), .money_o (ron0_money)
-  );
-  pg_rate_of_notional u_ron1 (
-    .clk_i, .rst_ni, .valid_i (ron_go), .raw_i (ron1_raw), .rate_i (ron1_rate),
-    .round_up_i (1'b1), .valid_o (ron1_valid), .money_o (ron1_money)
+  pg_rate_of_notional u_ron (
+    .clk_i, .rst_ni, .valid_i (ron_go), .raw_i (ron_raw), .rate_i (ron_rate),
+    .round_up_i (ron_up), .valid_o (ron_valid), .money_o (ron_money)
   );
 
   // The divider: fills, the local-mark EMA, control-plane reciprocals.
@@ -353,7 +350,7 @@ module pg_risk_core #(
   typedef enum logic [6:0] {
     SClear, SIdle, SLoad, SDispatch,
     // orders
-    SO1, SO2, SO3, SO4, SO5, SOAccept, SOFwdCancel,
+    SO1, SO2, SO3, SO4, SOAccept, SOFwdCancel,
     // cancel / fill
     SC1, SC2, SF1, SF2, SFCost, SF3, SF3Mul, SF4, SF5a, SF5b, SF5Share, SF5Real, SF5Flip, SFCredit,
     SFMoney, SFSettle, SSettle1, SSettleWb,
@@ -364,7 +361,7 @@ module pg_risk_core #(
     SCreate, SCreateImr, SLev1, SLevWb, SDeposit, SWithdraw, SCommit1, SCommitInv, SCommitInv1,
     SCommitInv2, SCommitLim, SCommitTier, SCommitWrite, SAcctWb, SQuerySlot, STierMul,
     // subroutines: context load, refresh, liquidation check, revaluation loop
-    SCtx0, SCtx1, SR0, SR0Worst, SR0Mm, SR0Im, SR1, SR2, SR3, SL0, SL1, SL2, SRv0, SRvWord, SRvBits,
+    SCtx0, SCtx1, SR0, SR0Worst, SR0Mm, SR0Im, SR1, SR2, SR2Im, SR3, SR3Im, SL0, SL1, SL2, SRv0, SRvWord, SRvBits,
     SRvChecked, SEmitErr, SDone
   } state_e;
 
@@ -567,6 +564,18 @@ module pg_risk_core #(
     endcase
   end
 
+  always_comb begin
+    ron_raw = t0_q[113:0];
+    ron_rate = rate0_q;
+    ron_up = 1'b1;
+    unique case (state_q)
+      SO4:   ron_rate = imr_q;                                  // the order's IM
+      SFund2: begin ron_rate = 27'(abs64(ev_w3)); ron_up = f0_q; end  // |rate| <= RateMax assumed
+      SR2Im: begin ron_raw = t1_q[113:0]; ron_rate = rate1_q; end  // the refresh's IM
+      default: ;                                                // SR2: the refresh's MM
+    endcase
+  end
+
   // Working entry of the sequencer (module scope: yosys 0.23 resolves struct members only there).
   pg_risk_pkg::ord_t  oe;
 
@@ -602,8 +611,7 @@ module pg_risk_core #(
     acct_wa = a_q; pos_wa = {a_q, slot_q}; imr_wa = {a_q, s_q}; sym_wa = s_q;
     hold_wa = {s_q, hw_q}; ord_wa = set_q;
 
-    ron_go = 1'b0; ron0_raw = t0_q[113:0]; ron1_raw = t1_q[113:0]; ron0_rate = '0; ron1_rate = '0;
-    ron0_up = 1'b1;
+    ron_go = 1'b0;
     div_go = 1'b0;
     mul_go = 1'b0;
 
@@ -904,7 +912,7 @@ module pg_risk_core #(
             out_m_d[0][8*perpgate_wire_pkg::RejectReasonOff +: 8] = reason_d;
             out_m_d[0][8*perpgate_wire_pkg::RejectIdOff +: 64] = o_id;
             acct_we = a_ok_q;        // the rate-limit token stays taken
-            state_d = SDone;
+            state_d = SIdle;
           end else begin
             out_v_d[1:0] = 2'b11;
             out_m_d[1] = ev_q;
@@ -920,17 +928,12 @@ module pg_risk_core #(
       end
 
       SO4: begin                                  // from registers: raw and its rate (imr_q)
-        ron_go = 1'b1; ron1_raw = t0_q[113:0]; ron1_rate = imr_q;
-        state_d = SO5;
-      end
-      SO5: begin
-        if (ron1_valid) begin
-          t1_d = ron1_money;                       // im_new
-          state_d = SOAccept;
-        end
+        ron_go = 1'b1;
+        state_d = SOAccept;
       end
 
-      SOAccept: begin
+      // A reduce-only order goes on at once; another when its IM (ron_money) is here.
+      SOAccept: if (o_ro || ron_valid) begin
         sl = slot_of_q;
         pos_d = pos_q;
         if (sl[LW]) begin                         // claim the (highest) free slot
@@ -947,8 +950,8 @@ module pg_risk_core #(
           if (o_buy) pos_d.rb = pos_d.rb + o_qty; else pos_d.rs = pos_d.rs + o_qty;
         end else begin
           if (o_buy) pos_d.ob = pos_d.ob + o_qty; else pos_d.os = pos_d.os + o_qty;
-          acc_d.im = acc_q.im + t1_q - pos_d.im;
-          pos_d.im = t1_q;
+          acc_d.im = acc_q.im + $signed(ron_money) - pos_d.im;
+          pos_d.im = ron_money;
         end
         pos_we = 1'b1; pos_wa = {a_q, sl[LW-1:0]}; pos_wd = pos_d;
         acct_we = 1'b1; acct_wd = acc_d;
@@ -958,7 +961,7 @@ module pg_risk_core #(
         for (int unsigned i = 0; i < OrderWays; i++)
           if (way_q[WayW-1:0] == WayW'(i)) oset_d[i*OrdW +: OrdW] = oe;
         ord_we = 1'b1; ord_wd = oset_d;
-        state_d = SDone;
+        state_d = SIdle;                           // an order is no command: SDone has nothing to do
       end
 
       // A client's cancel request goes on to the venue; reservations are released when the
@@ -1315,15 +1318,11 @@ module pg_risk_core #(
       end
       SFund2: begin                                                // a payment rounds up
         ron_go = 1'b1;
-        ron0_raw = t0_q[113:0];
-        x64 = abs64(ev_w3);
-        ron0_rate = x64[26:0];
-        ron0_up = f0_q;
         state_d = SFund3;
       end
       SFund3: begin
-        if (ron0_valid) begin
-          s128 = $signed(128'(acc_q.coll)) + (f0_q ? -$signed(ron0_money) : $signed(ron0_money));
+        if (ron_valid) begin
+          s128 = $signed(128'(acc_q.coll)) + (f0_q ? -$signed(ron_money) : $signed(ron_money));
           f1_d = 1'b0;
           if (s128 > $signed(128'(MoneyMax))) begin acc_d.coll = MoneyMax; f1_d = 1'b1; end
           else if (s128 < -$signed(128'(MoneyMax))) begin acc_d.coll = -MoneyMax; f1_d = 1'b1; end
@@ -1580,33 +1579,33 @@ module pg_risk_core #(
         t3_d = $signed(128'(tier_e0.maint));
         state_d = SR2;
       end
-      SR2: begin                                   // both units from registers
+      SR2: begin                                   // the MM from registers, the IM a cycle later
         ron_go = 1'b1;
-        ron0_raw = t0_q[113:0]; ron0_rate = rate0_q; ron0_up = 1'b1;
-        ron1_raw = t1_q[113:0]; ron1_rate = rate1_q;
+        state_d = SR2Im;
+      end
+      SR2Im: begin
+        ron_go = 1'b1;
         state_d = SR3;
       end
-      SR3: begin
-        if (ron0_valid) begin
-          if (sst_q.mark > 0) begin
-            s128 = $signed(ron0_money) - t3_q;
-            if (s128 < 0) s128 = '0;
-            y128 = ron1_money;
-          end else begin
-            s128 = '0;
-            y128 = '0;
-          end
-          acc_d.upnl = acc_q.upnl + t2_q - pos_q.upnl;
-          acc_d.mm = acc_q.mm + s128 - pos_q.mm;
-          acc_d.im = acc_q.im + $signed(y128) - pos_q.im;
-          pos_d.upnl = t2_q;
-          pos_d.mm = s128;
-          pos_d.im = y128;
-          state_d = ret_q;
-          if (keep_sym_q) begin                   // the revaluation loop: then the check
-            ret_d = SRvChecked;
-            state_d = SL0;
-          end
+      SR3: begin                                   // the MM, less the tier's maintenance amount
+        if (ron_valid) begin
+          s128 = $signed(ron_money) - t3_q;
+          t3_d = (s128 < 0 || sst_q.mark <= 0) ? '0 : s128;
+          state_d = SR3Im;
+        end
+      end
+      SR3Im: begin                                 // the IM: right behind the MM (a result a cycle)
+        y128 = sst_q.mark > 0 ? ron_money : '0;
+        acc_d.upnl = acc_q.upnl + t2_q - pos_q.upnl;
+        acc_d.mm = acc_q.mm + t3_q - pos_q.mm;
+        acc_d.im = acc_q.im + $signed(y128) - pos_q.im;
+        pos_d.upnl = t2_q;
+        pos_d.mm = t3_q;
+        pos_d.im = y128;
+        state_d = ret_q;
+        if (keep_sym_q) begin                     // the revaluation loop: then the check
+          ret_d = SRvChecked;
+          state_d = SL0;
         end
       end
 
