@@ -8,6 +8,7 @@
 
 #include "Vpg_axil_regs.h"
 #include "axil_master.hpp"
+#include "perpgate/reason.hpp"
 #include "perpgate/regs.hpp"
 #include "perpgate/wire.hpp"
 #include "clocked_model.hpp"
@@ -17,6 +18,9 @@ namespace {
 
 constexpr int kPorts = regs::kPortCount;
 constexpr int kCounters = regs::kPortCounterCount;
+constexpr int kReasons = kReasonCount;
+constexpr int kErrors = kEngineErrorCount;
+constexpr int kAll = kPorts * kCounters + kReasons + kErrors;   // the port counters, then decisions
 
 class RegsBench {
  public:
@@ -34,18 +38,28 @@ class RegsBench {
     for (int i = 0; i < 3; ++i) top_.tick();
     top_->rst_ni = 1;
   }
-  // One clock; counter pulses are random while `pulses` is on, and counted in the model.
+  // One clock; counter pulses (port, reason and error counters) are random while `pulses` is on,
+  // and counted in the model.
   void cycle() {
-    std::uint32_t inc = 0;
+    std::array<bool, kAll> inc{};
+    std::uint32_t port = 0, reason = 0, error = 0;
     if (pulses_) {
-      for (int c = 0; c < kPorts * kCounters; ++c) {
-        if (rng_() % 3 == 0) inc |= 1u << c;
-      }
+      // a third of the time, a burst: every counter at once
+      const bool all = rng_() % 3 == 0;
+      for (int c = 0; c < kAll; ++c) inc[static_cast<std::size_t>(c)] = all || rng_() % 3 == 0;
     }
-    top_->cnt_inc_i = inc;
+    for (int c = 0; c < kAll; ++c) {
+      if (!inc[static_cast<std::size_t>(c)]) continue;
+      if (c < kPorts * kCounters) port |= 1u << c;
+      else if (c < kPorts * kCounters + kReasons) reason |= 1u << (c - kPorts * kCounters);
+      else error |= 1u << (c - kPorts * kCounters - kReasons);
+    }
+    top_->cnt_inc_i = port;
+    top_->reason_inc_i = reason;
+    top_->error_inc_i = error;
     top_.settle();
     top_.tick();
-    for (int c = 0; c < kPorts * kCounters; ++c) model_[static_cast<std::size_t>(c)] += inc >> c & 1;
+    for (int c = 0; c < kAll; ++c) model_[static_cast<std::size_t>(c)] += inc[static_cast<std::size_t>(c)];
   }
   ClockedModel<Vpg_axil_regs>& top() { return top_; }
   AxilMaster<ClockedModel<Vpg_axil_regs>>& bus() { return bus_; }
@@ -53,6 +67,7 @@ class RegsBench {
   std::uint64_t model(int port, int counter) const {
     return model_[static_cast<std::size_t>(port * kCounters + counter)];
   }
+  std::uint64_t model(int index) const { return model_[static_cast<std::size_t>(index)]; }
   void clear_model() { model_.fill(0); }
 
  private:
@@ -60,7 +75,7 @@ class RegsBench {
   std::mt19937_64 rng_;
   AxilMaster<ClockedModel<Vpg_axil_regs>> bus_;
   bool pulses_ = false;
-  std::array<std::uint64_t, kPorts * kCounters> model_{};
+  std::array<std::uint64_t, kAll> model_{};
 };
 
 TEST(AxilRegs, IdentificationAndScratchWithStrobes) {
@@ -125,6 +140,38 @@ TEST(AxilRegs, CountersMatchTheModelAndClear) {
     const std::uint64_t v = bus.read64(regs::port_reg(0, regs::kPortFramesOk));
     EXPECT_LE(v, tb.model(0, 0));
   }
+}
+
+// The address of counter i of the model's order (port counters, reasons, engine errors).
+std::uint32_t counter_addr(int i) {
+  if (i < kPorts * kCounters)
+    return regs::port_reg(i / kCounters, regs::kPortFramesOk + 8u * static_cast<std::uint32_t>(i % kCounters));
+  i -= kPorts * kCounters;
+  if (i < kReasons) return regs::kReasonCounters + 8u * static_cast<std::uint32_t>(i);
+  return regs::kErrorCounters + 8u * static_cast<std::uint32_t>(i - kReasons);
+}
+
+// Every counter, the decision counters included, exactly: zero out of reset (the totals are in
+// LUT-RAM, which has no reset), after long random runs with bursts on every counter at once
+// (pending counts up to their bound), after a clear, and counting on after it.
+TEST(AxilRegs, EveryCounterExactOutOfResetAfterBurstsAndAfterAClear) {
+  RegsBench tb(6);
+  auto& bus = tb.bus();
+  auto read_all = [&](const char* when) {
+    for (int i = 0; i < kAll; ++i) EXPECT_EQ(bus.read64(counter_addr(i)), tb.model(i)) << when << ": counter " << i;
+  };
+  read_all("out of reset");
+  tb.pulses(true);
+  for (int i = 0; i < 3000; ++i) tb.cycle();
+  tb.pulses(false);
+  read_all("after pulses");
+  EXPECT_EQ(bus.write(regs::kCounterClear, 1), 0);
+  tb.clear_model();
+  read_all("after the clear");
+  tb.pulses(true);
+  for (int i = 0; i < 200; ++i) tb.cycle();
+  tb.pulses(false);
+  read_all("counting on");
 }
 
 TEST(AxilRegs, CoreEventsAndStatusReadTheCore) {

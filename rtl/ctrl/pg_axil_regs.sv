@@ -60,7 +60,6 @@ module pg_axil_regs #(
   localparam int unsigned StrideBits = $clog2(perpgate_regs_pkg::PortStride);
   localparam int unsigned CntTotal   = PortCount * CntCount;
   localparam int unsigned PortIdxBits = PortCount > 1 ? $clog2(PortCount) : 1;
-  localparam int unsigned CntIdxBits  = CntTotal > 1 ? $clog2(CntTotal) : 1;
   localparam logic [1:0]  RespOkay   = 2'b00;
   localparam logic [1:0]  RespSlvErr = 2'b10;
 
@@ -68,6 +67,8 @@ module pg_axil_regs #(
   initial begin
     assert (perpgate_regs_pkg::PortStride == (12'd1 << StrideBits)) else $fatal(1, "stride not a power of 2");
     assert (PortCount >= 1 && PortCount <= 8) else $fatal(1, "PortCount out of range");
+    assert (PortCount * CntCount + perpgate_wire_pkg::ReasonCount + perpgate_wire_pkg::ErrorCount <= 64)
+      else $fatal(1, "the counters need a wider read index");
   end
 `endif
 
@@ -79,10 +80,8 @@ module pg_axil_regs #(
   logic [31:0] peer_ip_q [PortCount];
   logic [15:0] peer_port_q [PortCount];
   logic [47:0] peer_mac_q [PortCount];
-  logic [63:0] cnt_q [CntTotal];
   localparam int unsigned DecCount = perpgate_wire_pkg::ReasonCount + perpgate_wire_pkg::ErrorCount;
-  logic [63:0] dec_q [DecCount];     // reasons first, then engine errors
-  wire logic [DecCount-1:0] dec_inc = {error_inc_i, reason_inc_i};
+  wire logic [DecCount-1:0] dec_inc = {error_inc_i, reason_inc_i};   // reasons, then engine errors
 
   // Decision counter index of an address, or DecCount when it is not one.
   function automatic logic [5:0] dec_index(input logic [11:0] a);
@@ -238,29 +237,14 @@ module pg_axil_regs #(
     assign mbox_args_o[32*gw +: 32] = mbox_arg_q[gw];
   end
 
-  // ---- counters --------------------------------------------------------------------------------
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      for (int unsigned c = 0; c < CntTotal; c++) cnt_q[c] <= 64'd0;
-      for (int unsigned c = 0; c < DecCount; c++) dec_q[c] <= 64'd0;
-    end else begin
-      for (int unsigned c = 0; c < CntTotal; c++) begin
-        if (clear_q) cnt_q[c] <= {63'd0, cnt_inc_i[c]};
-        else if (cnt_inc_i[c]) cnt_q[c] <= cnt_q[c] + 64'd1;
-      end
-      for (int unsigned c = 0; c < DecCount; c++) begin
-        if (clear_q) dec_q[c] <= {63'd0, dec_inc[c]};
-        else if (dec_inc[c]) dec_q[c] <= dec_q[c] + 64'd1;
-      end
-    end
-  end
 
   // ---- read channel ------------------------------------------------------------------------------
-  // In two steps, so neither is deeper than a few LUT levels: in the cycle arvalid is first seen
-  // the address is decoded into a source and an index (registered); in the next, the handshake
-  // cycle (arvalid and araddr are held until it), that source is read into rdata.
+  // In three steps, so none is deeper than a few LUT levels: in the cycle arvalid is first seen
+  // the address is decoded into a source and an index (registered); in the next, the counter at
+  // that index is read (registered); in the next, the handshake cycle (arvalid and araddr are
+  // held until it), the source is read into rdata.
   typedef enum logic [3:0] {
-    RdErr, RdConst, RdShadow, RdDec, RdCnt, RdMboxArg, RdMboxRes, RdOp, RdStatus, RdDone,
+    RdErr, RdConst, RdShadow, RdCnt, RdMboxArg, RdMboxRes, RdOp, RdStatus, RdDone,
     RdScratch, RdEvents, RdCoreStatus, RdPort
   } rd_src_e;
 
@@ -292,8 +276,8 @@ module pg_axil_regs #(
       rd_src_d = RdConst;
       rd_const_d = 32'(perpgate_wire_pkg::Version);
     end else if (dec_index(s_axil_araddr) != 6'(DecCount) && s_axil_araddr[1:0] == 2'd0) begin
-      rd_src_d = s_axil_araddr[2] ? RdShadow : RdDec;
-      rd_idx_d = dec_index(s_axil_araddr);
+      rd_src_d = s_axil_araddr[2] ? RdShadow : RdCnt;
+      rd_idx_d = 6'(CntTotal) + dec_index(s_axil_araddr);
     end else if (in_mbox_args(s_axil_araddr) && s_axil_araddr[1:0] == 2'd0) begin
       rd_src_d = RdMboxArg;
       rd_idx_d = 6'((s_axil_araddr - perpgate_regs_pkg::MboxArgs) >> 2);
@@ -324,18 +308,29 @@ module pg_axil_regs #(
     end
   end
 
+  // ---- counters --------------------------------------------------------------------------------
+  // One bank: the port counters at 0 .. CntTotal - 1, then the decision counters.
+  localparam int unsigned BankN = CntTotal + DecCount;
+  logic [63:0] rd_cnt;
+  pg_counter_bank #(.N (BankN), .IW (6)) u_counters (
+    .clk_i, .rst_ni,
+    .inc_i      ({dec_inc, cnt_inc_i}),
+    .clear_i    (clear_q),
+    .rd_idx_i   (rd_idx_q),
+    .rd_value_o (rd_cnt)
+  );
+
   // step 2: read the source
   logic [31:0] rd_value;
+  logic [63:0] rd_cnt_q;                 // the counter at rd_idx_q, read in step 2
+  logic        rd_dec_q;                 // step 2: the address is decoded
   logic        rd_lo;                    // a counter's lo word: its hi word goes to the shadow
-  logic [63:0] rd_cnt;
   logic [31:0] rd_mbox_res;
   logic [PortIdxBits-1:0] rd_port;
 
   always_comb begin
     rd_port = rd_idx_q[PortIdxBits-1:0];
-    rd_cnt = rd_src_q == RdDec ? dec_q[rd_idx_q[5:0] < 6'(DecCount) ? rd_idx_q : '0]
-                               : cnt_q[CntIdxBits'(rd_idx_q)];
-    rd_lo = rd_src_q == RdDec || rd_src_q == RdCnt;
+    rd_lo = rd_src_q == RdCnt;
     rd_mbox_res = '0;                    // one word of the result, an AND-OR select
     for (int unsigned w = 0; w < MboxRegs; w++)
       rd_mbox_res = rd_mbox_res | (rd_idx_q == 6'(w) ? mbox_result_i[32*w +: 32] : 32'd0);
@@ -343,7 +338,7 @@ module pg_axil_regs #(
     unique case (rd_src_q)
       RdConst:      rd_value = rd_const_q;
       RdShadow:     rd_value = hi_shadow_q;
-      RdDec, RdCnt: rd_value = rd_cnt[31:0];
+      RdCnt:        rd_value = rd_cnt_q[31:0];
       RdMboxArg:    rd_value = mbox_arg_q[rd_idx_q[$clog2(MboxRegs)-1:0]];
       RdMboxRes:    rd_value = rd_mbox_res;
       RdOp:         rd_value = {24'd0, mbox_op_q};
@@ -370,7 +365,8 @@ module pg_axil_regs #(
   end
 
   always_ff @(posedge clk_i) begin
-    if (!arready_q && !rvalid_q && s_axil_arvalid) begin
+    rd_cnt_q <= rd_cnt;
+    if (!rd_dec_q && !arready_q && !rvalid_q && s_axil_arvalid) begin
       rd_src_q   <= rd_src_d;
       rd_idx_q   <= rd_idx_d;
       rd_off_q   <= rd_off_d;
@@ -381,17 +377,19 @@ module pg_axil_regs #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       arready_q   <= 1'b0;
+      rd_dec_q    <= 1'b0;
       rvalid_q    <= 1'b0;
       rdata_q     <= 32'd0;
       rresp_q     <= RespOkay;
       hi_shadow_q <= 32'd0;
     end else begin
-      arready_q <= !arready_q && !rvalid_q && s_axil_arvalid;
+      rd_dec_q  <= !rd_dec_q && !arready_q && !rvalid_q && s_axil_arvalid;
+      arready_q <= rd_dec_q;
       if (arready_q) begin  // arvalid is held until the handshake
         rvalid_q <= 1'b1;
         rdata_q  <= rd_value;
         rresp_q  <= rd_src_q != RdErr ? RespOkay : RespSlvErr;
-        if (rd_lo) hi_shadow_q <= rd_cnt[63:32];
+        if (rd_lo) hi_shadow_q <= rd_cnt_q[63:32];
       end else if (rvalid_q && s_axil_rready) begin
         rvalid_q <= 1'b0;
       end
