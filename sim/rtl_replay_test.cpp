@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <array>
+#include <limits>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -13,6 +15,7 @@
 
 #include "backend/rtl_backend.hpp"
 #include "perpgate/regs.hpp"
+#include "replay/decimal.hpp"
 #include "replay/replayer.hpp"
 #include "support/replay_support.hpp"
 #include "replay/scenario_gen.hpp"
@@ -238,21 +241,56 @@ TEST(Reset, MidFrameThenAWholeScenarioMatchesTheModel) {
   }
 }
 
+// Decisions, errors and account figures as text, to compare two backends driven directly.
+struct Recorder final : DecisionSink {
+  std::string out;
+  static std::string str(i128 v) { return format_decimal(v, 0); }
+  void ack(i64 id) override { out += "ack " + std::to_string(id) + "\n"; }
+  void reject(i64 id, Reason r) override { out += "reject " + std::to_string(id) + " " + std::string(reason_name(r)) + "\n"; }
+  void canceled(i64 id) override { out += "canceled " + std::to_string(id) + "\n"; }
+  void liquidate(int a, i128 eq, i128 mm) override { out += "liquidate " + std::to_string(a) + " " + str(eq) + " " + str(mm) + "\n"; }
+  void mark(int, i64) override {}
+  void withdraw(int, i64, bool) override {}
+  void account(int a, const AccountSnapshot& v) override {
+    out += "account " + std::to_string(a) + " " + str(v.collateral) + " " + str(v.equity) + " " + str(v.im) + " " + str(v.mm) + "\n";
+  }
+  void error(const char* m) override { out += std::string("error ") + m + "\n"; }
+};
+
+// A funding rate outside +-1 (the wire carries any i64) is an engine error and changes nothing,
+// in the model and in the RTL alike; rates at the bound are applied.
+TEST(Funding, RateOutsideItsBoundIsAnErrorAndNotApplied) {
+  Recorder want, got;
+  auto sw = make_backend("sw", want);
+  auto rtl = make_rtl_backend(got, RtlOptions{7, 0.0, 0.0});
+  SymbolConfig c;
+  c.tick = 1'000'000; c.lot = 100'000; c.max_lev = 50; c.tier_count = 1; c.tiers[0] = {0, 500'000, 0, 0};
+  const i64 rates[] = {100'000'001, -100'000'001, 200'000'000, std::numeric_limits<i64>::min(),
+                       std::numeric_limits<i64>::max(), 100'000'000, -100'000'000, 12'345};
+  for (Backend* b : {static_cast<Backend*>(sw.get()), static_cast<Backend*>(rtl.get())}) {
+    b->define_symbol(0, c);
+    b->create_account(0, 5'000'000'000);
+    b->create_account(1, 5'000'000'000);
+    b->mark(0, 6'000'000'000'000);
+    b->order(OrderEvent{0, 0, 1, true, false, 300'000, 6'000'000'000'000});
+    b->order(OrderEvent{1, 0, 2, false, false, 300'000, 6'000'000'000'000});
+    b->fill(FillEvent{1, 300'000, 6'000'000'000'000, 0});
+    b->fill(FillEvent{2, 300'000, 6'000'000'000'000, 0});
+    for (i64 r : rates) {
+      b->funding(0, r);
+      b->query(0);
+      b->query(1);
+    }
+  }
+  EXPECT_EQ(got.out, want.out);
+  EXPECT_EQ(std::count(want.out.begin(), want.out.end(), '\n'), 2 + 5 + 2 * 8) << want.out;  // acks, errors, queries
+  EXPECT_NE(want.out.find("error funding rate must be between -1 and 1; not applied"), std::string::npos);
+}
+
 // Line rate: minimum-size order frames back to back on the client port (14 beats each, no idle
 // beat between them) are all taken without a single cycle of backpressure, and the decisions are
 // the model's for the same orders one at a time.
 TEST(LineRate, BackToBackOrdersWithoutBackpressure) {
-  struct Recorder final : DecisionSink {
-    std::string out;
-    void ack(i64 id) override { out += "ack " + std::to_string(id) + "\n"; }
-    void reject(i64 id, Reason r) override { out += "reject " + std::to_string(id) + " " + std::string(reason_name(r)) + "\n"; }
-    void canceled(i64) override {}
-    void liquidate(int, i128, i128) override {}
-    void mark(int, i64) override {}
-    void withdraw(int, i64, bool) override {}
-    void account(int, const AccountSnapshot&) override {}
-    void error(const char* m) override { out += std::string("error ") + m + "\n"; }
-  };
   Recorder want, got;
   auto sw = make_backend("sw", want);
   auto rtl = make_rtl_backend(got, RtlOptions{11, 0.0, 0.0});

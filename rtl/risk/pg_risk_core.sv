@@ -87,6 +87,7 @@ module pg_risk_core #(
   localparam logic signed [63:0]  PxMax       = 64'(perpgate_fixed_pkg::PxMax);
   localparam logic signed [63:0]  MoneyMax    = 64'(perpgate_fixed_pkg::MoneyMax);
   localparam logic signed [63:0]  RateScale   = 64'(perpgate_fixed_pkg::RateScale);
+  localparam logic signed [63:0]  RateMax     = 64'(perpgate_fixed_pkg::RateMax);
 
   // ---- tables ----------------------------------------------------------------------------------
   // Entries are plain vectors, not the structs: yosys 0.23 reads an unpacked array of a struct
@@ -570,7 +571,7 @@ module pg_risk_core #(
     ron_up = 1'b1;
     unique case (state_q)
       SO4:   ron_rate = imr_q;                                  // the order's IM
-      SFund2: begin ron_rate = 27'(abs64(ev_w3)); ron_up = f0_q; end  // |rate| <= RateMax assumed
+      SFund2: begin ron_rate = 27'(abs64(ev_w3)); ron_up = f0_q; end  // |rate| <= RateMax: SFund
       SR2Im: begin ron_raw = t1_q[113:0]; ron_rate = rate1_q; end  // the refresh's IM
       default: ;                                                // SR2: the refresh's MM
     endcase
@@ -1291,7 +1292,12 @@ module pg_risk_core #(
 
       // Funding: collateral -= qty x mark x rate for every holder (a payment rounds up).
       SFund: begin
-        if (sst_q.mark <= 0) begin
+        if ($signed(ev_w3) < -RateMax || $signed(ev_w3) > RateMax) begin
+          err_d = perpgate_wire_pkg::ErrFundingRateRange;        // outside the rate unit's bound
+          err_ref_d = 64'(s_q);
+          err_ret_d = SDone;
+          state_d = SEmitErr;
+        end else if (sst_q.mark <= 0) begin
           err_d = perpgate_wire_pkg::ErrFundingBeforeMark;
           err_ref_d = 64'(s_q);
           err_ret_d = SDone;

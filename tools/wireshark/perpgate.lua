@@ -76,6 +76,7 @@ local errors = {
   [13] = "FILL_EXCEEDS_OPEN",
   [14] = "FILL_SATURATED",
   [15] = "CANCEL_UNKNOWN_ORDER",
+  [16] = "FUNDING_RATE_RANGE",
 }
 
 local hdr = {

@@ -141,6 +141,8 @@ class Engine {
   template <class S>
   void on_funding(int s, i64 rate, S& out) {
     if (!symbol_ok(s)) return out.error(error_text(EngineError::kUnknownSymbol));
+    // The wire carries any i64: a rate past +-1 is outside rate_of_notional's bounds.
+    if (rate < -kRateMax || rate > kRateMax) return out.error(error_text(EngineError::kFundingRateRange));
     const Symbol& y = sym_[s];
     if (y.mark <= 0) return out.error(error_text(EngineError::kFundingBeforeMark));
     for_each_holder(s, [&](int a) {

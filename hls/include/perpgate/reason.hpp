@@ -79,8 +79,9 @@ enum class EngineError : std::uint8_t {
   kFillExceedsOpen = 13,
   kFillSaturated = 14,
   kCancelUnknownOrder = 15,
+  kFundingRateRange = 16,
 };
-inline constexpr int kEngineErrorCount = 16;
+inline constexpr int kEngineErrorCount = 17;
 
 constexpr const char* error_text(EngineError e) {
   switch (e) {
@@ -100,6 +101,7 @@ constexpr const char* error_text(EngineError e) {
     case EngineError::kFillExceedsOpen: return "fill exceeds the order's open quantity; applied in full";
     case EngineError::kFillSaturated: return "collateral saturated at its bound by a fill";
     case EngineError::kCancelUnknownOrder: return "cancel of an unknown or closed order";
+    case EngineError::kFundingRateRange: return "funding rate must be between -1 and 1; not applied";
   }
   return "unknown engine error";
 }
