@@ -58,7 +58,6 @@ module pg_axil_regs #(
 );
 
   localparam int unsigned StrideBits = $clog2(perpgate_regs_pkg::PortStride);
-  localparam int unsigned CntTotal   = PortCount * CntCount;
   localparam int unsigned PortIdxBits = PortCount > 1 ? $clog2(PortCount) : 1;
   localparam logic [1:0]  RespOkay   = 2'b00;
   localparam logic [1:0]  RespSlvErr = 2'b10;
@@ -67,8 +66,14 @@ module pg_axil_regs #(
   initial begin
     assert (perpgate_regs_pkg::PortStride == (12'd1 << StrideBits)) else $fatal(1, "stride not a power of 2");
     assert (PortCount >= 1 && PortCount <= 8) else $fatal(1, "PortCount out of range");
-    assert (PortCount * CntCount + perpgate_wire_pkg::ReasonCount + perpgate_wire_pkg::ErrorCount <= 64)
+    assert (CntCount <= 8 && perpgate_regs_pkg::PortCounterBase == 7'h40)
+      else $fatal(1, "a port's counters: at most 8, in the upper half of its 128-byte block");
+    assert (PortCount * 8 + perpgate_wire_pkg::ReasonCount + perpgate_wire_pkg::ErrorCount <= 64)
       else $fatal(1, "the counters need a wider read index");
+    assert (perpgate_regs_pkg::ReasonCntBase[7:0] == 8'd0 && perpgate_regs_pkg::ErrorCntBase[7:0] == 8'd0 &&
+            perpgate_regs_pkg::ReasonCntBase[11:8] != perpgate_regs_pkg::ErrorCntBase[11:8] &&
+            perpgate_wire_pkg::ReasonCount <= 32 && perpgate_wire_pkg::ErrorCount <= 32)
+      else $fatal(1, "decision counter blocks: 256-byte aligned, at most 32 counters each");
   end
 `endif
 
@@ -83,15 +88,17 @@ module pg_axil_regs #(
   localparam int unsigned DecCount = perpgate_wire_pkg::ReasonCount + perpgate_wire_pkg::ErrorCount;
   wire logic [DecCount-1:0] dec_inc = {error_inc_i, reason_inc_i};   // reasons, then engine errors
 
-  // Decision counter index of an address, or DecCount when it is not one.
-  function automatic logic [5:0] dec_index(input logic [11:0] a);
-    dec_index = 6'(DecCount);
-    if (a >= perpgate_regs_pkg::ReasonCntBase &&
-        a < perpgate_regs_pkg::ReasonCntBase + 12'(8 * perpgate_wire_pkg::ReasonCount))
-      dec_index = 6'((a - perpgate_regs_pkg::ReasonCntBase) >> 3);
-    else if (a >= perpgate_regs_pkg::ErrorCntBase &&
-             a < perpgate_regs_pkg::ErrorCntBase + 12'(8 * perpgate_wire_pkg::ErrorCount))
-      dec_index = 6'(perpgate_wire_pkg::ReasonCount) + 6'((a - perpgate_regs_pkg::ErrorCntBase) >> 3);
+  // The decision counters' blocks start on 256-byte boundaries, 8 bytes a counter: the counter of
+  // an address is its bits 7:3, and its place in the counter bank a constant further.
+  function automatic logic is_dec(input logic [11:0] a);
+    is_dec = (a >= perpgate_regs_pkg::ReasonCntBase &&
+              a < perpgate_regs_pkg::ReasonCntBase + 12'(8 * perpgate_wire_pkg::ReasonCount)) ||
+             (a >= perpgate_regs_pkg::ErrorCntBase &&
+              a < perpgate_regs_pkg::ErrorCntBase + 12'(8 * perpgate_wire_pkg::ErrorCount));
+  endfunction
+  function automatic logic [5:0] dec_bank_index(input logic [11:3] a);   // a counter's address
+    dec_bank_index = 6'(a[7:3]) + (a[11:8] == perpgate_regs_pkg::ReasonCntBase[11:8]
+                                   ? 6'(PortCount * 8) : 6'(PortCount * 8 + perpgate_wire_pkg::ReasonCount));
   endfunction
   logic [31:0] hi_shadow_q;
   logic        clear_q;
@@ -258,7 +265,7 @@ module pg_axil_regs #(
   logic [6:0]  rd_off_d, rd_off_q;       // register offset in a port block
   logic [31:0] rd_const_d, rd_const_q;
   logic [6:0]  rd_off;
-  logic [3:0]  rd_cnt_word;              // which 64-bit counter of the port
+  logic [2:0]  rd_cnt_word;              // which 64-bit counter of the port
   logic [PortIdxBits-1:0] rd_pi;
 
   always_comb begin
@@ -267,7 +274,7 @@ module pg_axil_regs #(
     rd_const_d = '0;
     rd_off      = offset_of(s_axil_araddr);
     rd_off_d    = rd_off;
-    rd_cnt_word = rd_off[6:3] - perpgate_regs_pkg::PortCounterBase[6:3];
+    rd_cnt_word = rd_off[5:3];           // the counters' block is 64-byte aligned (asserted)
     rd_pi       = PortIdxBits'(port_of(s_axil_araddr));
     if (s_axil_araddr == perpgate_regs_pkg::RegId) begin
       rd_src_d = RdConst;
@@ -275,9 +282,9 @@ module pg_axil_regs #(
     end else if (s_axil_araddr == perpgate_regs_pkg::RegVersion) begin
       rd_src_d = RdConst;
       rd_const_d = 32'(perpgate_wire_pkg::Version);
-    end else if (dec_index(s_axil_araddr) != 6'(DecCount) && s_axil_araddr[1:0] == 2'd0) begin
+    end else if (is_dec(s_axil_araddr) && s_axil_araddr[1:0] == 2'd0) begin
       rd_src_d = s_axil_araddr[2] ? RdShadow : RdCnt;
-      rd_idx_d = 6'(CntTotal) + dec_index(s_axil_araddr);
+      rd_idx_d = dec_bank_index(s_axil_araddr[11:3]);
     end else if (in_mbox_args(s_axil_araddr) && s_axil_araddr[1:0] == 2'd0) begin
       rd_src_d = RdMboxArg;
       rd_idx_d = 6'((s_axil_araddr - perpgate_regs_pkg::MboxArgs) >> 2);
@@ -300,7 +307,7 @@ module pg_axil_regs #(
       if (rd_off >= perpgate_regs_pkg::PortCounterBase &&
           rd_off < perpgate_regs_pkg::PortCounterBase + 7'(8 * CntCount)) begin
         rd_src_d = rd_off[2] ? RdShadow : RdCnt;
-        rd_idx_d = 6'(32'(rd_pi) * CntCount + 32'(rd_cnt_word));
+        rd_idx_d = 6'({rd_pi, rd_cnt_word});
       end else if (rd_off <= perpgate_regs_pkg::PortPeerMacHi) begin
         rd_src_d = RdPort;
         rd_idx_d = 6'(rd_pi);
@@ -309,12 +316,19 @@ module pg_axil_regs #(
   end
 
   // ---- counters --------------------------------------------------------------------------------
-  // One bank: the port counters at 0 .. CntTotal - 1, then the decision counters.
-  localparam int unsigned BankN = CntTotal + DecCount;
+  // One bank: port p's counter c at 8p + c (8 places a port, so its index is a concatenation; the
+  // eighth never counts), then the decision counters.
+  localparam int unsigned BankN = PortCount * 8 + DecCount;
+  logic [PortCount*8-1:0] port_inc;
+  always_comb begin
+    port_inc = '0;
+    for (int unsigned p = 0; p < PortCount; p++)
+      for (int unsigned c = 0; c < CntCount; c++) port_inc[p*8 + c] = cnt_inc_i[p*CntCount + c];
+  end
   logic [63:0] rd_cnt;
   pg_counter_bank #(.N (BankN), .IW (6)) u_counters (
     .clk_i, .rst_ni,
-    .inc_i      ({dec_inc, cnt_inc_i}),
+    .inc_i      ({dec_inc, port_inc}),
     .clear_i    (clear_q),
     .rd_idx_i   (rd_idx_q),
     .rd_value_o (rd_cnt)

@@ -9,7 +9,8 @@
 // to the other at a clock edge, so a read sees a consistent value in every cycle.
 //
 // Clear (and reset, since LUT-RAM has no reset) marks every total stale: a stale total reads as 0
-// and its next flush overwrites it. A pulse in the cycle of the clear is counted, as before.
+// and its next flush overwrites it. Pulses are counted a cycle after they arrive (registered
+// first); one registered in the cycle of the clear is counted after it.
 `default_nettype none
 
 module pg_counter_bank #(
@@ -37,6 +38,10 @@ module pg_counter_bank #(
   logic [PW-1:0] pend_q [N];
   logic [N-1:0]  stale_q;
   logic [IW-1:0] flush_q;                       // the counter flushed this cycle
+  // The pulses, registered first: they are the ends of other units' checks (the receive path's
+  // frame verdicts, the core's replies), so counting them a cycle later keeps those checks'
+  // depth out of this bank's.
+  logic [N-1:0]  inc_q;
   // pend_q[flush_q] and stale_q[flush_q], selected a cycle ahead (the flush order is fixed), so
   // the flush is a LUT-RAM read and one add, with no N:1 mux in front of it
   logic [PW-1:0] flush_pend_q;
@@ -47,7 +52,7 @@ module pg_counter_bank #(
   localparam int unsigned EW = PW + 2;
   logic [N*EW-1:0] entries;
   always_comb begin
-    for (int unsigned c = 0; c < N; c++) entries[c*EW +: EW] = {inc_i[c], !stale_q[c], pend_q[c]};
+    for (int unsigned c = 0; c < N; c++) entries[c*EW +: EW] = {inc_q[c], !stale_q[c], pend_q[c]};
   end
 
   // ---- flush: total[f] = (stale ? 0 : total[f]) + pending[f] ------------------------------------
@@ -63,18 +68,20 @@ module pg_counter_bank #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       flush_q <= '0;
+      inc_q <= '0;
       flush_pend_q <= '0;
       flush_stale_q <= 1'b1;
       stale_q <= '1;
       for (int unsigned c = 0; c < N; c++) pend_q[c] <= '0;
     end else begin
       flush_q <= flush_next;
+      inc_q <= inc_i;
       // what pend_q and stale_q of the next counter will hold (it is not the one flushed now)
       flush_pend_q <= (clear_i ? PW'(0) : next_e[PW-1:0]) + PW'(next_e[EW-1]);
       flush_stale_q <= clear_i || !next_e[PW];
       for (int unsigned c = 0; c < N; c++) begin
-        if (clear_i || flush_q == IW'(c)) pend_q[c] <= PW'(inc_i[c]);
-        else                              pend_q[c] <= pend_q[c] + PW'(inc_i[c]);
+        if (clear_i || flush_q == IW'(c)) pend_q[c] <= PW'(inc_q[c]);
+        else                              pend_q[c] <= pend_q[c] + PW'(inc_q[c]);
       end
       if (clear_i) stale_q <= '1;
       else         stale_q[flush_q] <= 1'b0;
