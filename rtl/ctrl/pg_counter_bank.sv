@@ -56,10 +56,9 @@ module pg_counter_bank #(
   end
 
   // ---- flush: total[f] = (stale ? 0 : total[f]) + pending[f] ------------------------------------
-  logic [IW-1:0] flush_next;
-  logic [EW-1:0] next_e;
-  assign flush_next = flush_q == IW'(N - 1) ? '0 : flush_q + IW'(1);
-  pg_index_mux #(.N (N), .W (EW), .IW (IW)) u_next (.data_i (entries), .idx_i (flush_next), .data_o (next_e));
+  logic [IW-1:0] flush_next_q;                  // the counter flushed next cycle (a register:
+  logic [EW-1:0] next_e;                        // the mux's select needs no increment in front)
+  pg_index_mux #(.N (N), .W (EW), .IW (IW)) u_next (.data_i (entries), .idx_i (flush_next_q), .data_o (next_e));
 
   always_ff @(posedge clk_i) begin                                 // stale again if cleared
     total_mem[flush_q] <= (flush_stale_q ? 64'd0 : total_mem[flush_q]) + 64'(flush_pend_q);
@@ -68,13 +67,15 @@ module pg_counter_bank #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       flush_q <= '0;
+      flush_next_q <= IW'(1);
       inc_q <= '0;
       flush_pend_q <= '0;
       flush_stale_q <= 1'b1;
       stale_q <= '1;
       for (int unsigned c = 0; c < N; c++) pend_q[c] <= '0;
     end else begin
-      flush_q <= flush_next;
+      flush_q <= flush_next_q;
+      flush_next_q <= flush_next_q == IW'(N - 1) ? '0 : flush_next_q + IW'(1);
       inc_q <= inc_i;
       // what pend_q and stale_q of the next counter will hold (it is not the one flushed now)
       flush_pend_q <= (clear_i ? PW'(0) : next_e[PW-1:0]) + PW'(next_e[EW-1]);
@@ -99,6 +100,7 @@ module pg_counter_bank #(
   always_ff @(posedge clk_i) begin
     for (int unsigned c = 0; c < N; c++) assert (32'(pend_q[c]) <= N);
     assert (flush_pend_q == pend_q[flush_q] && flush_stale_q == stale_q[flush_q]);
+    assert (flush_next_q == (flush_q == IW'(N - 1) ? '0 : flush_q + IW'(1)));
   end
   `endif
 
