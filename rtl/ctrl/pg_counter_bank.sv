@@ -95,12 +95,20 @@ module pg_counter_bank #(
   assign rd_value_o = (rd_e[PW] ? total_mem[rd_idx_i] : 64'd0) + 64'(rd_e[PW-1:0]);
 
   `ifndef SYNTHESIS
-  // The pending count never saturates: a counter is flushed every N cycles (0 in reset). The
-  // copies taken a cycle ahead are what the flushed counter holds.
+  // The pending count never saturates: a counter is flushed every N cycles. The copies taken a
+  // cycle ahead are what the flushed counter holds. Checked once reset has acted (a simulator may
+  // start with rst_ni low and no edge on it: the first clock edge then applies the reset).
+  logic live_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) live_q <= 1'b0;
+    else         live_q <= 1'b1;
+  end
   always_ff @(posedge clk_i) begin
-    for (int unsigned c = 0; c < N; c++) assert (32'(pend_q[c]) <= N);
-    assert (flush_pend_q == pend_q[flush_q] && flush_stale_q == stale_q[flush_q]);
-    assert (flush_next_q == (flush_q == IW'(N - 1) ? '0 : flush_q + IW'(1)));
+    if (live_q) begin
+      for (int unsigned c = 0; c < N; c++) assert (32'(pend_q[c]) <= N);
+      assert (flush_pend_q == pend_q[flush_q] && flush_stale_q == stale_q[flush_q]);
+      assert (flush_next_q == (flush_q == IW'(N - 1) ? '0 : flush_q + IW'(1)));
+    end
   end
   `endif
 
