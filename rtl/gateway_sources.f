@@ -4,6 +4,7 @@ rtl/pkg/perpgate_regs_pkg.sv
 rtl/risk/pg_risk_pkg.sv
 rtl/common/pg_axis_skid.sv
 rtl/common/pg_index_mux.sv
+rtl/common/pg_delay.sv
 rtl/eth/pg_udp_rx.sv
 rtl/eth/pg_msg_rx.sv
 rtl/eth/pg_rx_port.sv
@@ -13,5 +14,7 @@ rtl/ctrl/pg_axil_regs.sv
 rtl/risk/pg_rate_of_notional.sv
 rtl/risk/pg_divu.sv
 rtl/risk/pg_mul.sv
+rtl/risk/pg_mulu.sv
+rtl/risk/pg_order_check.sv
 rtl/risk/pg_risk_core.sv
 rtl/top/pg_gateway_top.sv

@@ -257,18 +257,23 @@ struct Recorder final : DecisionSink {
   void error(const char* m) override { out += std::string("error ") + m + "\n"; }
 };
 
+// A symbol of tick 0.01, lot 0.001, 50x leverage and one margin tier (0.5 % maintenance).
+SymbolConfig one_tier_symbol() {
+  SymbolConfig c;
+  c.tick = 1'000'000; c.lot = 100'000; c.max_lev = 50; c.tier_count = 1; c.tiers[0] = {0, 500'000, 0, 0};
+  return c;
+}
+
 // A funding rate outside +-1 (the wire carries any i64) is an engine error and changes nothing,
 // in the model and in the RTL alike; rates at the bound are applied.
 TEST(Funding, RateOutsideItsBoundIsAnErrorAndNotApplied) {
   Recorder want, got;
   auto sw = make_backend("sw", want);
   auto rtl = make_rtl_backend(got, RtlOptions{7, 0.0, 0.0});
-  SymbolConfig c;
-  c.tick = 1'000'000; c.lot = 100'000; c.max_lev = 50; c.tier_count = 1; c.tiers[0] = {0, 500'000, 0, 0};
   const i64 rates[] = {100'000'001, -100'000'001, 200'000'000, std::numeric_limits<i64>::min(),
                        std::numeric_limits<i64>::max(), 100'000'000, -100'000'000, 12'345};
   for (Backend* b : {static_cast<Backend*>(sw.get()), static_cast<Backend*>(rtl.get())}) {
-    b->define_symbol(0, c);
+    b->define_symbol(0, one_tier_symbol());
     b->create_account(0, 5'000'000'000);
     b->create_account(1, 5'000'000'000);
     b->mark(0, 6'000'000'000'000);
@@ -289,30 +294,67 @@ TEST(Funding, RateOutsideItsBoundIsAnErrorAndNotApplied) {
 
 // Line rate: minimum-size order frames back to back on the client port (14 beats each, no idle
 // beat between them) are all taken without a single cycle of backpressure, and the decisions are
-// the model's for the same orders one at a time.
+// the model's for the same orders one at a time. Orders of one account, or of one order set, wait
+// for the one before to be retired (a true dependency: see OrdersOfOneAccountBackToBack), and so
+// do two first orders in a row that claim position slots in one holder word (64 accounts); so here
+// no two neighbours share an account, a duplicate id repeats the order two before, and every
+// account holds its slot before the burst.
 TEST(LineRate, BackToBackOrdersWithoutBackpressure) {
   Recorder want, got;
   auto sw = make_backend("sw", want);
   auto rtl = make_rtl_backend(got, RtlOptions{11, 0.0, 0.0});
-  SymbolConfig c;
-  c.tick = 1'000'000; c.lot = 100'000; c.max_lev = 50; c.tier_count = 1; c.tiers[0] = {0, 500'000, 0, 0};
   for (Backend* b : {static_cast<Backend*>(sw.get()), static_cast<Backend*>(rtl.get())}) {
-    b->define_symbol(0, c);
+    b->define_symbol(0, one_tier_symbol());
     for (int a = 0; a < 64; ++a) b->create_account(a, 5'000'000'000);
     b->mark(0, 6'000'000'000'000);
+    for (int a = 0; a < 64; ++a) b->order(OrderEvent{a, 0, 100'000 + a, true, false, 100'000, 5'000'000'000'000});
   }
   std::vector<OrderEvent> orders;
   std::mt19937_64 rng(3);
+  std::int32_t acct = 0;
   for (i64 id = 1; id <= 2000; ++id) {
-    OrderEvent o{static_cast<std::int32_t>(rng() % 70), 0, id, (rng() & 1) != 0, false,
+    acct = static_cast<std::int32_t>((acct + 1 + rng() % 69) % 70);   // 64 to 69: unknown accounts
+    OrderEvent o{acct, 0, id, (rng() & 1) != 0, false,
                  static_cast<i64>(1 + rng() % 20) * 100'000, 6'000'000'000'000 + static_cast<i64>(rng() % 100 - 50) * 1'000'000};
-    if (rng() % 50 == 0) o.id = id - 1;  // a duplicate now and then
+    if (id > 2 && rng() % 50 == 0) o.id = id - 2;  // a duplicate now and then
     orders.push_back(o);
     sw->order(o);
   }
   rtl->order_burst(orders);
   EXPECT_EQ(got.out, want.out);
   EXPECT_EQ(rtl->rtl_stats().ingress_stall_cycles, 0u);
+}
+
+// Back-to-back orders of the same accounts (two of them, at random), duplicates of the order just
+// before, and first orders that claim position slots: each waits for the conflicting order in
+// flight, and every decision and account figure is the model's.
+TEST(LineRate, OrdersOfOneAccountBackToBack) {
+  Recorder want, got;
+  auto sw = make_backend("sw", want);
+  auto rtl = make_rtl_backend(got, RtlOptions{13, 0.0, 0.0});
+  for (Backend* b : {static_cast<Backend*>(sw.get()), static_cast<Backend*>(rtl.get())}) {
+    for (int s = 0; s < 3; ++s) b->define_symbol(s, one_tier_symbol());
+    b->create_account(0, 50'000'000);
+    b->create_account(1, 5'000'000'000);
+    for (int s = 0; s < 3; ++s) b->mark(s, 6'000'000'000'000);
+  }
+  std::vector<OrderEvent> orders;
+  std::mt19937_64 rng(5);
+  for (i64 id = 1; id <= 600; ++id) {
+    OrderEvent o{static_cast<std::int32_t>(rng() % 2), static_cast<std::int32_t>(rng() % 3), id, (rng() & 1) != 0,
+                 rng() % 5 == 0, static_cast<i64>(1 + rng() % 20) * 100'000, 6'000'000'000'000};
+    if (id > 1 && rng() % 10 == 0) o.id = id - 1;
+    orders.push_back(o);
+    sw->order(o);
+  }
+  rtl->order_burst(orders);
+  for (Backend* b : {static_cast<Backend*>(sw.get()), static_cast<Backend*>(rtl.get())}) {
+    b->query(0);
+    b->query(1);
+  }
+  EXPECT_EQ(got.out, want.out);
+  EXPECT_NE(want.out.find("reject"), std::string::npos);
+  EXPECT_NE(want.out.find("ack"), std::string::npos);
 }
 
 }  // namespace

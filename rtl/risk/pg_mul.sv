@@ -3,9 +3,8 @@
 // valid_i. The risk core's slow paths (fills, revaluation, funding, the local-mark EMA, control
 // commands) share it instead of a combinational multiply each.
 //
-// Stages: operands registered; magnitudes and sign; 26 x 17 partial products (one DSP48E2 each,
-// unsigned inside its signed 27 x 18); per 17-bit slice of b, the even and odd 26-bit slices of a
-// side by side (they do not overlap) and one add; two adds of row pairs; the last add; the sign.
+// Stages: operands registered; magnitudes and sign; 26 x 17 partial products; per 17-bit slice of
+// b, one row (pg_risk_pkg::pp_row: one add); two adds of row pairs; the last add; the sign.
 `default_nettype none
 
 module pg_mul (
@@ -21,7 +20,8 @@ module pg_mul (
   localparam int unsigned Latency = 7;
   localparam int unsigned AC = 5;        // 26-bit slices of |a| (130 bits)
   localparam int unsigned BC = 4;        // 17-bit slices of |b| (68 bits)
-  localparam int unsigned PpW = 43;      // 26 + 17
+  localparam int unsigned PpW = pg_risk_pkg::PpW;          // 26 + 17
+  localparam int unsigned PpAll = pg_risk_pkg::PpMax * PpW; // pp_row's operand
   localparam int unsigned RowW = 26 * (AC - 1) + PpW + 1;   // 148: a row and its carry
   localparam int unsigned PairW = RowW + 17 + 1;            // 166
   localparam int unsigned SumW = 192;    // |a x b| <= 2^127 x 2^63
@@ -56,34 +56,20 @@ module pg_mul (
     neg_q <= {neg_q[Latency-4:0], (a_q < 0) != (b_q < 0)};
   end
 
-  // ---- stage 3: partial products -----------------------------------------------------------------
-  logic [PpW-1:0] pp_q [AC*BC];
+  // ---- stage 3: partial products, a row's side by side ------------------------------------------
+  logic [AC*PpW-1:0] pp_q [BC];
   always_ff @(posedge clk_i) begin
     for (int unsigned j = 0; j < BC; j++) begin
       for (int unsigned i = 0; i < AC; i++) begin
-        pp_q[j*AC + i] <= PpW'(mag_a_q[26*i +: 26]) * PpW'(mag_b_q[17*j +: 17]);
+        pp_q[j][PpW*i +: PpW] <= PpW'(mag_a_q[26*i +: 26]) * PpW'(mag_b_q[17*j +: 17]);
       end
     end
   end
 
-  // ---- stage 4: rows (a x one 17-bit slice of b) -------------------------------------------------
-  // Even slices sit 52 bits apart and a product is 43 bits wide: placed side by side they need no
-  // adder; so do the odd ones. One add per row.
-  logic [RowW-1:0] even [BC];
-  logic [RowW-1:0] odd [BC];
-  always_comb begin
-    for (int unsigned j = 0; j < BC; j++) begin
-      even[j] = '0;
-      odd[j] = '0;
-      for (int unsigned i = 0; i < AC; i++) begin
-        if (i % 2 == 0) even[j][26*i +: PpW] = pp_q[j*AC + i];
-        else            odd[j][26*i +: PpW] = pp_q[j*AC + i];
-      end
-    end
-  end
+  // ---- stage 4: rows (a x one 17-bit slice of b), one add each (pg_risk_pkg::pp_row) ------------
   logic [RowW-1:0] row_q [BC];
   always_ff @(posedge clk_i) begin
-    for (int unsigned j = 0; j < BC; j++) row_q[j] <= even[j] + odd[j];
+    for (int unsigned j = 0; j < BC; j++) row_q[j] <= RowW'(pg_risk_pkg::pp_row(PpAll'(pp_q[j]), AC));
   end
 
   // ---- stage 5: row pairs; stage 6: the sum; stage 7: the sign ----------------------------------

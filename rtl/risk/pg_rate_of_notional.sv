@@ -6,9 +6,7 @@
 //
 // Pipelined so that no stage is deeper than a few LUT levels and a carry chain or two, a result
 // every cycle, Latency cycles after valid_i. Both products are cut into 26 x 17 partial products
-// (one DSP48E2 each, unsigned inside its signed 27 x 18); within a 17-bit slice of the narrow
-// operand, the even 26-bit slices of the wide one sit 52 bits apart and a product is 43 bits wide,
-// so they go side by side without an adder (so do the odd ones): one add makes a row.
+// (one DSP48E2 each); one add makes a row of them (pg_risk_pkg::pp_row).
 //   1  raw x rate: 5 x 2 partial products
 //   2  its two rows, the rounding term added to the first
 //   3  the product (one add) straight into prod x RateMagic: 6 x 9 partial products
@@ -17,7 +15,11 @@
 //      revaluation a cycle per holder)
 `default_nettype none
 
-module pg_rate_of_notional (
+module pg_rate_of_notional #(
+  // 4, or 5 to register the row pairs before their sum (in some surroundings abc builds stage 4
+  // deeper: the order check, pg_order_check, takes the cycle)
+  parameter int unsigned Latency = 4
+) (
   input  wire logic          clk_i,
   input  wire logic          rst_ni,
   input  wire logic          valid_i,
@@ -28,12 +30,12 @@ module pg_rate_of_notional (
   output      logic [127:0]  money_o
 );
 
-  localparam int unsigned Latency   = 4;
   localparam int unsigned ProdBits  = perpgate_fixed_pkg::RateProdBits;   // 142
   localparam int unsigned MagicBits = perpgate_fixed_pkg::RateMagicBits;  // 143
   localparam int unsigned Shift     = perpgate_fixed_pkg::RateShift;      // 202
   localparam int unsigned QuotBits  = ProdBits + MagicBits - Shift;       // 83
-  localparam int unsigned PpW       = 43;                                 // 26 + 17
+  localparam int unsigned PpW       = pg_risk_pkg::PpW;                   // 26 + 17
+  localparam int unsigned PpAll     = pg_risk_pkg::PpMax * PpW;           // pp_row's operand
   // raw x rate: 26-bit slices of raw, 17-bit slices of rate
   localparam int unsigned RawC  = 5;                                      // 130 bits
   localparam int unsigned RateC = 2;                                      // 34 bits
@@ -51,6 +53,7 @@ module pg_rate_of_notional (
       else $fatal(1, "fixed-point widths changed: revisit the ports and the slices");
     assert (26 * ProdC >= ProdBits && 17 * MagicC >= MagicBits && 26 * RawC >= 114 && 17 * RateC >= 27)
       else $fatal(1, "the slices do not cover the operands");
+    assert (Latency == 4 || Latency == 5) else $fatal(1, "pg_rate_of_notional: Latency is 4 or 5");
   end
   `endif
 
@@ -67,33 +70,21 @@ module pg_rate_of_notional (
   logic [17*RateC-1:0] rate_ext;
   assign raw_ext  = (26*RawC)'(raw_i);
   assign rate_ext = (17*RateC)'(rate_i);
-  logic [PpW-1:0] pp1_q [RawC*RateC];
-  logic           up_q;
+  logic [RawC*PpW-1:0] pp1_q [RateC];
+  logic                up_q;
   always_ff @(posedge clk_i) begin
     for (int unsigned j = 0; j < RateC; j++)
       for (int unsigned i = 0; i < RawC; i++)
-        pp1_q[j*RawC + i] <= PpW'(raw_ext[26*i +: 26]) * PpW'(rate_ext[17*j +: 17]);
+        pp1_q[j][PpW*i +: PpW] <= PpW'(raw_ext[26*i +: 26]) * PpW'(rate_ext[17*j +: 17]);
     up_q <= round_up_i;
   end
 
   // ---- stage 2: the two rows; the rounding term (1e18 - 1 to round up) joins the first ----------
-  logic [Row1W-1:0] even1 [RateC];
-  logic [Row1W-1:0] odd1 [RateC];
-  always_comb begin
-    for (int unsigned j = 0; j < RateC; j++) begin
-      even1[j] = '0;
-      odd1[j] = '0;
-      for (int unsigned i = 0; i < RawC; i++) begin
-        if (i % 2 == 0) even1[j][26*i +: PpW] = pp1_q[j*RawC + i];
-        else            odd1[j][26*i +: PpW] = pp1_q[j*RawC + i];
-      end
-    end
-  end
   logic [Row1W-1:0] row1_q [RateC];
   always_ff @(posedge clk_i) begin
-    row1_q[0] <= even1[0] + odd1[0] +
+    row1_q[0] <= Row1W'(pg_risk_pkg::pp_row(PpAll'(pp1_q[0]), RawC)) +
                  (up_q ? Row1W'(perpgate_fixed_pkg::RateUnit) - Row1W'(1) : Row1W'(0));
-    row1_q[1] <= even1[1] + odd1[1];
+    row1_q[1] <= Row1W'(pg_risk_pkg::pp_row(PpAll'(pp1_q[1]), RawC));
   end
 
   // ---- stage 3: the product, and its partial products with the reciprocal ------------------------
@@ -108,27 +99,17 @@ module pg_rate_of_notional (
   assign prod      = prod_full[ProdBits-1:0];
   assign prod_ext  = (26*ProdC)'(prod);
   assign magic_ext = (17*MagicC)'(perpgate_fixed_pkg::RateMagic);
-  logic [PpW-1:0] pp2_q [ProdC*MagicC];
+  logic [ProdC*PpW-1:0] pp2_q [MagicC];
   always_ff @(posedge clk_i) begin
     for (int unsigned j = 0; j < MagicC; j++)
       for (int unsigned i = 0; i < ProdC; i++)
-        pp2_q[j*ProdC + i] <= PpW'(prod_ext[26*i +: 26]) * PpW'(magic_ext[17*j +: 17]);
+        pp2_q[j][PpW*i +: PpW] <= PpW'(prod_ext[26*i +: 26]) * PpW'(magic_ext[17*j +: 17]);
   end
 
   // ---- stage 4: nine rows (one per 17-bit slice of the constant), in pairs, and their sum -------
-  logic [Row2W-1:0] even2 [MagicC];
-  logic [Row2W-1:0] odd2 [MagicC];
   logic [Row2W-1:0] row2 [MagicC];
   always_comb begin
-    for (int unsigned j = 0; j < MagicC; j++) begin
-      even2[j] = '0;
-      odd2[j] = '0;
-      for (int unsigned i = 0; i < ProdC; i++) begin
-        if (i % 2 == 0) even2[j][26*i +: PpW] = pp2_q[j*ProdC + i];
-        else            odd2[j][26*i +: PpW] = pp2_q[j*ProdC + i];
-      end
-      row2[j] = even2[j] + odd2[j];
-    end
+    for (int unsigned j = 0; j < MagicC; j++) row2[j] = Row2W'(pg_risk_pkg::pp_row(PpAll'(pp2_q[j]), ProdC));
   end
   localparam int unsigned Pairs = (MagicC + 1) / 2;                       // 5: the last is a row
   logic [PairW-1:0] pair [Pairs];
@@ -137,12 +118,20 @@ module pg_rate_of_notional (
       pair[k] = PairW'(row2[2*k]) + PairW'({row2[2*k + 1], 17'd0});
     pair[Pairs-1] = PairW'(row2[MagicC-1]);
   end
+  logic [PairW-1:0] pair_s [Pairs];                                       // stage 5, or straight on
+  generate
+    if (Latency == 5) begin : gen_pair_stage
+      always_ff @(posedge clk_i) for (int unsigned k = 0; k < Pairs; k++) pair_s[k] <= pair[k];
+    end else begin : gen_pair_comb
+      always_comb for (int unsigned k = 0; k < Pairs; k++) pair_s[k] = pair[k];
+    end
+  endgenerate
   /* verilator lint_off UNUSEDSIGNAL */
   logic [SumW-1:0] sum;                  // its low Shift bits: the scaled remainder, dropped
   /* verilator lint_on UNUSEDSIGNAL */
   always_comb begin
     sum = '0;
-    for (int unsigned k = 0; k < Pairs; k++) sum = sum + (SumW'(pair[k]) << (34 * k));
+    for (int unsigned k = 0; k < Pairs; k++) sum = sum + (SumW'(pair_s[k]) << (34 * k));
   end
   logic [QuotBits-1:0] quot_q;
   always_ff @(posedge clk_i) quot_q <= sum[Shift +: QuotBits];

@@ -72,7 +72,7 @@ module pg_risk_core #(
     assert ((OrderSets & (OrderSets - 1)) == 0 && OrderSets >= 2) else $fatal(1, "OrderSets: power of 2");
     assert (OrderWays >= 1 && OrderWays <= 16) else $fatal(1, "OrderWays: 1 to 16");
     assert ($bits(pg_risk_pkg::tier_t) == TierW && $bits(pg_risk_pkg::ord_t) == OrdW &&
-            $bits(pg_risk_pkg::tier_rates_t) == pg_risk_pkg::TierRateBits &&
+            $bits(pg_risk_pkg::tier_mm_t) == pg_risk_pkg::TierMmBits &&
             $bits(pg_risk_pkg::acct_t) == pg_risk_pkg::AcctBits &&
             $bits(pg_risk_pkg::pos_t) == pg_risk_pkg::PosBits &&
             $bits(pg_risk_pkg::cfg_t) == pg_risk_pkg::CfgBits &&
@@ -351,7 +351,7 @@ module pg_risk_core #(
   typedef enum logic [6:0] {
     SClear, SIdle, SLoad, SDispatch,
     // orders
-    SO1, SO2, SO3, SO4, SOAccept, SOFwdCancel,
+    SO1, SOWait, SDrain, SOFwdCancel,
     // cancel / fill
     SC1, SC2, SF1, SF2, SFCost, SF3, SF3Mul, SF4, SF5a, SF5b, SF5Share, SF5Real, SF5Flip, SFCredit,
     SFMoney, SFSettle, SSettle1, SSettleWb,
@@ -382,7 +382,6 @@ module pg_risk_core #(
   logic [WayW:0] way_d, way_q;
   logic          a_ok_d, a_ok_q, s_ok_d, s_ok_q;      // index in range and entry in use
   logic          by_slot_d, by_slot_q, keep_sym_d, keep_sym_q;
-  logic [7:0]    reason_d, reason_q;
   logic [7:0]    err_d, err_q;                         // error to emit (SEmitErr) / command error
   logic [63:0]   err_ref_d, err_ref_q;
   state_e        err_ret_d, err_ret_q;
@@ -392,7 +391,6 @@ module pg_risk_core #(
   logic signed [63:0] now_d, now_q;
   // working values of the current step
   logic signed [127:0] t0_d, t0_q, t1_d, t1_q, t2_d, t2_q, t3_d, t3_q;
-  logic signed [127:0] eqf_d, eqf_q;                   // what an account can still commit
   logic signed [63:0]  u0_d, u0_q, u1_d, u1_q, u2_d, u2_q;
   logic          f0_d, f0_q, f1_d, f1_q;
   logic [4:0]    k_d, k_q;
@@ -418,13 +416,9 @@ module pg_risk_core #(
   assign ev_in_w1 = ev_data_i[127:64];
 
   // New order fields (byte offsets of perpgate_wire_pkg, 8-byte aligned groups).
-  logic [31:0] o_acct;
-  logic [15:0] o_sym;
   logic        o_buy, o_ro;
   logic [63:0] o_id;
   logic signed [63:0] o_qty, o_px;
-  assign o_acct = ev_q[8*perpgate_wire_pkg::NewOrderAcctOff +: 32];
-  assign o_sym  = ev_q[8*perpgate_wire_pkg::NewOrderSymOff +: 16];
   assign o_buy  = ev_q[8*perpgate_wire_pkg::NewOrderFlagsOff];
   assign o_ro   = ev_q[8*perpgate_wire_pkg::NewOrderFlagsOff + 1];
   assign o_id   = ev_q[8*perpgate_wire_pkg::NewOrderIdOff +: 64];
@@ -441,7 +435,7 @@ module pg_risk_core #(
   // Entries read at a computed index: N:1 muxes (pg_index_mux), outside the sequencer (yosys'
   // proc pass is slow on wide variable part-selects inside a large always_comb, and builds them
   // as barrel shifters).
-  pg_risk_pkg::tier_rates_t tier_e0;                      // the rates of the tier at tier_t0
+  pg_risk_pkg::tier_mm_t tier_e0;                         // maintenance terms of the tier at tier_t0
   logic [26:0]   tier_e1_imr;                             // the imr field of the tier at tier_t1
   pg_risk_pkg::ord_t way_e, way_ref_e;                    // the open order at way_q, at way_of_ref
   logic [15:0]   stage_tlev_k;                            // the staged tier leverage at k_q
@@ -463,12 +457,12 @@ module pg_risk_core #(
   assign free_way_q     = free_way(oset_q);
   assign tier_t0        = tier_index(tiers_q, cfg_q.tier_count, t0_q);
   assign tier_t1        = tier_index(tiers_q, cfg_q.tier_count, t1_q);
-  localparam int unsigned TierRW = pg_risk_pkg::TierRateBits;
-  logic [16*TierRW-1:0] tier_rates;                       // each tier without its floor (low bits)
+  localparam int unsigned TierRW = pg_risk_pkg::TierMmBits;
+  logic [16*TierRW-1:0] tier_rates;                       // each tier's mmr and maint (above imr)
   logic [16*27-1:0]     tier_imrs;                        // the imr field (the low 27 bits) of each
   always_comb begin
     for (int unsigned k = 0; k < 16; k++) begin
-      tier_rates[k*TierRW +: TierRW] = tiers_q[k*TierW +: TierRW];
+      tier_rates[k*TierRW +: TierRW] = tiers_q[k*TierW + 27 +: TierRW];
       tier_imrs[k*27 +: 27] = tiers_q[k*TierW +: 27];
     end
   end
@@ -570,34 +564,168 @@ module pg_risk_core #(
     ron_rate = rate0_q;
     ron_up = 1'b1;
     unique case (state_q)
-      SO4:   ron_rate = imr_q;                                  // the order's IM
       SFund2: begin ron_rate = 27'(abs64(ev_w3)); ron_up = f0_q; end  // |rate| <= RateMax: SFund
       SR2Im: begin ron_raw = t1_q[113:0]; ron_rate = rate1_q; end  // the refresh's IM
       default: ;                                                // SR2: the refresh's MM
     endcase
   end
 
+  // ---- orders in flight ------------------------------------------------------------------------
+  // SO1 issues an order to the check pipeline with a context: what its retirement writes back (the
+  // entries read for it, the message) and where. Two contexts, issued and retired in order: the
+  // pipeline is longer than an order's turn in the sequencer, so two orders of different accounts
+  // overlap.
+  localparam int unsigned EvB  = 8 * perpgate_wire_pkg::NewOrderSize;
+  localparam int unsigned TagW = AW + SetW + SW + HW + 1;       // what another order must not share
+  localparam int unsigned CtxW = EvB + pg_risk_pkg::AcctBits + pg_risk_pkg::PosBits + Slots * SlotB + 64 +
+                                 OrderWays * OrdW + LW + WayW + 1;
+  localparam int unsigned ResW = 8 + 1 + 64 + 64 + 128;
+  logic [1:0]      ctx_v_q, ctx_done_q;
+  logic            iptr_q, rptr_q;                              // next to issue, next to retire
+  logic [TagW-1:0] tag0_q, tag1_q, tag_new, tag_r;
+  logic [CtxW-1:0] ctx0_q, ctx1_q, ctx_new, ctx_r;
+  logic [ResW-1:0] res0_q, res1_q, res_new, res_r;
+  logic            issue, retire;
+  logic            ctx_conflict, retired_conflict;
+  logic            last_v_q;                                    // an order was retired last cycle
+  logic [TagW-1:0] last_tag_q;
+
+  // the order being retired, unpacked
+  logic [EvB-1:0]             r_ev;
+  pg_risk_pkg::acct_t         r_acc;
+  pg_risk_pkg::pos_t          r_pos;
+  logic [Slots*SlotB-1:0]     r_slots;
+  logic [63:0]                r_hbits;
+  logic [OrderWays*OrdW-1:0]  r_oset;
+  logic [LW-1:0]              r_slot;
+  logic [WayW-1:0]            r_way;
+  logic                       r_aok, r_claim;
+  logic [AW-1:0]              r_a;
+  logic [SetW-1:0]            r_set;
+  logic [SW-1:0]              r_s;
+  logic [HW-1:0]              r_hw;
+  logic [7:0]                 r_reason;
+  logic                       r_tok;
+  logic signed [63:0]         r_tokens, r_refill;
+  logic signed [127:0]        r_im;
+  assign tag_r = rptr_q ? tag1_q : tag0_q;
+  assign ctx_r = rptr_q ? ctx1_q : ctx0_q;
+  assign res_r = rptr_q ? res1_q : res0_q;
+  assign {r_ev, r_acc, r_pos, r_slots, r_hbits, r_oset, r_slot, r_way, r_aok} = ctx_r;
+  assign {r_a, r_set, r_s, r_hw, r_claim} = tag_r;
+  assign {r_reason, r_tok, r_tokens, r_refill, r_im} = res_r;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [ResW-1:0] unused_res;                                  // read by the tests' waves only
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign unused_res = res_new;
+
+  // Issue (SO1): the structural checks of Engine::check_order, which need the tables' words.
+  logic [WayW:0]  iss_dup, iss_way;
+  logic [LW:0]    iss_found, iss_free;
+  logic [7:0]     iss_pre;
+  pg_risk_pkg::pos_t iss_pos;
+  assign issue     = state_q == SO1;
+  assign iss_dup   = way_of_id;
+  assign iss_way   = free_way_q;
+  assign iss_found = slot_of_q;
+  assign iss_free  = free_slot_q;
+  assign iss_pos   = f0_q ? pos_rd : '0;
+  always_comb begin
+    if (!a_ok_q)                           iss_pre = perpgate_wire_pkg::ReasonUnknownAccount;
+    else if (!s_ok_q)                      iss_pre = perpgate_wire_pkg::ReasonUnknownSymbol;
+    else if (!iss_dup[WayW])               iss_pre = perpgate_wire_pkg::ReasonDuplicateId;
+    else if (killed_all_q || acc_q.killed) iss_pre = perpgate_wire_pkg::ReasonKilled;
+    else                                   iss_pre = perpgate_wire_pkg::ReasonNone;
+  end
+  // whether the order claims a slot: known from the slots read in SLoad; in SOWait assumed
+  assign tag_new = {a_q, set_q, s_q, hw_q, state_q == SO1 ? iss_found[LW] : state_q == SLoad ? slot_of_rd[LW] : 1'b1};
+  assign ctx_new = {ev_q[EvB-1:0], acc_q, iss_pos, slots_q, hbits_q, oset_q,
+                    iss_found[LW] ? iss_free[LW-1:0] : iss_found[LW-1:0], iss_way[WayW-1:0],
+                    a_ok_q};
+
+  logic               chk_valid, chk_tag, chk_tok;
+  logic [7:0]         chk_reason;
+  logic signed [63:0] chk_tokens, chk_refill;
+  logic signed [127:0] chk_im;
+  pg_order_check #(.Symbols(Symbols)) u_check (
+    .clk_i, .rst_ni,
+    .valid_i (issue), .tag_i (iptr_q), .buy_i (o_buy), .ro_i (o_ro), .qty_i (o_qty), .px_i (o_px),
+    .sym_i (s_q), .pre_reason_i (iss_pre), .no_way_i (iss_way[WayW]),
+    .no_slot_i (iss_found[LW] && iss_free[LW]),
+    .acc_i (acc_q), .pos_i (iss_pos), .cfg_i (cfg_q), .mark_i (sst_q.mark), .mark_ts_i (sst_q.mark_ts),
+    .imr_i (imr_q), .now_i (now_q),
+    .tier_we_i (tier_we), .tier_wa_i (sym_wa), .tier_wd_i (tier_wd),
+    .valid_o (chk_valid), .tag_o (chk_tag), .reason_o (chk_reason), .tok_upd_o (chk_tok),
+    .tokens_o (chk_tokens), .refill_ts_o (chk_refill), .im_o (chk_im)
+  );
+  assign res_new = {chk_reason, chk_tok, chk_tokens, chk_refill, chk_im};
+
+  // Retire: the oldest order with its decision, once channels 0 and 1 are free.
+  assign retire = ctx_done_q[rptr_q] && !out_v_q[0] && !out_v_q[1];
+
+  // An order (u) conflicts with one in flight (t) that shares its account (entry, slots, positions)
+  // or its order set, or when both claim a slot and so set bits of the same holder word; in SLoad
+  // also with the one retired as its tables were read.
+  function automatic logic tag_hit(input logic [TagW-1:0] t, input logic [TagW-1:0] u);
+    tag_hit = t[TagW-1 -: AW] == u[TagW-1 -: AW] || t[SW+HW+1 +: SetW] == u[SW+HW+1 +: SetW] ||
+              (t[0] && u[0] && t[SW+HW:1] == u[SW+HW:1]);
+  endfunction
+  assign ctx_conflict     = (ctx_v_q[0] && tag_hit(tag0_q, tag_new)) || (ctx_v_q[1] && tag_hit(tag1_q, tag_new));
+  assign retired_conflict = last_v_q && tag_hit(last_tag_q, tag_new);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      ctx_v_q <= '0;
+      ctx_done_q <= '0;
+      iptr_q <= 1'b0;
+      rptr_q <= 1'b0;
+      last_v_q <= 1'b0;
+    end else begin
+      if (issue) begin
+        ctx_v_q[iptr_q] <= 1'b1;
+        iptr_q <= !iptr_q;
+      end
+      if (chk_valid) ctx_done_q[chk_tag] <= 1'b1;
+      if (retire) begin
+        ctx_v_q[rptr_q] <= 1'b0;
+        ctx_done_q[rptr_q] <= 1'b0;
+        rptr_q <= !rptr_q;
+      end
+      last_v_q <= retire;
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (issue && !iptr_q) begin tag0_q <= tag_new; ctx0_q <= ctx_new; end
+    if (issue && iptr_q)  begin tag1_q <= tag_new; ctx1_q <= ctx_new; end
+    if (chk_valid && !chk_tag) res0_q <= res_new;
+    if (chk_valid && chk_tag)  res1_q <= res_new;
+    last_tag_q <= tag_r;
+  end
+
   // Working entry of the sequencer (module scope: yosys 0.23 resolves struct members only there).
   pg_risk_pkg::ord_t  oe;
+  pg_risk_pkg::acct_t oacc;                              // the retired order's entries
+  pg_risk_pkg::pos_t  opos;
+  logic [Slots*SlotB-1:0]    oslots;
+  logic [OrderWays*OrdW-1:0] ooset;
 
   // The main sequencer.
   always_comb begin
     logic [63:0]  x64, y64;
-    logic [127:0] x128, y128;
+    logic [127:0] y128;
     logic [LW:0]  sl;
     logic [WayW:0] wy;
     logic [26:0]  r27;
     logic signed [127:0] s128;
     logic signed [63:0]  s64;
-    logic signed [191:0] x192, y192;
 
     state_d = state_q; ret_d = ret_q; rv_ret_d = rv_ret_q;
     op_d = op_q; ev_d = ev_q; acc_d = acc_q; slots_d = slots_q; pos_d = pos_q; cfg_d = cfg_q;
     tiers_d = tiers_q; sst_d = sst_q; imr_d = imr_q; hbits_d = hbits_q; oset_d = oset_q;
     way_d = way_q; a_ok_d = a_ok_q; s_ok_d = s_ok_q; by_slot_d = by_slot_q; keep_sym_d = keep_sym_q;
-    reason_d = reason_q; err_d = err_q; err_ref_d = err_ref_q; err_ret_d = err_ret_q;
+    err_d = err_q; err_ref_d = err_ref_q; err_ret_d = err_ret_q;
     res_d = res_q; done_d = 1'b0; killed_all_d = killed_all_q; now_d = now_q;
-    t0_d = t0_q; t1_d = t1_q; eqf_d = eqf_q; t2_d = t2_q; t3_d = t3_q; u0_d = u0_q; u1_d = u1_q; u2_d = u2_q;
+    t0_d = t0_q; t1_d = t1_q; t2_d = t2_q; t3_d = t3_q; u0_d = u0_q; u1_d = u1_q; u2_d = u2_q;
     f0_d = f0_q; f1_d = f1_q; k_d = k_q; rate0_d = rate0_q; rate1_d = rate1_q;
     stage_d = stage_q; stage_lev_d = stage_lev_q; stage_tiers_d = stage_tiers_q;
     stage_tlev_d = stage_tlev_q; clr_d = clr_q;
@@ -616,8 +744,68 @@ module pg_risk_core #(
     div_go = 1'b0;
     mul_go = 1'b0;
 
-    x64 = '0; y64 = '0; x128 = '0; y128 = '0; sl = '0; wy = '0;
-    oe = '0; r27 = '0; s128 = '0; s64 = '0; x192 = '0; y192 = '0;
+    x64 = '0; y64 = '0; y128 = '0; sl = '0; wy = '0;
+    oe = '0; oacc = '0; opos = '0; oslots = '0; ooset = '0; r27 = '0; s128 = '0; s64 = '0;
+
+    // Retire the oldest order in flight (the sequencer is then in SIdle, SLoad, SOWait, SO1 or
+    // SDrain, none of which writes a table or a channel): its reply, and if accepted its
+    // reservation, IM, slot, holder bit and order entry. The rate-limit token stays taken on a reject.
+    if (retire) begin
+      oacc = r_acc;
+      if (r_tok) begin
+        oacc.tokens = r_tokens;
+        oacc.refill_ts = r_refill;
+      end
+      if (r_reason != perpgate_wire_pkg::ReasonNone) begin
+        out_v_d[0] = 1'b1;
+        out_m_d[0] = header(perpgate_wire_pkg::MsgReject, 16'(perpgate_wire_pkg::RejectSize));
+        out_m_d[0][8*perpgate_wire_pkg::RejectAcctOff +: 32] = r_ev[8*perpgate_wire_pkg::NewOrderAcctOff +: 32];
+        out_m_d[0][8*perpgate_wire_pkg::RejectSymOff +: 16] = r_ev[8*perpgate_wire_pkg::NewOrderSymOff +: 16];
+        out_m_d[0][8*perpgate_wire_pkg::RejectReasonOff +: 8] = r_reason;
+        out_m_d[0][8*perpgate_wire_pkg::RejectIdOff +: 64] = r_ev[8*perpgate_wire_pkg::NewOrderIdOff +: 64];
+        acct_we = r_aok; acct_wa = r_a; acct_wd = oacc;
+      end else begin
+        out_v_d[1:0] = 2'b11;
+        out_m_d[1] = 512'(r_ev);
+        out_m_d[1][7:0] = perpgate_wire_pkg::MsgForwardOrder;
+        out_m_d[1][63:32] = '0;
+        out_m_d[1][127:64] = '0;
+        out_m_d[0] = header(perpgate_wire_pkg::MsgAck, 16'(perpgate_wire_pkg::AckSize));
+        out_m_d[0][8*perpgate_wire_pkg::AckAcctOff +: 32] = r_ev[8*perpgate_wire_pkg::NewOrderAcctOff +: 32];
+        out_m_d[0][8*perpgate_wire_pkg::AckIdOff +: 64] = r_ev[8*perpgate_wire_pkg::NewOrderIdOff +: 64];
+        opos = r_pos;
+        if (r_claim) begin                        // the (highest) free slot, found at issue
+          oslots = r_slots;
+          for (int unsigned i = 0; i < Slots; i++)
+            if (r_slot == LW'(i)) oslots[i*SlotB +: SlotB] = {1'b1, 3'd0, 12'(r_s)};
+          slots_we = 1'b1; slots_wd = oslots;
+          hold_we = 1'b1; hold_wa = {r_s, r_hw}; hold_wd = r_hbits | (64'd1 << r_a[5:0]);
+        end
+        if (r_ev[8*perpgate_wire_pkg::NewOrderFlagsOff + 1]) begin          // reduce-only
+          if (r_ev[8*perpgate_wire_pkg::NewOrderFlagsOff]) opos.rb = opos.rb + r_ev[8*perpgate_wire_pkg::NewOrderQtyOff +: 64];
+          else                                             opos.rs = opos.rs + r_ev[8*perpgate_wire_pkg::NewOrderQtyOff +: 64];
+        end else begin
+          if (r_ev[8*perpgate_wire_pkg::NewOrderFlagsOff]) opos.ob = opos.ob + r_ev[8*perpgate_wire_pkg::NewOrderQtyOff +: 64];
+          else                                             opos.os = opos.os + r_ev[8*perpgate_wire_pkg::NewOrderQtyOff +: 64];
+          oacc.im = oacc.im + r_im - opos.im;
+          opos.im = r_im;
+        end
+        pos_we = 1'b1; pos_wa = {r_a, r_slot}; pos_wd = opos;
+        acct_we = 1'b1; acct_wa = r_a; acct_wd = oacc;
+        oe = '0;
+        oe.valid = 1'b1;
+        oe.buy = r_ev[8*perpgate_wire_pkg::NewOrderFlagsOff];
+        oe.ro = r_ev[8*perpgate_wire_pkg::NewOrderFlagsOff + 1];
+        oe.id = r_ev[8*perpgate_wire_pkg::NewOrderIdOff +: 64];
+        oe.acct = 20'(r_a);
+        oe.slot = 4'(r_slot);
+        oe.rem = r_ev[8*perpgate_wire_pkg::NewOrderQtyOff +: 64];
+        ooset = r_oset;
+        for (int unsigned i = 0; i < OrderWays; i++)
+          if (r_way == WayW'(i)) ooset[i*OrdW +: OrdW] = oe;
+        ord_we = 1'b1; ord_wa = r_set; ord_wd = ooset;
+      end
+    end
 
     unique case (state_q)
       // Tables start empty: one write per cycle into every table at once.
@@ -636,7 +824,6 @@ module pg_risk_core #(
         if (ev_valid_i) begin
           op_d = ev_type_i;
           ev_d = ev_data_i;
-          reason_d = perpgate_wire_pkg::ReasonNone;
           err_d = perpgate_wire_pkg::ErrNone;
           res_d = '0;
           by_slot_d = 1'b0;
@@ -667,12 +854,14 @@ module pg_risk_core #(
           a_d = x64[AW-1:0];
           s_d = y64[SW-1:0];
           hw_d = x64[AW-1:6];
-          state_d = SLoad;
+          state_d = ev_type_i == perpgate_wire_pkg::MsgNewOrder || ctx_v_q == 2'b00 ? SLoad : SDrain;
         end
       end
 
       // Table data for the event's first addresses is here.
-      SLoad: begin
+      SLoad: if (op_q == perpgate_wire_pkg::MsgNewOrder && (ctx_conflict || retired_conflict || ctx_v_q[iptr_q])) begin
+        state_d = SOWait;                     // read again once the conflicting order is retired
+      end else begin
         acc_d = acct_rd; slots_d = slots_rd; cfg_d = cfg_rd; tiers_d = tier_rd; sst_d = sst_rd;
         imr_d = imr_rd; hbits_d = hold_rd; oset_d = ord_rd;
         a_ok_d = a_ok_q && acct_rd.exists;
@@ -826,144 +1015,17 @@ module pg_risk_core #(
         endcase
       end
 
-      // ---- new order: the checks of Engine::check_order, in its order --------------------------
-      // SLoad -> SO1 -> SO2 -> SO3 decides and sends the reply; the accepted order's state update
-      // (its initial margin, reservations, order table) follows while nothing else is taken.
-      SO1: begin
-        // The position read with the slot found in SLoad is here now.
-        pos_d = f0_q ? pos_rd : '0;
-        wy = way_of_id;
-        if (!a_ok_q) reason_d = perpgate_wire_pkg::ReasonUnknownAccount;
-        else if (!s_ok_q) reason_d = perpgate_wire_pkg::ReasonUnknownSymbol;
-        else if (!wy[WayW]) reason_d = perpgate_wire_pkg::ReasonDuplicateId;
-        else if (killed_all_q || acc_q.killed) reason_d = perpgate_wire_pkg::ReasonKilled;
-        else if (acc_q.max_rate > 0) begin
-          // Token bucket: refill by elapsed time (saturating at one second's worth), take one.
-          s64 = times1000(acc_q.max_rate);         // cap
-          y64 = now_q - acc_q.refill_ts;           // dt
-          x128 = $signed(128'($signed(y64))) * $signed(128'(acc_q.max_rate));
-          if ($signed(y64) > 0) begin
-            if ($signed(y64) >= s64) acc_d.tokens = s64;
-            else if ($signed(128'(acc_q.tokens)) + $signed(x128) > $signed(128'(s64))) acc_d.tokens = s64;
-            else acc_d.tokens = acc_q.tokens + x128[63:0];
-            acc_d.refill_ts = now_q;
-          end
-          if (acc_d.tokens < 64'sd1000) reason_d = perpgate_wire_pkg::ReasonRateLimit;
-          else acc_d.tokens = acc_d.tokens - 64'sd1000;
-        end
-        // Products and sums for the next checks.
-        f0_d = divisible(o_qty, cfg_q.lot_inv, cfg_q.lot_shift, cfg_q.lot_lim);
-        f1_d = divisible(o_px, cfg_q.tick_inv, cfg_q.tick_shift, cfg_q.tick_lim);
-        t0_d = $signed(128'(abs64(o_px - sst_q.mark))) * $signed(128'(RateScale));  // band lhs
-        t1_d = $signed(128'(cfg_q.band)) * $signed(128'(sst_q.mark));               // band rhs
-        t2_d = $signed(128'(o_qty)) * $signed(128'(o_px));                          // notional
-        t3_d = $signed(128'(cfg_q.max_notional)) * NotionalDiv;
-        // Reduce-only room, and the worst case with the order.
-        u1_d = o_buy ? -pos_d.qty - pos_d.rb : pos_d.qty - pos_d.rs;
-        u0_d = worst_qty(pos_d.qty, pos_d.ob + (o_buy ? o_qty : 64'sd0), pos_d.os + (o_buy ? 64'sd0 : o_qty));
-        // What the account can still commit: collateral + floor(uPnL / 1e10) - (IM without this
-        // symbol's). The order passes when its symbol's new IM is at most this.
-        eqf_d = $signed(128'(acc_q.coll)) + floor_money - acc_q.im + pos_d.im;
-        state_d = SO2;
-      end
+      // ---- new order: the structural checks here, the rest in pg_order_check -------------------
+      // SIdle -> SLoad -> SO1 hands the order and what was read for it to the check pipeline and
+      // takes the next event; the decision comes back Latency cycles later and is retired (reply,
+      // state update) beside the sequencer, below. An order meets a conflicting one still in
+      // flight (same account, order set or holder word) in SLoad and waits in SOWait.
+      SO1: state_d = SIdle;                      // the position read in SLoad is here: issue
 
-      SO2: begin
-        wy = free_way_q;
-        way_d = wy;
-        sl = slot_of_q;
-        s64 = (cfg_q.max_pos > 0) ? min64(cfg_q.max_pos, QtyMax) : QtyMax;
-        if (reason_q == perpgate_wire_pkg::ReasonNone) begin
-          if (o_qty <= 0 || o_qty > QtyMax || !f0_q) reason_d = perpgate_wire_pkg::ReasonBadQty;
-          else if (o_px <= 0 || o_px > PxMax || !f1_q) reason_d = perpgate_wire_pkg::ReasonBadPrice;
-          else if (sst_q.mark <= 0) reason_d = perpgate_wire_pkg::ReasonNoMark;
-          else if (cfg_q.stale_ms > 0 && now_q - sst_q.mark_ts > $signed(cfg_q.stale_ms))
-            reason_d = perpgate_wire_pkg::ReasonStaleMark;
-          else if (cfg_q.band > 0 && t0_q > t1_q) reason_d = perpgate_wire_pkg::ReasonPriceBand;
-          else if (cfg_q.max_qty > 0 && o_qty > $signed(cfg_q.max_qty)) reason_d = perpgate_wire_pkg::ReasonMaxQty;
-          else if (cfg_q.max_notional > 0 && t2_q > t3_q) reason_d = perpgate_wire_pkg::ReasonMaxNotional;
-          else if (o_ro) begin
-            if (o_qty > u1_q) reason_d = perpgate_wire_pkg::ReasonReduceOnly;
-            else if (wy[WayW]) reason_d = perpgate_wire_pkg::ReasonCapacity;
-          end else begin
-            if (u0_q > s64) reason_d = perpgate_wire_pkg::ReasonMaxPosition;
-            else if (sl[LW] && free_slot_q == '1) reason_d = perpgate_wire_pkg::ReasonCapacity;
-            else if (wy[WayW]) reason_d = perpgate_wire_pkg::ReasonCapacity;
-          end
-        end
-        t0_d = $signed(128'(u0_q)) * $signed(128'(sst_q.mark));   // worst-case raw notional
-        state_d = SO3;
-      end
+      SOWait: if (!ctx_conflict && !ctx_v_q[iptr_q]) state_d = SLoad;
 
-      // The margin check: ceil(raw x imr / 1e18) <= eqf  <=>  raw x imr <= eqf x 1e18 (eqf is an
-      // integer), so the reply needs no division. Replies leave from here.
-      SO3: begin
-        r27 = imr_q > cfg_q.imr ? imr_q : cfg_q.imr;
-        if (tier_e0.imr > r27) r27 = tier_e0.imr;
-        imr_d = r27;                               // the order's effective rate, for the update
-        x192 = $signed({51'd0, 141'(t0_q[113:0]) * 141'(r27)});                 // raw x imr >= 0
-        y192 = $signed({{64{eqf_q[127]}}, eqf_q}) * $signed(192'(perpgate_fixed_pkg::RateUnit));
-        if (reason_q == perpgate_wire_pkg::ReasonNone && !o_ro && x192 > y192)
-          reason_d = perpgate_wire_pkg::ReasonInsufficientMargin;
-        if (!out_v_q[0] && !out_v_q[1]) begin
-          if (reason_d != perpgate_wire_pkg::ReasonNone) begin
-            out_v_d[0] = 1'b1;
-            out_m_d[0] = header(perpgate_wire_pkg::MsgReject, 16'(perpgate_wire_pkg::RejectSize));
-            out_m_d[0][8*perpgate_wire_pkg::RejectAcctOff +: 32] = o_acct;
-            out_m_d[0][8*perpgate_wire_pkg::RejectSymOff +: 16] = o_sym;
-            out_m_d[0][8*perpgate_wire_pkg::RejectReasonOff +: 8] = reason_d;
-            out_m_d[0][8*perpgate_wire_pkg::RejectIdOff +: 64] = o_id;
-            acct_we = a_ok_q;        // the rate-limit token stays taken
-            state_d = SIdle;
-          end else begin
-            out_v_d[1:0] = 2'b11;
-            out_m_d[1] = ev_q;
-            out_m_d[1][7:0] = perpgate_wire_pkg::MsgForwardOrder;
-            out_m_d[1][63:32] = '0;
-            out_m_d[1][127:64] = '0;
-            out_m_d[0] = header(perpgate_wire_pkg::MsgAck, 16'(perpgate_wire_pkg::AckSize));
-            out_m_d[0][8*perpgate_wire_pkg::AckAcctOff +: 32] = o_acct;
-            out_m_d[0][8*perpgate_wire_pkg::AckIdOff +: 64] = o_id;
-            state_d = o_ro ? SOAccept : SO4;     // SO4: the order's IM, exactly
-          end
-        end
-      end
-
-      SO4: begin                                  // from registers: raw and its rate (imr_q)
-        ron_go = 1'b1;
-        state_d = SOAccept;
-      end
-
-      // A reduce-only order goes on at once; another when its IM (ron_money) is here.
-      SOAccept: if (o_ro || ron_valid) begin
-        sl = slot_of_q;
-        pos_d = pos_q;
-        if (sl[LW]) begin                         // claim the (highest) free slot
-          sl = free_slot_q;
-          pos_d = '0;
-          slots_d = slots_q;
-          for (int unsigned i = 0; i < Slots; i++)
-            if (sl[LW-1:0] == LW'(i)) slots_d[i*SlotB +: SlotB] = {1'b1, 3'd0, 12'(s_q)};
-          hbits_d = hbits_q | (64'd1 << a_q[5:0]);
-          hold_we = 1'b1; hold_wd = hbits_d;
-          slots_we = 1'b1; slots_wd = slots_d;
-        end
-        if (o_ro) begin
-          if (o_buy) pos_d.rb = pos_d.rb + o_qty; else pos_d.rs = pos_d.rs + o_qty;
-        end else begin
-          if (o_buy) pos_d.ob = pos_d.ob + o_qty; else pos_d.os = pos_d.os + o_qty;
-          acc_d.im = acc_q.im + $signed(ron_money) - pos_d.im;
-          pos_d.im = ron_money;
-        end
-        pos_we = 1'b1; pos_wa = {a_q, sl[LW-1:0]}; pos_wd = pos_d;
-        acct_we = 1'b1; acct_wd = acc_d;
-        oe = '0;
-        oe.valid = 1'b1; oe.buy = o_buy; oe.ro = o_ro; oe.id = o_id; oe.acct = 20'(a_q);
-        oe.slot = 4'(sl[LW-1:0]); oe.rem = o_qty;
-        for (int unsigned i = 0; i < OrderWays; i++)
-          if (way_q[WayW-1:0] == WayW'(i)) oset_d[i*OrdW +: OrdW] = oe;
-        ord_we = 1'b1; ord_wd = oset_d;
-        state_d = SIdle;                           // an order is no command: SDone has nothing to do
-      end
+      // A non-order event waits until every order in flight is retired.
+      SDrain: if (ctx_v_q == 2'b00) state_d = SLoad;
 
       // A client's cancel request goes on to the venue; reservations are released when the
       // venue confirms it (cancel_ack on the drop copy).
@@ -1733,14 +1795,14 @@ module pg_risk_core #(
     sst_q <= sst_d; imr_q <= imr_d; oset_q <= oset_d; way_q <= way_d;
     hbits_q <= hbits_d;
     a_ok_q <= a_ok_d; s_ok_q <= s_ok_d; by_slot_q <= by_slot_d; keep_sym_q <= keep_sym_d;
-    reason_q <= reason_d; err_ref_q <= err_ref_d; err_ret_q <= err_ret_d;
-    t0_q <= t0_d; t1_q <= t1_d; eqf_q <= eqf_d; t2_q <= t2_d; t3_q <= t3_d; u0_q <= u0_d; u1_q <= u1_d; u2_q <= u2_d;
+    err_ref_q <= err_ref_d; err_ret_q <= err_ret_d;
+    t0_q <= t0_d; t1_q <= t1_d; t2_q <= t2_d; t3_q <= t3_d; u0_q <= u0_d; u1_q <= u1_d; u2_q <= u2_d;
     f0_q <= f0_d; f1_q <= f1_d; k_q <= k_d; rate0_q <= rate0_d; rate1_q <= rate1_d;
     a_q <= a_d; s_q <= s_d; slot_q <= slot_d; set_q <= set_d; hw_q <= hw_d;
     for (int c = 0; c < 3; c++) out_m_q[c] <= out_m_d[c];
   end
 
-  // Counter pulses, registered: a reply leaves SO3; an error leaves SEmitErr, or a command ends
+  // Counter pulses, registered: a reply leaves at an order's retirement; an error leaves SEmitErr, or a command ends
   // with one.
   logic       reply_q, error_q;
   logic [7:0] reply_reason_q, error_code_q;
@@ -1751,8 +1813,8 @@ module pg_risk_core #(
       reply_reason_q <= '0;
       error_code_q <= '0;
     end else begin
-      reply_q <= state_q == SO3 && state_d != SO3;
-      reply_reason_q <= reason_d;
+      reply_q <= retire;
+      reply_reason_q <= r_reason;
       error_q <= (state_q == SEmitErr && state_d != SEmitErr) ||
                  (state_q == SDone && is_cmd && err_q != perpgate_wire_pkg::ErrNone);
       error_code_q <= err_q;
@@ -1769,7 +1831,7 @@ module pg_risk_core #(
   assign cmd_done_o = done_q;
   assign cmd_err_o = err_q;
   assign cmd_result_o = res_q;
-  assign idle_o = state_q == SIdle && out_v_q == 3'b000;
+  assign idle_o = state_q == SIdle && out_v_q == 3'b000 && ctx_v_q == 2'b00;
 
 endmodule
 

@@ -41,13 +41,12 @@ package pg_risk_pkg;
     logic [26:0] imr;                 // ceil(1e8 / tier max_lev), 0: no cap
   } tier_t;
   localparam int unsigned TierBits = 96 + 27 + 64 + 27;   // $bits(tier_t), spelled out for yosys
-  // A tier without its floor: the low bits of tier_t, what a margin computation reads.
+  // A tier's maintenance terms: the middle fields of tier_t, what the refresh reads.
   typedef struct packed {
     logic [26:0] mmr;
     logic [63:0] maint;
-    logic [26:0] imr;
-  } tier_rates_t;
-  localparam int unsigned TierRateBits = 27 + 64 + 27;     // $bits(tier_rates_t)
+  } tier_mm_t;
+  localparam int unsigned TierMmBits = 27 + 64;            // $bits(tier_mm_t)
 
   // Symbol configuration with what the core derives from it at commit: initial margin rates
   // instead of leverages, and exact divisibility tests instead of divisions for tick and lot
@@ -100,6 +99,28 @@ package pg_risk_pkg;
   localparam int unsigned OrdBits = 3 + 64 + 20 + 4 + 64;  // $bits(ord_t)
   localparam int unsigned OrdValidBit = OrdBits - 1;        // ord_t.valid
   localparam int unsigned OrdIdLsb = 20 + 4 + 64;           // ord_t.id: [OrdIdLsb +: 64]
+
+  // One row of a wide product: the 43-bit partial products of a wide operand's 26-bit slices with
+  // one 17-bit slice of the narrow operand (one DSP48E2 each, unsigned inside its signed 27 x 18),
+  // summed at 26 i. The even slices sit 52 bits apart and a product is 43 bits wide, so they go
+  // side by side without an adder; so do the odd ones: one add makes the row. pg_mul and
+  // pg_rate_of_notional build their rows with it; a caller keeps the low bits it needs.
+  localparam int unsigned PpW     = 43;                       // 26 + 17
+  localparam int unsigned PpMax   = 8;                        // slices of the wide operand, at most
+  localparam int unsigned PpRowW  = 26 * (PpMax - 1) + PpW + 1;
+  function automatic logic [PpRowW-1:0] pp_row(input logic [PpMax*PpW-1:0] pp, input int unsigned n);
+    logic [PpRowW-1:0] even;
+    logic [PpRowW-1:0] odd;
+    even = '0;
+    odd = '0;
+    for (int unsigned i = 0; i < PpMax; i++) begin
+      if (i < n) begin
+        if (i % 2 == 0) even[26*i +: PpW] = pp[PpW*i +: PpW];
+        else            odd[26*i +: PpW] = pp[PpW*i +: PpW];
+      end
+    end
+    pp_row = even + odd;
+  endfunction
 
 endpackage
 /* verilator lint_on UNUSEDPARAM */
