@@ -4,19 +4,21 @@
 // account or symbol, duplicate id, kill switch, no free slot or way) and hands in the rest; this
 // unit has no state but a copy of the tier table (floors and rates), written with the core's.
 //
-// Stages (values registered at the end of each):
-//    0  the inputs
+// Stages (values registered at the end of each; stage 0 is the inputs, which must come straight
+// from registers, or through a gate or two, and be valid with valid_i only):
 //    1  token-bucket elapsed time and cap; worst-case sums; px - mark; ranges; eqf's sums
 //    1-3  band x mark, qty x px, max_notional x 1e10, qty x lot_inv, px x tick_inv (pg_mulu)
-//    2  magnitudes; stale mark; reduce-only room; dt x max_rate (2-4) and |u| x MoneyMagic (2-4)
-//    3  worst-case quantity u0; |px - mark| x 1e8 (3-5)
-//    4  lot and tick rotations; max notional; max position; u0 x mark (4-6)
-//    5  lot and tick tests; the token sum and its test; floor(uPnL / 1e10)
-//    6  band; the refilled tokens; eqf; the tier table read
-//    7  tier floors against the worst-case raw notional; each tier's effective rate; the token
-//    8  the first failing reason but margin; the rate of the raw notional's tier
-//    9-13  ceil(raw x rate / 1e18), the order's IM (pg_rate_of_notional, Latency 5)
-//   14  the margin test (IM <= eqf, the same as raw x rate <= eqf x 1e18 for an integer eqf)
+//    2  worst-case quantity u0; |px - mark|; stale mark; reduce-only room;
+//       dt x max_rate (2-4) and |u| x MoneyMagic (2-4)
+//    3  max position; u0 x mark (3-5); |px - mark| x 1e8 (3-5)
+//    4  lot and tick rotations; max notional
+//    5  lot and tick tests; the token sum and its test; floor(uPnL / 1e10); the tier table read
+//    6  band; the refilled tokens; eqf; tier floors against the worst-case raw notional, each
+//       tier's effective rate
+//    7  the rate of the raw notional's tier; the token
+//    8  the first failing reason but margin
+//    8-12  ceil(raw x rate / 1e18), the order's IM (pg_rate_of_notional, Latency 5)
+//   13  the margin test (IM <= eqf, the same as raw x rate <= eqf x 1e18 for an integer eqf)
 `default_nettype none
 
 module pg_order_check #(
@@ -57,14 +59,14 @@ module pg_order_check #(
   output      logic signed [127:0]             im_o           // the order's IM (not reduce-only)
 );
 
-  localparam int unsigned Latency = 15;                       // valid_i -> valid_o
+  localparam int unsigned Latency = 13;                       // valid_i -> valid_o
   localparam int unsigned SW      = $clog2(Symbols);
   localparam int unsigned TierW   = pg_risk_pkg::TierBits;
   localparam int unsigned TierCW  = 96 + 27;                  // floor_raw and imr of a tier
   localparam logic signed [63:0] QtyMax = 64'(perpgate_fixed_pkg::QtyMax);
   localparam logic signed [63:0] PxMax  = 64'(perpgate_fixed_pkg::PxMax);
 
-  // ---- valid and tag ------------------------------------------------------------------------------
+  // ---- valid and tag: v_q[k] beside stage k + 1 ----------------------------------------------------
   logic [Latency-1:0] v_q;
   logic [Latency-1:0] tag_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -75,43 +77,34 @@ module pg_order_check #(
   assign valid_o = v_q[Latency-1];
   assign tag_o = tag_q[Latency-1];
 
-  // ---- stage 0: the inputs -------------------------------------------------------------------------
+  // ---- stage 0: the inputs ------------------------------------------------------------------------
   // whole entries come in; the check reads some of their fields (synthesis drops the rest)
   /* verilator lint_off UNUSEDSIGNAL */
-  pg_risk_pkg::acct_t acc_q;
-  pg_risk_pkg::pos_t  pos_q;
-  pg_risk_pkg::cfg_t  cfg_q;
+  pg_risk_pkg::acct_t acc_0;
+  pg_risk_pkg::pos_t  pos_0;
+  pg_risk_pkg::cfg_t  cfg_0;
   /* verilator lint_on UNUSEDSIGNAL */
-  logic               buy_q, ro_q, no_way_q, no_slot_q;
-  logic signed [63:0] qty_q, px_q, mark_q, mark_ts_q, now_q;
-  logic [SW-1:0]      sym_q;
-  logic [7:0]         pre_q;
-  logic [26:0]        imr_q;
-  always_ff @(posedge clk_i) begin
-    acc_q <= acc_i; pos_q <= pos_i; cfg_q <= cfg_i;
-    buy_q <= buy_i; ro_q <= ro_i; no_way_q <= no_way_i; no_slot_q <= no_slot_i;
-    qty_q <= qty_i; px_q <= px_i; mark_q <= mark_i; mark_ts_q <= mark_ts_i; now_q <= now_i;
-    sym_q <= sym_i; pre_q <= pre_reason_i; imr_q <= imr_i;
-  end
+  assign acc_0 = acc_i;
+  assign pos_0 = pos_i;
+  assign cfg_0 = cfg_i;
 
   // Values a later stage reads travel beside the order (pg_delay): x_k is x as of stage k.
   logic [5:0]   lot_shift_3, tick_shift_3;
   logic [63:0]  lot_lim_4, tick_lim_4;
-  logic signed [63:0] mark_3, refill_ts_5, now_5;
-  logic [SW-1:0] sym_5;
-  logic [4:0]   tier_count_6;
+  logic signed [63:0] mark_2, refill_ts_5, now_5;
+  logic [SW-1:0] sym_4;
+  logic [4:0]   tier_count_5;
   logic [7:0]   pre_7;
   logic         no_way_7, no_slot_7;
-  logic [13:1]  ro_d;                                         // ro_d[k]: ro as of stage k
-  pg_delay #(.W(12), .N(3)) u_shift_3 (.clk_i, .d_i({cfg_q.lot_shift, cfg_q.tick_shift}), .q_o({lot_shift_3, tick_shift_3}));
-  pg_delay #(.W(128), .N(4)) u_lim_4 (.clk_i, .d_i({cfg_q.lot_lim, cfg_q.tick_lim}), .q_o({lot_lim_4, tick_lim_4}));
-  pg_delay #(.W(64), .N(3)) u_mark_3 (.clk_i, .d_i(mark_q), .q_o(mark_3));
-  pg_delay #(.W(128 + SW), .N(5)) u_time_5 (
-    .clk_i, .d_i({acc_q.refill_ts, now_q, sym_q}), .q_o({refill_ts_5, now_5, sym_5})
-  );
-  pg_delay #(.W(5), .N(6)) u_tier_count_6 (.clk_i, .d_i(cfg_q.tier_count), .q_o(tier_count_6));
-  pg_delay #(.W(10), .N(7)) u_pre_7 (.clk_i, .d_i({pre_q, no_way_q, no_slot_q}), .q_o({pre_7, no_way_7, no_slot_7}));
-  always_ff @(posedge clk_i) ro_d <= {ro_d[12:1], ro_q};
+  logic [12:1]  ro_d;                                         // ro_d[k]: ro as of stage k
+  pg_delay #(.W(12), .N(3)) u_shift_3 (.clk_i, .d_i({cfg_0.lot_shift, cfg_0.tick_shift}), .q_o({lot_shift_3, tick_shift_3}));
+  pg_delay #(.W(128), .N(4)) u_lim_4 (.clk_i, .d_i({cfg_0.lot_lim, cfg_0.tick_lim}), .q_o({lot_lim_4, tick_lim_4}));
+  pg_delay #(.W(64), .N(2)) u_mark_2 (.clk_i, .d_i(mark_i), .q_o(mark_2));
+  pg_delay #(.W(128), .N(5)) u_time_5 (.clk_i, .d_i({acc_0.refill_ts, now_i}), .q_o({refill_ts_5, now_5}));
+  pg_delay #(.W(SW), .N(4)) u_sym_4 (.clk_i, .d_i(sym_i), .q_o(sym_4));
+  pg_delay #(.W(5), .N(5)) u_tier_count_5 (.clk_i, .d_i(cfg_0.tier_count), .q_o(tier_count_5));
+  pg_delay #(.W(10), .N(7)) u_pre_7 (.clk_i, .d_i({pre_reason_i, no_way_i, no_slot_i}), .q_o({pre_7, no_way_7, no_slot_7}));
+  always_ff @(posedge clk_i) ro_d <= {ro_d[11:1], ro_i};
 
   // ---- products (pg_mulu, 3 cycles each) ------------------------------------------------------------
   logic [127:0] band_rhs_3, notional_3;
@@ -119,13 +112,13 @@ module pg_order_check #(
   logic [127:0] lot_p_3, tick_p_3;                            // the divisibility tests: low halves
   /* verilator lint_on UNUSEDSIGNAL */
   logic [97:0]  max_notional_3;
-  pg_mulu #(.AW(64), .BW(64)) u_band_rhs (.clk_i, .a_i(cfg_q.band), .b_i(mark_q), .p_o(band_rhs_3));
-  pg_mulu #(.AW(64), .BW(64)) u_notional (.clk_i, .a_i(qty_q), .b_i(px_q), .p_o(notional_3));
+  pg_mulu #(.AW(64), .BW(64)) u_band_rhs (.clk_i, .a_i(cfg_0.band), .b_i(mark_i), .p_o(band_rhs_3));
+  pg_mulu #(.AW(64), .BW(64)) u_notional (.clk_i, .a_i(qty_i), .b_i(px_i), .p_o(notional_3));
   pg_mulu #(.AW(64), .BW(34)) u_max_notional (
-    .clk_i, .a_i(cfg_q.max_notional), .b_i(34'(perpgate_fixed_pkg::NotionalDiv)), .p_o(max_notional_3)
+    .clk_i, .a_i(cfg_0.max_notional), .b_i(34'(perpgate_fixed_pkg::NotionalDiv)), .p_o(max_notional_3)
   );
-  pg_mulu #(.AW(64), .BW(64)) u_lot (.clk_i, .a_i(qty_q), .b_i(cfg_q.lot_inv), .p_o(lot_p_3));
-  pg_mulu #(.AW(64), .BW(64)) u_tick (.clk_i, .a_i(px_q), .b_i(cfg_q.tick_inv), .p_o(tick_p_3));
+  pg_mulu #(.AW(64), .BW(64)) u_lot (.clk_i, .a_i(qty_i), .b_i(cfg_0.lot_inv), .p_o(lot_p_3));
+  pg_mulu #(.AW(64), .BW(64)) u_tick (.clk_i, .a_i(px_i), .b_i(cfg_0.tick_inv), .p_o(tick_p_3));
 
   // ---- stage 1 ---------------------------------------------------------------------------------------
   logic signed [63:0]  dt_1, cap_1, wa_1, wb_1, room_1, dpx_1, stale_age_1, pos_cap_1, max_rate_1, tokens_1;
@@ -136,38 +129,38 @@ module pg_order_check #(
   logic [3:0]          early_1;                               // qty range, px range, no mark, max qty
   logic [26:0]         imr_base_1;
   always_ff @(posedge clk_i) begin
-    dt_1        <= now_q - acc_q.refill_ts;
-    cap_1       <= (acc_q.max_rate << 10) - (acc_q.max_rate << 4) - (acc_q.max_rate << 3);  // x 1000
-    max_rate_1  <= acc_q.max_rate;
-    tokens_1    <= acc_q.tokens;
-    // the throttle counts messages past the kill switch
-    rate_on_1   <= acc_q.max_rate > 0 && pre_q == perpgate_wire_pkg::ReasonNone;
+    dt_1        <= now_i - acc_0.refill_ts;
+    cap_1       <= (acc_0.max_rate << 10) - (acc_0.max_rate << 4) - (acc_0.max_rate << 3);  // x 1000
+    max_rate_1  <= acc_0.max_rate;
+    tokens_1    <= acc_0.tokens;
+    // the throttle counts messages past the kill switch (pre_reason_i: applied in stage 8)
+    rate_on_1   <= acc_0.max_rate > 0;
     // the worst case: max(|qty + buys|, |qty - sells|), the order on its side
-    wa_1        <= pos_q.qty + pos_q.ob + (buy_q ? qty_q : 64'sd0);
-    wb_1        <= pos_q.qty - pos_q.os - (buy_q ? 64'sd0 : qty_q);
-    room_1      <= buy_q ? -pos_q.qty - pos_q.rb : pos_q.qty - pos_q.rs;
-    qty_1       <= qty_q;
-    dpx_1       <= px_q - mark_q;
-    stale_age_1 <= now_q - mark_ts_q;
-    stale_ms_1  <= cfg_q.stale_ms;
-    stale_on_1  <= cfg_q.stale_ms > 0;
-    mn_on_1     <= cfg_q.max_notional > 0;
-    band_on_1   <= cfg_q.band > 0;
-    pos_cap_1   <= cfg_q.max_pos > 0 ? ($signed(cfg_q.max_pos) < QtyMax ? $signed(cfg_q.max_pos) : QtyMax)
+    wa_1        <= pos_0.qty + pos_0.ob + (buy_i ? qty_i : 64'sd0);
+    wb_1        <= pos_0.qty - pos_0.os - (buy_i ? 64'sd0 : qty_i);
+    room_1      <= buy_i ? -pos_0.qty - pos_0.rb : pos_0.qty - pos_0.rs;
+    qty_1       <= qty_i;
+    dpx_1       <= px_i - mark_i;
+    stale_age_1 <= now_i - mark_ts_i;
+    stale_ms_1  <= cfg_0.stale_ms;
+    stale_on_1  <= cfg_0.stale_ms > 0;
+    mn_on_1     <= cfg_0.max_notional > 0;
+    band_on_1   <= cfg_0.band > 0;
+    pos_cap_1   <= cfg_0.max_pos > 0 ? ($signed(cfg_0.max_pos) < QtyMax ? $signed(cfg_0.max_pos) : QtyMax)
                                      : QtyMax;
     // eqf = collateral + floor(uPnL / 1e10) - (IM without this symbol's)
-    eq_sum_1    <= $signed(128'(acc_q.coll)) - acc_q.im + pos_q.im;
-    floor_n_1   <= acc_q.upnl < 0 ? 128'(perpgate_fixed_pkg::NotionalDiv) - 128'd1 - acc_q.upnl : acc_q.upnl;
-    floor_neg_1 <= acc_q.upnl < 0;
-    early_1     <= {qty_q <= 0 || qty_q > QtyMax, px_q <= 0 || px_q > PxMax, mark_q <= 0,
-                    cfg_q.max_qty > 0 && qty_q > $signed(cfg_q.max_qty)};
-    imr_base_1  <= imr_q > cfg_q.imr ? imr_q : cfg_q.imr;
+    eq_sum_1    <= $signed(128'(acc_0.coll)) - acc_0.im + pos_0.im;
+    floor_n_1   <= acc_0.upnl < 0 ? 128'(perpgate_fixed_pkg::NotionalDiv) - 128'd1 - acc_0.upnl : acc_0.upnl;
+    floor_neg_1 <= acc_0.upnl < 0;
+    early_1     <= {qty_i <= 0 || qty_i > QtyMax, px_i <= 0 || px_i > PxMax, mark_i <= 0,
+                    cfg_0.max_qty > 0 && qty_i > $signed(cfg_0.max_qty)};
+    imr_base_1  <= imr_i > cfg_0.imr ? imr_i : cfg_0.imr;
   end
   logic signed [63:0]  tokens_4, tokens_5, cap_5;
   logic signed [127:0] eq_sum_5;
   logic                floor_neg_4, rate_on_6, band_on_5, mn_on_3;
-  logic [63:0]         pos_cap_3;
-  logic [26:0]         imr_base_6;
+  logic [63:0]         pos_cap_2;
+  logic [26:0]         imr_base_5;
   logic [3:0]          early_7;
   pg_delay #(.W(64), .N(3)) u_tokens_4 (.clk_i, .d_i(tokens_1), .q_o(tokens_4));
   pg_delay #(.W(64), .N(1)) u_tokens_5 (.clk_i, .d_i(tokens_4), .q_o(tokens_5));
@@ -176,17 +169,20 @@ module pg_order_check #(
   pg_delay #(.W(1), .N(3)) u_floor_neg_4 (.clk_i, .d_i(floor_neg_1), .q_o(floor_neg_4));
   pg_delay #(.W(1), .N(2)) u_mn_on_3 (.clk_i, .d_i(mn_on_1), .q_o(mn_on_3));
   pg_delay #(.W(1), .N(4)) u_band_on_5 (.clk_i, .d_i(band_on_1), .q_o(band_on_5));
-  pg_delay #(.W(64), .N(2)) u_pos_cap_3 (.clk_i, .d_i(pos_cap_1), .q_o(pos_cap_3));
-  pg_delay #(.W(28), .N(5)) u_rate_6 (.clk_i, .d_i({rate_on_1, imr_base_1}), .q_o({rate_on_6, imr_base_6}));
+  pg_delay #(.W(64), .N(1)) u_pos_cap_2 (.clk_i, .d_i(pos_cap_1), .q_o(pos_cap_2));
+  pg_delay #(.W(1), .N(5)) u_rate_on_6 (.clk_i, .d_i(rate_on_1), .q_o(rate_on_6));
+  pg_delay #(.W(27), .N(4)) u_imr_base_5 (.clk_i, .d_i(imr_base_1), .q_o(imr_base_5));
   pg_delay #(.W(4), .N(6)) u_early_7 (.clk_i, .d_i(early_1), .q_o(early_7));
 
   // ---- stage 2 ---------------------------------------------------------------------------------------
-  logic [63:0]        wax_2, wbx_2, dpx_abs_2;
+  logic [63:0]        wax_1, wbx_1, dpx_abs_2;
+  logic signed [63:0] u0_2;                                   // the worst case
   logic               stale_2, ro_bad_2, dt_pos_2, dt_ge_cap_2;
   logic signed [65:0] tok_room_2;                             // cap - tokens: the refill that fills
+  assign wax_1 = wa_1 < 0 ? -wa_1 : wa_1;
+  assign wbx_1 = wb_1 < 0 ? -wb_1 : wb_1;
   always_ff @(posedge clk_i) begin
-    wax_2       <= wa_1 < 0 ? -wa_1 : wa_1;
-    wbx_2       <= wb_1 < 0 ? -wb_1 : wb_1;
+    u0_2        <= wax_1 > wbx_1 ? wax_1 : wbx_1;
     dpx_abs_2   <= dpx_1 < 0 ? -dpx_1 : dpx_1;
     stale_2     <= stale_on_1 && stale_age_1 > stale_ms_1;
     ro_bad_2    <= qty_1 > room_1;
@@ -210,8 +206,10 @@ module pg_order_check #(
   );
 
   // ---- stage 3 ---------------------------------------------------------------------------------------
-  logic signed [63:0] u0_3;
-  always_ff @(posedge clk_i) u0_3 <= wax_2 > wbx_2 ? wax_2 : wbx_2;
+  logic max_pos_3;
+  always_ff @(posedge clk_i) max_pos_3 <= u0_2 > $signed(pos_cap_2);
+  logic [127:0] t0_5;                                         // u0 x mark, the worst raw notional
+  pg_mulu #(.AW(64), .BW(64)) u_worst_raw (.clk_i, .a_i(u0_2), .b_i(mark_2), .p_o(t0_5));
   logic [90:0] band_lhs_5;                                    // |px - mark| x 1e8 (3-5)
   pg_mulu #(.AW(64), .BW(27)) u_band_lhs (
     .clk_i, .a_i(dpx_abs_2), .b_i(27'(perpgate_fixed_pkg::RateScale)), .p_o(band_lhs_5)
@@ -221,17 +219,15 @@ module pg_order_check #(
 
   // ---- stage 4 ---------------------------------------------------------------------------------------
   logic [63:0] lot_rot_4, tick_rot_4;
-  logic        max_not_4, max_pos_4;
+  logic        max_not_4;
   always_ff @(posedge clk_i) begin
     lot_rot_4  <= (lot_p_3[63:0] >> lot_shift_3) | (lot_p_3[63:0] << (7'd64 - {1'b0, lot_shift_3}));
     tick_rot_4 <= (tick_p_3[63:0] >> tick_shift_3) | (tick_p_3[63:0] << (7'd64 - {1'b0, tick_shift_3}));
     max_not_4  <= mn_on_3 && notional_3 > 128'(max_notional_3);
-    max_pos_4  <= u0_3 > $signed(pos_cap_3);
   end
   logic max_not_7, max_pos_7;
-  pg_delay #(.W(2), .N(3)) u_flags4_7 (.clk_i, .d_i({max_not_4, max_pos_4}), .q_o({max_not_7, max_pos_7}));
-  logic [127:0] t0_6;                                         // u0 x mark, the worst raw notional
-  pg_mulu #(.AW(64), .BW(64)) u_worst_raw (.clk_i, .a_i(u0_3), .b_i(mark_3), .p_o(t0_6));
+  pg_delay #(.W(1), .N(3)) u_max_not_7 (.clk_i, .d_i(max_not_4), .q_o(max_not_7));
+  pg_delay #(.W(1), .N(4)) u_max_pos_7 (.clk_i, .d_i(max_pos_3), .q_o(max_pos_7));
 
   // ---- stage 5 ---------------------------------------------------------------------------------------
   logic               lot_ok_5, tick_ok_5, tok_over_5;
@@ -260,50 +256,53 @@ module pg_order_check #(
   end
   logic band_7;
   pg_delay #(.W(1), .N(1)) u_band_7 (.clk_i, .d_i(band_6), .q_o(band_7));
-  // The symbol's tiers, read with the raw notional's arrival.
+  // The symbol's tiers, read as the raw notional arrives.
   logic [16*TierCW-1:0] tier_mem [Symbols];
-  logic [16*TierCW-1:0] tier_wd_c, tier_6;
+  logic [16*TierCW-1:0] tier_wd_c, tier_5;
   always_comb begin
     for (int unsigned k = 0; k < 16; k++)
       tier_wd_c[k*TierCW +: TierCW] = {tier_wd_i[k*TierW + TierW - 96 +: 96], tier_wd_i[k*TierW +: 27]};
   end
   always_ff @(posedge clk_i) begin
     if (tier_we_i) tier_mem[tier_wa_i] <= tier_wd_c;
-    tier_6 <= tier_mem[sym_5];
+    tier_5 <= tier_mem[sym_4];
+  end
+  logic [15:0]         ge_6;                                  // tier k's floor <= raw (k < count)
+  logic [16*27-1:0]    rate_6;                                // tier k's effective rate
+  logic [113:0]        raw_6;
+  always_ff @(posedge clk_i) begin
+    for (int unsigned k = 0; k < 16; k++) begin
+      ge_6[k] <= k == 0 || (5'(k) < tier_count_5 && 128'(tier_5[k*TierCW + 27 +: 96]) <= t0_5);
+      rate_6[k*27 +: 27] <= tier_5[k*TierCW +: 27] > imr_base_5 ? tier_5[k*TierCW +: 27] : imr_base_5;
+    end
+    raw_6 <= t0_5[113:0];                                     // < 2^114 for the margin that matters
   end
 
   // ---- stage 7 ---------------------------------------------------------------------------------------
-  logic [15:0]         ge_7;                                  // tier k's floor <= raw (k < count)
-  logic [16*27-1:0]    rate_7;                                // tier k's effective rate
-  logic                rl_7;
-  logic signed [63:0]  tokens_7, tokens_left_7;
+  logic [26:0]         rate_7;
   logic [113:0]        raw_7;
-  always_ff @(posedge clk_i) begin
-    for (int unsigned k = 0; k < 16; k++) begin
-      ge_7[k] <= k == 0 || (5'(k) < tier_count_6 && 128'(tier_6[k*TierCW + 27 +: 96]) <= t0_6);
-      rate_7[k*27 +: 27] <= tier_6[k*TierCW +: 27] > imr_base_6 ? tier_6[k*TierCW +: 27] : imr_base_6;
-    end
-    rl_7          <= rate_on_6 && tokens_6 < 64'sd1000;
-    tokens_7      <= tokens_6;
-    tokens_left_7 <= tokens_6 - 64'sd1000;
-    raw_7         <= t0_6[113:0];                             // < 2^114 for the margin that matters
-  end
-  logic               rate_on_13;
-  logic signed [63:0] tokens_13, refill_ts_13;
-  logic signed [127:0] eqf_13;
-  pg_delay #(.W(1), .N(7)) u_rate_on_13 (.clk_i, .d_i(rate_on_6), .q_o(rate_on_13));
-  pg_delay #(.W(64), .N(6)) u_tok_13 (.clk_i, .d_i(rl_7 ? tokens_7 : tokens_left_7), .q_o(tokens_13));
-  pg_delay #(.W(64 + 128), .N(7)) u_acct_13 (.clk_i, .d_i({refill_ts_6, eqf_6}), .q_o({refill_ts_13, eqf_13}));
-
-  // ---- stage 8 ---------------------------------------------------------------------------------------
-  logic [26:0]  rate_8;
-  logic [113:0] raw_8;
-  logic [7:0]   reason_8;
+  logic                rl_7, rate_on_7;
+  logic signed [63:0]  tokens_7, tokens_left_7;
   always_ff @(posedge clk_i) begin
     // the highest tier whose floor the raw notional reaches
-    rate_8 <= rate_7[0 +: 27];
-    for (int unsigned k = 1; k < 16; k++) if (ge_7[k]) rate_8 <= rate_7[k*27 +: 27];
-    raw_8 <= raw_7;
+    rate_7 <= rate_6[0 +: 27];
+    for (int unsigned k = 1; k < 16; k++) if (ge_6[k]) rate_7 <= rate_6[k*27 +: 27];
+    raw_7         <= raw_6;
+    rl_7          <= rate_on_6 && tokens_6 < 64'sd1000;
+    rate_on_7     <= rate_on_6;
+    tokens_7      <= tokens_6;
+    tokens_left_7 <= tokens_6 - 64'sd1000;
+  end
+  logic signed [63:0] tokens_12, refill_ts_12;
+  logic signed [127:0] eqf_12;
+  pg_delay #(.W(64), .N(5)) u_tok_12 (.clk_i, .d_i(rl_7 ? tokens_7 : tokens_left_7), .q_o(tokens_12));
+  pg_delay #(.W(64 + 128), .N(6)) u_acct_12 (.clk_i, .d_i({refill_ts_6, eqf_6}), .q_o({refill_ts_12, eqf_12}));
+
+  // ---- stage 8 ---------------------------------------------------------------------------------------
+  logic [7:0] reason_8;
+  logic       tok_8;
+  always_ff @(posedge clk_i) begin
+    tok_8 <= rate_on_7 && pre_7 == perpgate_wire_pkg::ReasonNone;
     if (pre_7 != perpgate_wire_pkg::ReasonNone)  reason_8 <= pre_7;
     else if (rl_7)                               reason_8 <= perpgate_wire_pkg::ReasonRateLimit;
     else if (early_7[3] || !lot_ok_7)            reason_8 <= perpgate_wire_pkg::ReasonBadQty;
@@ -318,27 +317,28 @@ module pg_order_check #(
     else if ((!ro_d[7] && no_slot_7) || no_way_7) reason_8 <= perpgate_wire_pkg::ReasonCapacity;
     else                                         reason_8 <= perpgate_wire_pkg::ReasonNone;
   end
-  logic [7:0] reason_13;
-  pg_delay #(.W(8), .N(5)) u_reason_13 (.clk_i, .d_i(reason_8), .q_o(reason_13));
+  logic [7:0] reason_12;
+  logic       tok_12;
+  pg_delay #(.W(9), .N(4)) u_reason_12 (.clk_i, .d_i({reason_8, tok_8}), .q_o({reason_12, tok_12}));
 
-  // ---- stages 9-13: the order's IM, rounded up ------------------------------------------------------
+  // ---- stages 8-12: the order's IM, rounded up ------------------------------------------------------
   /* verilator lint_off UNUSEDSIGNAL */
-  logic         im_valid;                                     // v_q[13]: the same cycle
+  logic         im_valid;                                     // v_q[11]: the same cycle
   /* verilator lint_on UNUSEDSIGNAL */
-  logic [127:0] im_13;
+  logic [127:0] im_12;
   pg_rate_of_notional #(.Latency(5)) u_im (
-    .clk_i, .rst_ni, .valid_i (v_q[8]), .raw_i (raw_8), .rate_i (rate_8), .round_up_i (1'b1),
-    .valid_o (im_valid), .money_o (im_13)
+    .clk_i, .rst_ni, .valid_i (v_q[6]), .raw_i (raw_7), .rate_i (rate_7), .round_up_i (1'b1),
+    .valid_o (im_valid), .money_o (im_12)
   );
 
-  // ---- stage 14: the margin test ----------------------------------------------------------------------
+  // ---- stage 13: the margin test ----------------------------------------------------------------------
   always_ff @(posedge clk_i) begin
-    reason_o    <= reason_13 == perpgate_wire_pkg::ReasonNone && !ro_d[13] && $signed(im_13) > eqf_13
-                   ? perpgate_wire_pkg::ReasonInsufficientMargin : reason_13;
-    tok_upd_o   <= rate_on_13;                               // refilled, and taken unless rl
-    tokens_o    <= tokens_13;
-    refill_ts_o <= refill_ts_13;
-    im_o        <= $signed(im_13);
+    reason_o    <= reason_12 == perpgate_wire_pkg::ReasonNone && !ro_d[12] && $signed(im_12) > eqf_12
+                   ? perpgate_wire_pkg::ReasonInsufficientMargin : reason_12;
+    tok_upd_o   <= tok_12;                                    // refilled, and taken unless rl
+    tokens_o    <= tokens_12;
+    refill_ts_o <= refill_ts_12;
+    im_o        <= $signed(im_12);
   end
 
 endmodule

@@ -610,14 +610,11 @@ module pg_risk_core #(
   logic signed [127:0]        r_im;
   assign tag_r = rptr_q ? tag1_q : tag0_q;
   assign ctx_r = rptr_q ? ctx1_q : ctx0_q;
-  assign res_r = rptr_q ? res1_q : res0_q;
+  // a decision is retired as it leaves the check, or from where it waited for the channels
+  assign res_r = !ctx_done_q[rptr_q] ? res_new : rptr_q ? res1_q : res0_q;
   assign {r_ev, r_acc, r_pos, r_slots, r_hbits, r_oset, r_slot, r_way, r_aok} = ctx_r;
   assign {r_a, r_set, r_s, r_hw, r_claim} = tag_r;
   assign {r_reason, r_tok, r_tokens, r_refill, r_im} = res_r;
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic [ResW-1:0] unused_res;                                  // read by the tests' waves only
-  /* verilator lint_on UNUSEDSIGNAL */
-  assign unused_res = res_new;
 
   // Issue (SO1): the structural checks of Engine::check_order, which need the tables' words.
   logic [WayW:0]  iss_dup, iss_way;
@@ -661,7 +658,7 @@ module pg_risk_core #(
   assign res_new = {chk_reason, chk_tok, chk_tokens, chk_refill, chk_im};
 
   // Retire: the oldest order with its decision, once channels 0 and 1 are free.
-  assign retire = ctx_done_q[rptr_q] && !out_v_q[0] && !out_v_q[1];
+  assign retire = (ctx_done_q[rptr_q] || (chk_valid && chk_tag == rptr_q)) && !out_v_q[0] && !out_v_q[1];
 
   // An order (u) conflicts with one in flight (t) that shares its account (entry, slots, positions)
   // or its order set, or when both claim a slot and so set bits of the same holder word; in SLoad
