@@ -130,7 +130,7 @@ module pg_order_check #(
   logic [26:0]         imr_base_1;
   always_ff @(posedge clk_i) begin
     dt_1        <= now_i - acc_0.refill_ts;
-    cap_1       <= (acc_0.max_rate << 10) - (acc_0.max_rate << 4) - (acc_0.max_rate << 3);  // x 1000
+    cap_1       <= pg_risk_pkg::times1000(acc_0.max_rate);
     max_rate_1  <= acc_0.max_rate;
     tokens_1    <= acc_0.tokens;
     // the throttle counts messages past the kill switch (pre_reason_i: applied in stage 8)
@@ -175,14 +175,12 @@ module pg_order_check #(
   pg_delay #(.W(4), .N(6)) u_early_7 (.clk_i, .d_i(early_1), .q_o(early_7));
 
   // ---- stage 2 ---------------------------------------------------------------------------------------
-  logic [63:0]        wax_1, wbx_1, dpx_abs_2;
+  logic [63:0]        dpx_abs_2;
   logic signed [63:0] u0_2;                                   // the worst case
   logic               stale_2, ro_bad_2, dt_pos_2, dt_ge_cap_2;
   logic signed [65:0] tok_room_2;                             // cap - tokens: the refill that fills
-  assign wax_1 = wa_1 < 0 ? -wa_1 : wa_1;
-  assign wbx_1 = wb_1 < 0 ? -wb_1 : wb_1;
   always_ff @(posedge clk_i) begin
-    u0_2        <= wax_1 > wbx_1 ? wax_1 : wbx_1;
+    u0_2        <= pg_risk_pkg::worst_of(wa_1, wb_1);
     dpx_abs_2   <= dpx_1 < 0 ? -dpx_1 : dpx_1;
     stale_2     <= stale_on_1 && stale_age_1 > stale_ms_1;
     ro_bad_2    <= qty_1 > room_1;
@@ -221,8 +219,8 @@ module pg_order_check #(
   logic [63:0] lot_rot_4, tick_rot_4;
   logic        max_not_4;
   always_ff @(posedge clk_i) begin
-    lot_rot_4  <= (lot_p_3[63:0] >> lot_shift_3) | (lot_p_3[63:0] << (7'd64 - {1'b0, lot_shift_3}));
-    tick_rot_4 <= (tick_p_3[63:0] >> tick_shift_3) | (tick_p_3[63:0] << (7'd64 - {1'b0, tick_shift_3}));
+    lot_rot_4  <= pg_risk_pkg::rotr64(lot_p_3[63:0], lot_shift_3);
+    tick_rot_4 <= pg_risk_pkg::rotr64(tick_p_3[63:0], tick_shift_3);
     max_not_4  <= mn_on_3 && notional_3 > 128'(max_notional_3);
   end
   logic max_not_7, max_pos_7;

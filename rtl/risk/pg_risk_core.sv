@@ -185,10 +185,7 @@ module pg_risk_core #(
   function automatic logic signed [63:0] worst_qty(input logic signed [63:0] qty,
                                                    input logic signed [63:0] ob,
                                                    input logic signed [63:0] os);
-    logic [63:0] x, y;
-    x = abs64(qty + ob);
-    y = abs64(qty - os);
-    worst_qty = x > y ? x : y;
+    worst_qty = pg_risk_pkg::worst_of(qty + ob, qty - os);
   endfunction
 
   // Slot of symbol s in a slot map (the highest, as the model's loop), or -1.
@@ -227,17 +224,6 @@ module pg_risk_core #(
     for (int i = OrderWays - 1; i >= 0; i--) begin
       if (!set[i*OrdW + pg_risk_pkg::OrdValidBit]) free_way = (WayW+1)'(i);
     end
-  endfunction
-
-  function automatic logic [63:0] rotr64(input logic [63:0] v, input logic [5:0] k);
-    rotr64 = (v >> k) | (v << (7'd64 - {1'b0, k}));
-  endfunction
-  // n divisible by d, n >= 0, by the inverse of d's odd part (see pg_risk_pkg::cfg_t).
-  function automatic logic divisible(input logic [63:0] n, input logic [63:0] inv,
-                                     input logic [5:0] k, input logic [63:0] lim);
-    logic [63:0] p;
-    p = n * inv;
-    divisible = rotr64(p, k) <= lim;
   endfunction
 
   function automatic logic [6:0] ctz64(input logic [63:0] v);
@@ -320,10 +306,6 @@ module pg_risk_core #(
   );
   assign mul_p128 = mul_p[127:0];
 
-  // x * 1000 mod 2^64 as shifts and adds (1000 = 1024 - 16 - 8): cheaper than a multiplier.
-  function automatic logic [63:0] times1000(input logic [63:0] x);
-    times1000 = (x << 10) - (x << 4) - (x << 3);
-  endfunction
 
   // Signed floor/ceil of a quotient from the magnitude the divider saw.
   function automatic logic signed [127:0] signed_div(input logic neg, input logic ceil_mode,
@@ -935,7 +917,7 @@ module pg_risk_core #(
           perpgate_regs_pkg::CmdSetRateLimit: begin
             if (a_ok_q) begin
               acc_d.max_rate = ev_w1;
-              acc_d.tokens = times1000(ev_w1);
+              acc_d.tokens = pg_risk_pkg::times1000(ev_w1);
               acc_d.refill_ts = now_q;
               state_d = SAcctWb;
             end else begin
@@ -1267,7 +1249,7 @@ module pg_risk_core #(
       SEma2: begin
         if (div_done) begin
           t0_d = signed_div(f0_q, 1'b0, div_q, div_r);
-          u0_d = times1000(u2_q);                                   // for ema_den (SEma3)
+          u0_d = pg_risk_pkg::times1000(u2_q);                                   // for ema_den (SEma3)
           mul_go = 1'b1;          // sample x d
           state_d = SEma2Mul;
         end

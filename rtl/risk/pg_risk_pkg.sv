@@ -100,6 +100,23 @@ package pg_risk_pkg;
   localparam int unsigned OrdValidBit = OrdBits - 1;        // ord_t.valid
   localparam int unsigned OrdIdLsb = 20 + 4 + 64;           // ord_t.id: [OrdIdLsb +: 64]
 
+  // Helpers of the core and the order check (pg_risk_core, pg_order_check), one definition each.
+  // x * 1000 mod 2^64 as shifts and adds (1000 = 1024 - 16 - 8): cheaper than a multiplier.
+  function automatic logic [63:0] times1000(input logic [63:0] x);
+    times1000 = (x << 10) - (x << 4) - (x << 3);
+  endfunction
+  // v rotated right by k (the divisibility test: see cfg_t).
+  function automatic logic [63:0] rotr64(input logic [63:0] v, input logic [5:0] k);
+    rotr64 = (v >> k) | (v << (7'd64 - {1'b0, k}));
+  endfunction
+  // max(|a|, |b|): the worst case of a position with its open buys (a) or sells (b) filled.
+  function automatic logic [63:0] worst_of(input logic signed [63:0] a, input logic signed [63:0] b);
+    logic [63:0] x, y;
+    x = a < 0 ? -a : a;
+    y = b < 0 ? -b : b;
+    worst_of = x > y ? x : y;
+  endfunction
+
   // One row of a wide product: the 43-bit partial products of a wide operand's 26-bit slices with
   // one 17-bit slice of the narrow operand (one DSP48E2 each, unsigned inside its signed 27 x 18),
   // summed at 26 i. The even slices sit 52 bits apart and a product is 43 bits wide, so they go
