@@ -7,12 +7,13 @@
 // Stages (values registered at the end of each; stage 0 is the inputs, which must come straight
 // from registers, or through a gate or two, and be valid with valid_i only):
 //    1  token-bucket elapsed time and cap; worst-case sums; px - mark; ranges; eqf's sums
+//    1-5  floor(uPnL / 1e10) (pg_money_floor)
 //    1-3  band x mark, qty x px, max_notional x 1e10, qty x lot_inv, px x tick_inv (pg_mulu)
 //    2  worst-case quantity u0; |px - mark|; stale mark; reduce-only room;
-//       dt x max_rate (2-4) and |u| x MoneyMagic (2-4)
+//       dt x max_rate (2-4)
 //    3  max position; u0 x mark (3-5); |px - mark| x 1e8 (3-5)
 //    4  lot and tick rotations; max notional
-//    5  lot and tick tests; the token sum and its test; floor(uPnL / 1e10); the tier table read
+//    5  lot and tick tests; the token sum and its test; the tier table read
 //    6  band; the refilled tokens; eqf; tier floors against the worst-case raw notional, each
 //       tier's effective rate
 //    7  the rate of the raw notional's tier; the token
@@ -124,8 +125,7 @@ module pg_order_check #(
   logic signed [63:0]  dt_1, cap_1, wa_1, wb_1, room_1, dpx_1, stale_age_1, pos_cap_1, max_rate_1, tokens_1;
   logic signed [63:0]  qty_1, stale_ms_1;
   logic signed [127:0] eq_sum_1;
-  logic [127:0]        floor_n_1;
-  logic                floor_neg_1, rate_on_1, stale_on_1, mn_on_1, band_on_1;
+  logic                rate_on_1, stale_on_1, mn_on_1, band_on_1;
   logic [3:0]          early_1;                               // qty range, px range, no mark, max qty
   logic [26:0]         imr_base_1;
   always_ff @(posedge clk_i) begin
@@ -150,15 +150,13 @@ module pg_order_check #(
                                      : QtyMax;
     // eqf = collateral + floor(uPnL / 1e10) - (IM without this symbol's)
     eq_sum_1    <= $signed(128'(acc_0.coll)) - acc_0.im + pos_0.im;
-    floor_n_1   <= acc_0.upnl < 0 ? 128'(perpgate_fixed_pkg::NotionalDiv) - 128'd1 - acc_0.upnl : acc_0.upnl;
-    floor_neg_1 <= acc_0.upnl < 0;
     early_1     <= {qty_i <= 0 || qty_i > QtyMax, px_i <= 0 || px_i > PxMax, mark_i <= 0,
                     cfg_0.max_qty > 0 && qty_i > $signed(cfg_0.max_qty)};
     imr_base_1  <= imr_i > cfg_0.imr ? imr_i : cfg_0.imr;
   end
   logic signed [63:0]  tokens_4, tokens_5, cap_5;
   logic signed [127:0] eq_sum_5;
-  logic                floor_neg_4, rate_on_6, band_on_5, mn_on_3;
+  logic                rate_on_6, band_on_5, mn_on_3;
   logic [63:0]         pos_cap_2;
   logic [26:0]         imr_base_5;
   logic [3:0]          early_7;
@@ -166,7 +164,6 @@ module pg_order_check #(
   pg_delay #(.W(64), .N(1)) u_tokens_5 (.clk_i, .d_i(tokens_4), .q_o(tokens_5));
   pg_delay #(.W(64), .N(4)) u_cap_5 (.clk_i, .d_i(cap_1), .q_o(cap_5));
   pg_delay #(.W(128), .N(4)) u_eq_sum_5 (.clk_i, .d_i(eq_sum_1), .q_o(eq_sum_5));
-  pg_delay #(.W(1), .N(3)) u_floor_neg_4 (.clk_i, .d_i(floor_neg_1), .q_o(floor_neg_4));
   pg_delay #(.W(1), .N(2)) u_mn_on_3 (.clk_i, .d_i(mn_on_1), .q_o(mn_on_3));
   pg_delay #(.W(1), .N(4)) u_band_on_5 (.clk_i, .d_i(band_on_1), .q_o(band_on_5));
   pg_delay #(.W(64), .N(1)) u_pos_cap_2 (.clk_i, .d_i(pos_cap_1), .q_o(pos_cap_2));
@@ -193,15 +190,12 @@ module pg_order_check #(
   pg_delay #(.W(2), .N(5)) u_flags2_7 (.clk_i, .d_i({stale_2, ro_bad_2}), .q_o({stale_7, ro_bad_7}));
   pg_delay #(.W(2), .N(3)) u_dt_5 (.clk_i, .d_i({dt_pos_2, dt_ge_cap_2}), .q_o({dt_pos_5, dt_ge_cap_5}));
   pg_delay #(.W(66), .N(2)) u_tok_room_4 (.clk_i, .d_i(tok_room_2), .q_o(tok_room_4));
-  // dt x max_rate (2-4): only used when both are positive; |u| x MoneyMagic (2-4)
+  // dt x max_rate (2-4): only used when both are positive
   logic [127:0] refill_4;
   pg_mulu #(.AW(64), .BW(64)) u_refill (.clk_i, .a_i(dt_1), .b_i(max_rate_1), .p_o(refill_4));
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic [255:0] floor_p_4;                                    // its low MoneyShift bits: dropped
-  /* verilator lint_on UNUSEDSIGNAL */
-  pg_mulu #(.AW(128), .BW(128)) u_floor (
-    .clk_i, .a_i(floor_n_1), .b_i(perpgate_fixed_pkg::MoneyMagic), .p_o(floor_p_4)
-  );
+  // floor(uPnL / 1e10) (1-5)
+  logic signed [127:0] floor_5;
+  pg_money_floor u_floor (.clk_i, .u_i(acc_0.upnl), .q_o(floor_5));
 
   // ---- stage 3 ---------------------------------------------------------------------------------------
   logic max_pos_3;
@@ -230,14 +224,11 @@ module pg_order_check #(
   // ---- stage 5 ---------------------------------------------------------------------------------------
   logic               lot_ok_5, tick_ok_5, tok_over_5;
   logic signed [63:0] tok_sum_5;
-  logic signed [127:0] floor_5;
   always_ff @(posedge clk_i) begin
     lot_ok_5   <= lot_rot_4 <= lot_lim_4;
     tick_ok_5  <= tick_rot_4 <= tick_lim_4;
     tok_over_5 <= tok_room_4 < 0 || $signed({1'b0, refill_4}) > $signed(129'(tok_room_4));
     tok_sum_5  <= tokens_4 + refill_4[63:0];
-    floor_5    <= floor_neg_4 ? -$signed(128'(floor_p_4[perpgate_fixed_pkg::MoneyShift +: 95]))
-                              : $signed(128'(floor_p_4[perpgate_fixed_pkg::MoneyShift +: 95]));
   end
   logic lot_ok_7, tick_ok_7;
   pg_delay #(.W(2), .N(2)) u_flags5_7 (.clk_i, .d_i({lot_ok_5, tick_ok_5}), .q_o({lot_ok_7, tick_ok_7}));

@@ -231,30 +231,6 @@ module pg_risk_core #(
     for (int i = 63; i >= 0; i--) if (v[i]) ctz64 = 7'(i);
   endfunction
 
-  // Median of the non-zero values among x, y, z (0: none), local_mark.hpp's median_present.
-  function automatic logic signed [63:0] median_present(input logic signed [63:0] x,
-                                                        input logic signed [63:0] y,
-                                                        input logic signed [63:0] z);
-    logic signed [63:0] v0, v1, v2;
-    /* verilator lint_off UNUSEDSIGNAL */
-    logic signed [64:0] sum;            // its bit 0 is what the floored halving drops
-    /* verilator lint_on UNUSEDSIGNAL */
-    logic [1:0] n;
-    v0 = '0; v1 = '0; v2 = '0; n = 2'd0;
-    if (x > 0) begin v0 = x; n = 2'd1; end
-    if (y > 0) begin if (n == 2'd0) v0 = y; else v1 = y; n = n + 2'd1; end
-    if (z > 0) begin
-      if (n == 2'd0) v0 = z; else if (n == 2'd1) v1 = z; else v2 = z;
-      n = n + 2'd1;
-    end
-    sum = 65'(v0) + 65'(v1);
-    unique case (n)
-      2'd3:    median_present = max64(min64(v0, v1), min64(max64(v0, v1), v2));
-      2'd2:    median_present = sum[64:1];
-      2'd1:    median_present = v0;
-      default: median_present = '0;
-    endcase
-  endfunction
 
   // Message headers: type, version, length; session and sequence are the transmit side's.
   function automatic logic [511:0] header(input logic [7:0] t, input logic [15:0] size);
@@ -283,6 +259,40 @@ module pg_risk_core #(
     .clk_i, .rst_ni, .valid_i (ron_go), .raw_i (ron_raw), .rate_i (ron_rate),
     .round_up_i (ron_up), .valid_o (ron_valid), .money_o (ron_money)
   );
+
+  // floor(x / 1e10), pipelined (pg_money_floor): the equity of check_liquidation and withdraw
+  // (x = the account's uPnL), a fill's credit (x = the realised value). fl_go loads the operand
+  // (chosen by the state alone) and the result is there FlLat cycles later (fl_ready); fl_pre_q
+  // says the unit holds the floor a state needs: the refresh starts it in SR1 with the uPnL it
+  // writes in SR3Im, so the revaluation's check_liquidation right behind does not wait.
+  localparam int unsigned FlLat = 5;
+  logic                fl_go, fl_pre_d, fl_pre_q, fl_ready;
+  logic signed [127:0] fl_u, fl_u_q, fl_money, eq_d, eq_q;
+  logic [2:0]          fl_cnt_q;
+  pg_money_floor u_floor (.clk_i, .u_i(fl_u_q), .q_o(fl_money));
+  always_ff @(posedge clk_i) if (fl_go) fl_u_q <= fl_u;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)    fl_cnt_q <= '0;
+    else if (fl_go) fl_cnt_q <= 3'(FlLat);
+    else if (fl_cnt_q != 3'd0) fl_cnt_q <= fl_cnt_q - 3'd1;
+  end
+  assign fl_ready = fl_cnt_q == 3'd0;
+
+  // The local mark's medians, pipelined (pg_median_present): the inner one of (bid, ask, last) and
+  // the outer one of (index + basis, inner, external). Operands chosen by the state, loaded on
+  // med_go, the result MedLat cycles later (med_ready); med_pre_q as fl_pre_q above.
+  localparam int unsigned MedLat = 3;
+  logic               med_go, med_pre_d, med_pre_q, med_ready;
+  logic signed [63:0] med_x, med_y, med_z, med_x_q, med_y_q, med_z_q, med_out;
+  logic [1:0]         med_cnt_q;
+  pg_median_present u_median (.clk_i, .x_i(med_x_q), .y_i(med_y_q), .z_i(med_z_q), .m_o(med_out));
+  always_ff @(posedge clk_i) if (med_go) {med_x_q, med_y_q, med_z_q} <= {med_x, med_y, med_z};
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)     med_cnt_q <= '0;
+    else if (med_go) med_cnt_q <= 2'(MedLat);
+    else if (med_cnt_q != 2'd0) med_cnt_q <= med_cnt_q - 2'd1;
+  end
+  assign med_ready = med_cnt_q == 2'd0;
 
   // The divider: fills, the local-mark EMA, control-plane reciprocals.
   logic          div_go, div_busy, div_done;
@@ -316,19 +326,6 @@ module pg_risk_core #(
     else      signed_div = (!ceil_mode && inexact) ? -q - 128'd1 : -q;
   endfunction
 
-  // floor(u / 1e10) by the reciprocal (perpgate_fixed_pkg::MoneyMagic), |u| < 2^127.
-  function automatic logic signed [127:0] money_floor(input logic signed [127:0] u);
-    logic [127:0] n;
-    /* verilator lint_off UNUSEDSIGNAL */
-    logic [255:0] p;                    // its low MoneyShift bits: the scaled remainder
-    /* verilator lint_on UNUSEDSIGNAL */
-    logic [127:0] q;
-    n = u < 0 ? (-u) + 128'(perpgate_fixed_pkg::NotionalDiv) - 128'd1 : u;  // floor of a negative
-    p = 256'(n) * 256'(perpgate_fixed_pkg::MoneyMagic);
-    // the low MoneyShift bits are the scaled remainder, discarded by design
-    q = 128'(p[255:perpgate_fixed_pkg::MoneyShift]);
-    money_floor = u < 0 ? -q : q;
-  endfunction
   // ---- state -----------------------------------------------------------------------------------
   typedef enum logic [6:0] {
     SClear, SIdle, SLoad, SDispatch,
@@ -339,12 +336,12 @@ module pg_risk_core #(
     SFMoney, SFSettle, SSettle1, SSettleWb,
     // market data
     SMark, SFund, SFund1, SFundMul, SFund2, SFund3, SLocal, SEma1, SEma1Mul, SEma1Div, SEma2,
-    SEma2Mul, SEma2Num, SEma2Den, SEma3, SLm1, SLm2, SLmEmit,
+    SEma2Mul, SEma2Num, SEma2Den, SEma3, SLm1, SLm2, SLm3, SLm4, SLm5, SLm6, SLmEmit,
     // control
     SCreate, SCreateImr, SLev1, SLevWb, SDeposit, SWithdraw, SCommit1, SCommitInv, SCommitInv1,
-    SCommitInv2, SCommitLim, SCommitTier, SCommitWrite, SAcctWb, SQuerySlot, STierMul,
+    SCommitInv2, SCommitLim, SCommitTier, SCommitWrite, SAcctWb, SQuerySlot, STierMul, SWithdrawTest,
     // subroutines: context load, refresh, liquidation check, revaluation loop
-    SCtx0, SCtx1, SR0, SR0Worst, SR0Mm, SR0Im, SR1, SR2, SR2Im, SR3, SR3Im, SL0, SL1, SL2, SRv0, SRvWord, SRvBits,
+    SCtx0, SCtx1, SR0, SR0Worst, SR0Mm, SR0Im, SR1, SR2, SR2Im, SR3, SR3Im, SL0, SL0Test, SL1, SL2, SRv0, SRvWord, SRvBits,
     SRvChecked, SEmitErr, SDone
   } state_e;
 
@@ -426,9 +423,6 @@ module pg_risk_core #(
   logic [SlotB-1:0] slot_rd_e, slot_q_e;
   /* verilator lint_on UNUSEDSIGNAL */
   logic [6:0]    tz_tick, tz_lot, tz_hbits;               // trailing zeros
-  logic signed [63:0]  inner_mark;                        // median(bid, ask, last)
-  logic signed [127:0] floor_money;                      // floor(x / 1e10) of acc_q.upnl, or of
-                                                          // t3_q (the realised value) in SFCredit
   logic [63:0]   ev_in_id;                                // order id of the event being offered
   logic [SetW-1:0] ev_in_set;
   assign slot_of_rd     = find_slot(slots_rd, s_q);
@@ -462,8 +456,6 @@ module pg_risk_core #(
   assign tz_tick        = ctz64(cfg_q.tick);
   assign tz_lot         = ctz64(cfg_q.lot);
   assign tz_hbits       = ctz64(hbits_q);
-  assign inner_mark     = median_present(sst_q.bid, sst_q.ask, sst_q.last);
-  assign floor_money    = money_floor(state_q == SFCredit ? t3_q : acc_q.upnl);
   always_comb begin
     unique case (ev_type_i)
       perpgate_wire_pkg::MsgNewOrder:  ev_in_id = ev_data_i[8*perpgate_wire_pkg::NewOrderIdOff +: 64];
@@ -550,6 +542,20 @@ module pg_risk_core #(
       SR2Im: begin ron_raw = t1_q[113:0]; ron_rate = rate1_q; end  // the refresh's IM
       default: ;                                                // SR2: the refresh's MM
     endcase
+  end
+  always_comb begin
+    unique case (state_q)
+      SR1:      fl_u = acc_q.upnl + t2_q - pos_q.upnl;          // the uPnL SR3Im writes
+      SFCredit: fl_u = t3_q;                                    // the realised value
+      default:  fl_u = acc_q.upnl;                              // SL0, SWithdraw
+    endcase
+  end
+  always_comb begin
+    if (state_q == SLm5) begin                                  // the outer median
+      med_x = $signed(u0_q); med_y = med_out; med_z = sst_q.ext;
+    end else begin                                              // SEma1, SLm1: the inner one
+      med_x = sst_q.bid; med_y = sst_q.ask; med_z = sst_q.last;
+    end
   end
 
   // ---- orders in flight ------------------------------------------------------------------------
@@ -720,6 +726,11 @@ module pg_risk_core #(
     hold_wa = {s_q, hw_q}; ord_wa = set_q;
 
     ron_go = 1'b0;
+    fl_go = 1'b0;
+    fl_pre_d = 1'b0;
+    med_go = 1'b0;
+    med_pre_d = 1'b0;
+    eq_d = eq_q;
     div_go = 1'b0;
     mul_go = 1'b0;
 
@@ -1170,8 +1181,15 @@ module pg_risk_core #(
         end
       end
       SFCredit: begin                              // credit = floor(realised / 1e10) - fee
-        t0_d = floor_money - $signed(128'($signed(ev_w5)));
-        state_d = SFMoney;
+        if (!fl_pre_q) begin
+          fl_go = 1'b1;
+          fl_pre_d = 1'b1;
+        end else if (fl_ready) begin
+          t0_d = fl_money - $signed(128'($signed(ev_w5)));
+          state_d = SFMoney;
+        end else begin
+          fl_pre_d = 1'b1;
+        end
       end
       SFMoney: begin
         s128 = $signed(128'(acc_q.coll)) + t0_q;
@@ -1223,8 +1241,13 @@ module pg_risk_core #(
       end
       // sample_basis: EMA of (median(bid, ask, last) - index) with weights in microseconds.
       SEma1: begin
-        s64 = inner_mark;
-        if (sst_q.index <= 0 || s64 <= 0) begin
+        s64 = med_out;                                             // the inner median
+        if (!med_pre_q) begin
+          med_go = 1'b1;
+          med_pre_d = 1'b1;
+        end else if (!med_ready) begin
+          med_pre_d = 1'b1;
+        end else if (sst_q.index <= 0 || s64 <= 0) begin
           state_d = SLm1;
         end else begin
           u1_d = s64 - sst_q.index;                                // sample
@@ -1281,41 +1304,58 @@ module pg_risk_core #(
         end
       end
       // compute_local_mark: median(index + EMA, median(bid, ask, last), external).
-      SLm1: begin
+      SLm1: begin                                  // the inner median, and the division if any
+        med_go = 1'b1;
+        t0_d = '0;
         if (sst_q.index > 0 && sst_q.ema_den > 0) begin
           f0_d = sst_q.ema_num < 0;
           div_go = 1'b1;
-          t0_d = '0;
-          state_d = SLm2;
         end else begin
-          t0_d = '0;
           f1_d = 1'b1;                             // no division to wait for
-          state_d = SLm2;
+        end
+        state_d = SLm2;
+      end
+      SLm2: begin                                  // basis = ema_num / ema_den, truncated
+        if (div_done || (!div_busy && !(sst_q.index > 0 && sst_q.ema_den > 0))) begin
+          t0_d = (sst_q.index > 0 && sst_q.ema_den > 0) ? signed_div(f0_q, 1'b0, div_q, div_r) : 128'sd0;
+          state_d = SLm3;
         end
       end
-      SLm2: begin
-        if (div_done || (!div_busy && !(sst_q.index > 0 && sst_q.ema_den > 0))) begin
-          s128 = (sst_q.index > 0 && sst_q.ema_den > 0) ? signed_div(f0_q, 1'b0, div_q, div_r) : 128'sd0;
-          s64 = '0;
-          if (sst_q.index > 0) begin
-            s128 = $signed(128'(sst_q.index)) + s128;
-            if (s128 < 1) s128 = 128'sd1;
-            if (s128 > $signed(128'(PxMax))) s128 = 128'(PxMax);
-            s64 = s128[63:0];
-          end
-          s64 = median_present(s64, inner_mark, sst_q.ext);
-          if (s64 <= 0) begin
-            sst_we = 1'b1; sst_wd = sst_q;
+      SLm3: begin                                  // index + basis
+        t0_d = $signed(128'(sst_q.index)) + t0_q;
+        state_d = SLm4;
+      end
+      SLm4: begin                                  // clamped to [1, PxMax]; none without an index
+        s64 = '0;
+        if (sst_q.index > 0) begin
+          if (t0_q < 1) s64 = 64'sd1;
+          else if (t0_q > $signed(128'(PxMax))) s64 = PxMax;
+          else s64 = t0_q[63:0];
+        end
+        u0_d = s64;
+        state_d = SLm5;
+      end
+      SLm5: begin                                  // the outer median, once the inner is there
+        if (med_ready) begin
+          med_go = 1'b1;
+          state_d = SLm6;
+        end
+      end
+      SLm6: begin
+        s64 = med_out;
+        if (!med_ready) begin
+          state_d = SLm6;
+        end else if (s64 <= 0) begin
+          sst_we = 1'b1; sst_wd = sst_q;
+          state_d = SDone;
+        end else begin
+          sst_d.mark_ts = now_q;
+          if (s64 == sst_q.mark) begin
+            sst_we = 1'b1; sst_wd = sst_d;
             state_d = SDone;
           end else begin
-            sst_d.mark_ts = now_q;
-            if (s64 == sst_q.mark) begin
-              sst_we = 1'b1; sst_wd = sst_d;
-              state_d = SDone;
-            end else begin
-              sst_d.mark = s64;
-              state_d = SLmEmit;
-            end
+            sst_d.mark = s64;
+            state_d = SLmEmit;
           end
         end
       end
@@ -1451,15 +1491,25 @@ module pg_risk_core #(
           // ok = amount <= collateral && equity - amount >= IM. The model's upnl >= (IM + amount -
           // collateral) x 1e10 is floor(upnl / 1e10) >= IM + amount - collateral (an integer): no
           // product needed.
-          s128 = $signed(128'(acc_q.coll)) + floor_money - $signed(128'($signed(ev_w1)));
-          if ($signed(ev_w1) <= acc_q.coll && s128 >= acc_q.im) begin
-            res_d[0] = 1'b1;
-            acc_d.coll = acc_q.coll - ev_w1;
-            ret_d = SAcctWb;
-            state_d = SL0;
+          if (!fl_pre_q) begin
+            fl_go = 1'b1;
+            fl_pre_d = 1'b1;
+          end else if (fl_ready) begin
+            eq_d = $signed(128'(acc_q.coll)) + fl_money - $signed(128'($signed(ev_w1)));
+            state_d = SWithdrawTest;
           end else begin
-            state_d = SDone;
+            fl_pre_d = 1'b1;
           end
+        end
+      end
+      SWithdrawTest: begin
+        if ($signed(ev_w1) <= acc_q.coll && eq_q >= acc_q.im) begin
+          res_d[0] = 1'b1;
+          acc_d.coll = acc_q.coll - ev_w1;
+          ret_d = SAcctWb;
+          state_d = SL0;
+        end else begin
+          state_d = SDone;
         end
       end
 
@@ -1624,17 +1674,22 @@ module pg_risk_core #(
         rate0_d = tier_e0.mmr;
         rate1_d = r27;
         t3_d = $signed(128'(tier_e0.maint));
+        fl_go = 1'b1;                              // floor of the uPnL SR3Im writes, for SL0
+        fl_pre_d = 1'b1;
         state_d = SR2;
       end
       SR2: begin                                   // the MM from registers, the IM a cycle later
+        fl_pre_d = fl_pre_q;
         ron_go = 1'b1;
         state_d = SR2Im;
       end
       SR2Im: begin
+        fl_pre_d = fl_pre_q;
         ron_go = 1'b1;
         state_d = SR3;
       end
       SR3: begin                                   // the MM, less the tier's maintenance amount
+        fl_pre_d = fl_pre_q;
         if (ron_valid) begin
           s128 = $signed(ron_money) - t3_q;
           t3_d = (s128 < 0 || sst_q.mark <= 0) ? '0 : s128;
@@ -1651,6 +1706,7 @@ module pg_risk_core #(
         pos_d.im = y128;
         state_d = ret_q;
         if (keep_sym_q) begin                     // the revaluation loop: then the check
+          fl_pre_d = fl_pre_q;                    // the floor of the uPnL written here
           ret_d = SRvChecked;
           state_d = SL0;
         end
@@ -1660,11 +1716,20 @@ module pg_risk_core #(
       // The model's upnl < (mm - coll) x 1e10 is floor(upnl / 1e10) < mm - coll (an integer):
       // equity < mm, no product needed.
       SL0: begin
-        s128 = $signed(128'(acc_q.coll)) + floor_money;     // equity
-        if (s128 < acc_q.mm) begin
+        if (!fl_pre_q) begin
+          fl_go = 1'b1;
+          fl_pre_d = 1'b1;
+        end else if (fl_ready) begin
+          eq_d = $signed(128'(acc_q.coll)) + fl_money;     // equity
+          state_d = SL0Test;
+        end else begin
+          fl_pre_d = 1'b1;
+        end
+      end
+      SL0Test: begin
+        if (eq_q < acc_q.mm) begin
           if (acc_q.liq_armed) begin
             acc_d.liq_armed = 1'b0;
-            t0_d = s128;
             state_d = SL1;
           end else begin
             state_d = ret_q;
@@ -1679,7 +1744,7 @@ module pg_risk_core #(
           out_v_d[2:1] = 2'b11;
           out_m_d[1] = header(perpgate_wire_pkg::MsgLiquidate, 16'(perpgate_wire_pkg::LiquidateSize));
           out_m_d[1][8*perpgate_wire_pkg::LiquidateAcctOff +: 32] = 32'(a_q);
-          out_m_d[1][8*perpgate_wire_pkg::LiquidateEquityOff +: 128] = t0_q;
+          out_m_d[1][8*perpgate_wire_pkg::LiquidateEquityOff +: 128] = eq_q;
           out_m_d[1][8*perpgate_wire_pkg::LiquidateMmOff +: 128] = acc_q.mm;
           out_m_d[2] = out_m_d[1];
           state_d = SL2;
@@ -1752,8 +1817,12 @@ module pg_risk_core #(
       stage_lev_q <= '0;
       stage_tiers_q <= '0;
       stage_tlev_q <= '0;
+      fl_pre_q <= 1'b0;
+      med_pre_q <= 1'b0;
     end else begin
       state_q <= state_d;
+      fl_pre_q <= fl_pre_d;
+      med_pre_q <= med_pre_d;
       clr_q <= clr_d;
       out_v_q <= out_v_d;
       done_q <= done_d;
@@ -1776,6 +1845,7 @@ module pg_risk_core #(
     a_ok_q <= a_ok_d; s_ok_q <= s_ok_d; by_slot_q <= by_slot_d; keep_sym_q <= keep_sym_d;
     err_ref_q <= err_ref_d; err_ret_q <= err_ret_d;
     t0_q <= t0_d; t1_q <= t1_d; t2_q <= t2_d; t3_q <= t3_d; u0_q <= u0_d; u1_q <= u1_d; u2_q <= u2_d;
+    eq_q <= eq_d;
     f0_q <= f0_d; f1_q <= f1_d; k_q <= k_d; rate0_q <= rate0_d; rate1_q <= rate1_d;
     a_q <= a_d; s_q <= s_d; slot_q <= slot_d; set_q <= set_d; hw_q <= hw_d;
     for (int c = 0; c < 3; c++) out_m_q[c] <= out_m_d[c];
