@@ -3,6 +3,8 @@
 // with a fixed latency of kLatency (the RTL's Latency: the test fails if it changes).
 #include <gtest/gtest.h>
 
+#include <array>
+#include <deque>
 #include <random>
 
 #include "Vpg_rate_of_notional.h"
@@ -58,6 +60,54 @@ TEST(RateOfNotional, ExactAgainstTheGoldenModel) {
       },
       [](const Op& op) { return rate_of_notional(static_cast<i128>(op.raw), op.rate, op.up); },
       [&](i128 want) { return get_money(top) == static_cast<u128>(want); });
+}
+
+// prod_o: raw x rate plus the rounding term (1e18 - 1 when rounding up), the product the quotient
+// comes from, registered kProdLatency cycles after the operands (the order check compares it
+// instead of the quotient). Up to 142 bits: checked as 32-bit words.
+TEST(RateOfNotional, RegistersTheProductItDivides) {
+  constexpr int kProdLatency = 3;
+  constexpr int kOps = 100'000;
+  using Words = std::array<std::uint32_t, 5>;
+  ClockedModel<Vpg_rate_of_notional> top(2);
+  std::mt19937_64 rng(2);
+  top.assert_reset();
+  top->valid_i = 0;
+  top.tick();
+  top->rst_ni = 1;
+  std::deque<Words> want;
+  for (int i = 0; i < kOps + kProdLatency; ++i) {
+    const int bits = 1 + static_cast<int>(rng() % kRawNotionalBits);
+    const u128 raw = (static_cast<u128>(rng()) << 64 | rng()) & ((static_cast<u128>(1) << bits) - 1);
+    const auto rate = static_cast<std::uint32_t>(rng() % (kRateMax + 1));
+    const bool up = (rng() & 1) != 0;
+    set_raw(top, raw);
+    top->rate_i = rate;
+    top->round_up_i = up;
+    top->valid_i = 1;
+    Words w{};
+    std::uint64_t carry = 0;
+    for (int k = 0; k < 4; ++k) {
+      const std::uint64_t t = (static_cast<std::uint64_t>(raw >> (32 * k)) & 0xffff'ffffu) * rate + carry;
+      w[k] = static_cast<std::uint32_t>(t);
+      carry = t >> 32;
+    }
+    w[4] = static_cast<std::uint32_t>(carry);
+    const std::uint64_t round = up ? static_cast<std::uint64_t>(kNotionalDiv) * kRateScale - 1 : 0;
+    carry = 0;
+    for (int k = 0; k < 5; ++k) {
+      const std::uint64_t t = static_cast<std::uint64_t>(w[k]) + (k < 2 ? (round >> (32 * k)) & 0xffff'ffffu : 0) + carry;
+      w[k] = static_cast<std::uint32_t>(t);
+      carry = t >> 32;
+    }
+    want.push_back(w);
+    top.settle();
+    if (i >= kProdLatency) {
+      for (int k = 0; k < 5; ++k) ASSERT_EQ(top->prod_o[k], want.front()[k]) << "operation " << i - kProdLatency << ", word " << k;
+      want.pop_front();
+    }
+    top.tick();
+  }
 }
 
 }  // namespace

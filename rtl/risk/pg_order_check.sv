@@ -12,14 +12,20 @@
 //    2  worst-case quantity u0; |px - mark|; stale mark; reduce-only room;
 //       dt x max_rate (2-4)
 //    3  max position; u0 x mark (3-5); |px - mark| x 1e8 (3-5)
-//    4  lot and tick rotations; max notional
-//    5  lot and tick tests; the token sum and its test; the tier table read
-//    6  band; the refilled tokens; eqf; tier floors against the worst-case raw notional, each
-//       tier's effective rate
-//    7  the rate of the raw notional's tier; the token
+//    4  lot and tick rotations by multiples of 8; max notional
+//    5  the rest of the rotations; the token sum and its test; the tier table read
+//    6  lot and tick tests; band; the refilled tokens; eqf; tier floors against the worst-case
+//       raw notional, each tier's effective rate
+//    7  the rate of the raw notional's tier; the token; eqf + 1, capped
 //    8  the first failing reason but margin
-//    8-12  ceil(raw x rate / 1e18), the order's IM (pg_rate_of_notional, Latency 5)
-//   13  the margin test (IM <= eqf, the same as raw x rate <= eqf x 1e18 for an integer eqf)
+//    8-12  ceil(raw x rate / 1e18), the order's IM (pg_rate_of_notional, Latency 5: at 4 its
+//       last stage maps 9 LUT levels deep here); its product raw x rate + 1e18 - 1 registered
+//       in stage 10
+//    8-10  (eqf + 1) x 1e18
+//   11  the margin test: IM <= eqf, which for an integer eqf is raw x rate + 1e18 - 1 <
+//       (eqf + 1) x 1e18: a compare of two products, not of the IM, so that it does not wait
+//       for the division (a stage earlier than IM > eqf could be tested)
+//   12  the decision, beside the IM
 `default_nettype none
 
 module pg_order_check #(
@@ -60,7 +66,7 @@ module pg_order_check #(
   output      logic signed [127:0]             im_o           // the order's IM (not reduce-only)
 );
 
-  localparam int unsigned Latency = 13;                       // valid_i -> valid_o
+  localparam int unsigned Latency = 12;                       // valid_i -> valid_o
   localparam int unsigned SW      = $clog2(Symbols);
   localparam int unsigned TierW   = pg_risk_pkg::TierBits;
   localparam int unsigned TierCW  = 96 + 27;                  // floor_raw and imr of a tier
@@ -91,21 +97,23 @@ module pg_order_check #(
 
   // Values a later stage reads travel beside the order (pg_delay): x_k is x as of stage k.
   logic [5:0]   lot_shift_3, tick_shift_3;
-  logic [63:0]  lot_lim_4, tick_lim_4;
+  logic [2:0]   lot_shift_4, tick_shift_4;
+  logic [63:0]  lot_lim_5, tick_lim_5;
   logic signed [63:0] mark_2, refill_ts_5, now_5;
   logic [SW-1:0] sym_4;
   logic [4:0]   tier_count_5;
   logic [7:0]   pre_7;
   logic         no_way_7, no_slot_7;
-  logic [12:1]  ro_d;                                         // ro_d[k]: ro as of stage k
+  logic [10:1]  ro_d;                                         // ro_d[k]: ro as of stage k
   pg_delay #(.W(12), .N(3)) u_shift_3 (.clk_i, .d_i({cfg_0.lot_shift, cfg_0.tick_shift}), .q_o({lot_shift_3, tick_shift_3}));
-  pg_delay #(.W(128), .N(4)) u_lim_4 (.clk_i, .d_i({cfg_0.lot_lim, cfg_0.tick_lim}), .q_o({lot_lim_4, tick_lim_4}));
+  pg_delay #(.W(6), .N(1)) u_shift_4 (.clk_i, .d_i({lot_shift_3[2:0], tick_shift_3[2:0]}), .q_o({lot_shift_4, tick_shift_4}));
+  pg_delay #(.W(128), .N(5)) u_lim_5 (.clk_i, .d_i({cfg_0.lot_lim, cfg_0.tick_lim}), .q_o({lot_lim_5, tick_lim_5}));
   pg_delay #(.W(64), .N(2)) u_mark_2 (.clk_i, .d_i(mark_i), .q_o(mark_2));
   pg_delay #(.W(128), .N(5)) u_time_5 (.clk_i, .d_i({acc_0.refill_ts, now_i}), .q_o({refill_ts_5, now_5}));
   pg_delay #(.W(SW), .N(4)) u_sym_4 (.clk_i, .d_i(sym_i), .q_o(sym_4));
   pg_delay #(.W(5), .N(5)) u_tier_count_5 (.clk_i, .d_i(cfg_0.tier_count), .q_o(tier_count_5));
   pg_delay #(.W(10), .N(7)) u_pre_7 (.clk_i, .d_i({pre_reason_i, no_way_i, no_slot_i}), .q_o({pre_7, no_way_7, no_slot_7}));
-  always_ff @(posedge clk_i) ro_d <= {ro_d[11:1], ro_i};
+  always_ff @(posedge clk_i) ro_d <= {ro_d[9:1], ro_i};
 
   // ---- products (pg_mulu, 3 cycles each) ------------------------------------------------------------
   logic [127:0] band_rhs_3, notional_3;
@@ -210,11 +218,12 @@ module pg_order_check #(
   pg_delay #(.W(128), .N(2)) u_band_rhs_5 (.clk_i, .d_i(band_rhs_3), .q_o(band_rhs_5));
 
   // ---- stage 4 ---------------------------------------------------------------------------------------
+  // the rotations right in two steps: by 8 x shift[5:3] here, by shift[2:0] in stage 5
   logic [63:0] lot_rot_4, tick_rot_4;
   logic        max_not_4;
   always_ff @(posedge clk_i) begin
-    lot_rot_4  <= pg_risk_pkg::rotr64(lot_p_3[63:0], lot_shift_3);
-    tick_rot_4 <= pg_risk_pkg::rotr64(tick_p_3[63:0], tick_shift_3);
+    lot_rot_4  <= pg_risk_pkg::rotr64(lot_p_3[63:0], {lot_shift_3[5:3], 3'd0});
+    tick_rot_4 <= pg_risk_pkg::rotr64(tick_p_3[63:0], {tick_shift_3[5:3], 3'd0});
     max_not_4  <= mn_on_3 && notional_3 > 128'(max_notional_3);
   end
   logic max_not_7, max_pos_7;
@@ -222,29 +231,30 @@ module pg_order_check #(
   pg_delay #(.W(1), .N(4)) u_max_pos_7 (.clk_i, .d_i(max_pos_3), .q_o(max_pos_7));
 
   // ---- stage 5 ---------------------------------------------------------------------------------------
-  logic               lot_ok_5, tick_ok_5, tok_over_5;
+  logic [63:0]        lot_rot_5, tick_rot_5;
+  logic               tok_over_5;
   logic signed [63:0] tok_sum_5;
   always_ff @(posedge clk_i) begin
-    lot_ok_5   <= lot_rot_4 <= lot_lim_4;
-    tick_ok_5  <= tick_rot_4 <= tick_lim_4;
+    lot_rot_5  <= pg_risk_pkg::rotr64(lot_rot_4, {3'd0, lot_shift_4});
+    tick_rot_5 <= pg_risk_pkg::rotr64(tick_rot_4, {3'd0, tick_shift_4});
     tok_over_5 <= tok_room_4 < 0 || $signed({1'b0, refill_4}) > $signed(129'(tok_room_4));
     tok_sum_5  <= tokens_4 + refill_4[63:0];
   end
-  logic lot_ok_7, tick_ok_7;
-  pg_delay #(.W(2), .N(2)) u_flags5_7 (.clk_i, .d_i({lot_ok_5, tick_ok_5}), .q_o({lot_ok_7, tick_ok_7}));
 
   // ---- stage 6 ---------------------------------------------------------------------------------------
-  logic               band_6;
+  logic               band_6, lot_ok_6, tick_ok_6;
   logic signed [63:0] tokens_6, refill_ts_6;
   logic signed [127:0] eqf_6;
   always_ff @(posedge clk_i) begin
+    lot_ok_6    <= lot_rot_5 <= lot_lim_5;
+    tick_ok_6   <= tick_rot_5 <= tick_lim_5;
     band_6      <= band_on_5 && 128'(band_lhs_5) > band_rhs_5;
     tokens_6    <= !dt_pos_5 ? tokens_5 : (dt_ge_cap_5 || tok_over_5) ? cap_5 : tok_sum_5;
     refill_ts_6 <= dt_pos_5 ? now_5 : refill_ts_5;
     eqf_6       <= eq_sum_5 + floor_5;
   end
-  logic band_7;
-  pg_delay #(.W(1), .N(1)) u_band_7 (.clk_i, .d_i(band_6), .q_o(band_7));
+  logic band_7, lot_ok_7, tick_ok_7;
+  pg_delay #(.W(3), .N(1)) u_flags6_7 (.clk_i, .d_i({band_6, lot_ok_6, tick_ok_6}), .q_o({band_7, lot_ok_7, tick_ok_7}));
   // The symbol's tiers, read as the raw notional arrives.
   logic [16*TierCW-1:0] tier_mem [Symbols];
   logic [16*TierCW-1:0] tier_wd_c, tier_5;
@@ -268,24 +278,39 @@ module pg_order_check #(
   end
 
   // ---- stage 7 ---------------------------------------------------------------------------------------
+  // The highest tier whose floor the raw notional reaches, one-hot (tier 0 always does), then an
+  // and-or of the rates: flat, where a chain of 16 ifs maps to a deeper mux.
+  logic [15:0] top_6;
+  logic [26:0] rate_sel_6;
+  always_comb begin
+    rate_sel_6 = '0;
+    for (int unsigned k = 0; k < 16; k++) begin
+      top_6[k] = ge_6[k] && (k == 15 || (ge_6 >> (k + 1)) == 16'd0);
+      rate_sel_6 = rate_sel_6 | (top_6[k] ? rate_6[k*27 +: 27] : 27'd0);
+    end
+  end
+  // (eqf + 1), capped at 2^84 (from eqf >= 2^83 on, (eqf + 1) x 1e18 is beyond any raw x rate)
+  localparam int unsigned EqcW = 85;
   logic [26:0]         rate_7;
   logic [113:0]        raw_7;
-  logic                rl_7, rate_on_7;
+  logic                rl_7, rate_on_7, eq_neg_7;
+  logic [EqcW-1:0]     eqc_7;
   logic signed [63:0]  tokens_7, tokens_left_7;
   always_ff @(posedge clk_i) begin
-    // the highest tier whose floor the raw notional reaches
-    rate_7 <= rate_6[0 +: 27];
-    for (int unsigned k = 1; k < 16; k++) if (ge_6[k]) rate_7 <= rate_6[k*27 +: 27];
+    rate_7        <= rate_sel_6;
+    eq_neg_7      <= eqf_6 < 0;
+    eqc_7         <= eqf_6[127:83] != '0 ? EqcW'(1) << 84 : EqcW'(eqf_6[82:0]) + EqcW'(1);
     raw_7         <= raw_6;
     rl_7          <= rate_on_6 && tokens_6 < 64'sd1000;
     rate_on_7     <= rate_on_6;
     tokens_7      <= tokens_6;
     tokens_left_7 <= tokens_6 - 64'sd1000;
   end
-  logic signed [63:0] tokens_12, refill_ts_12;
-  logic signed [127:0] eqf_12;
-  pg_delay #(.W(64), .N(5)) u_tok_12 (.clk_i, .d_i(rl_7 ? tokens_7 : tokens_left_7), .q_o(tokens_12));
-  pg_delay #(.W(64 + 128), .N(6)) u_acct_12 (.clk_i, .d_i({refill_ts_6, eqf_6}), .q_o({refill_ts_12, eqf_12}));
+  logic signed [63:0] tokens_10, refill_ts_10;
+  logic               eq_neg_10;
+  pg_delay #(.W(64), .N(3)) u_tok_10 (.clk_i, .d_i(rl_7 ? tokens_7 : tokens_left_7), .q_o(tokens_10));
+  pg_delay #(.W(64), .N(4)) u_refill_10 (.clk_i, .d_i(refill_ts_6), .q_o(refill_ts_10));
+  pg_delay #(.W(1), .N(3)) u_eq_neg_10 (.clk_i, .d_i(eq_neg_7), .q_o(eq_neg_10));
 
   // ---- stage 8 ---------------------------------------------------------------------------------------
   logic [7:0] reason_8;
@@ -306,28 +331,45 @@ module pg_order_check #(
     else if ((!ro_d[7] && no_slot_7) || no_way_7) reason_8 <= perpgate_wire_pkg::ReasonCapacity;
     else                                         reason_8 <= perpgate_wire_pkg::ReasonNone;
   end
-  logic [7:0] reason_12;
-  logic       tok_12;
-  pg_delay #(.W(9), .N(4)) u_reason_12 (.clk_i, .d_i({reason_8, tok_8}), .q_o({reason_12, tok_12}));
+  logic [7:0] reason_10;
+  logic       tok_10;
+  pg_delay #(.W(9), .N(2)) u_reason_10 (.clk_i, .d_i({reason_8, tok_8}), .q_o({reason_10, tok_10}));
 
-  // ---- stages 8-12: the order's IM, rounded up ------------------------------------------------------
+  // ---- stages 8-12: the order's IM, rounded up, and the product it comes from ---------------------
   /* verilator lint_off UNUSEDSIGNAL */
   logic         im_valid;                                     // v_q[11]: the same cycle
   /* verilator lint_on UNUSEDSIGNAL */
-  logic [127:0] im_12;
+  logic [perpgate_fixed_pkg::RateProdBits-1:0] prod_10;       // raw x rate + 1e18 - 1
   pg_rate_of_notional #(.Latency(5)) u_im (
     .clk_i, .rst_ni, .valid_i (v_q[6]), .raw_i (raw_7), .rate_i (rate_7), .round_up_i (1'b1),
-    .valid_o (im_valid), .money_o (im_12)
+    .valid_o (im_valid), .prod_o (prod_10), .money_o (im_o)
+  );
+  // ---- stages 8-10: (eqf + 1) x 1e18 --------------------------------------------------------------
+  localparam int unsigned UnitW = 60;                         // 1e18 < 2^60
+  logic [EqcW+UnitW-1:0] lim_10;
+  pg_mulu #(.AW(EqcW), .BW(UnitW)) u_lim (
+    .clk_i, .a_i(eqc_7), .b_i(UnitW'(perpgate_fixed_pkg::RateUnit)), .p_o(lim_10)
   );
 
-  // ---- stage 13: the margin test ----------------------------------------------------------------------
+  // ---- stage 11: the margin test ------------------------------------------------------------------
+  logic [7:0]         reason_11;
+  logic               tok_11;
+  logic signed [63:0] tokens_11, refill_ts_11;
   always_ff @(posedge clk_i) begin
-    reason_o    <= reason_12 == perpgate_wire_pkg::ReasonNone && !ro_d[12] && $signed(im_12) > eqf_12
-                   ? perpgate_wire_pkg::ReasonInsufficientMargin : reason_12;
-    tok_upd_o   <= tok_12;                                    // refilled, and taken unless rl
-    tokens_o    <= tokens_12;
-    refill_ts_o <= refill_ts_12;
-    im_o        <= $signed(im_12);
+    reason_11    <= reason_10 == perpgate_wire_pkg::ReasonNone && !ro_d[10] &&
+                    (eq_neg_10 || (EqcW+UnitW)'(prod_10) >= lim_10)
+                    ? perpgate_wire_pkg::ReasonInsufficientMargin : reason_10;
+    tok_11       <= tok_10;                                   // refilled, and taken unless rl
+    tokens_11    <= tokens_10;
+    refill_ts_11 <= refill_ts_10;
+  end
+
+  // ---- stage 12: the decision, with the IM --------------------------------------------------------
+  always_ff @(posedge clk_i) begin
+    reason_o    <= reason_11;
+    tok_upd_o   <= tok_11;
+    tokens_o    <= tokens_11;
+    refill_ts_o <= refill_ts_11;
   end
 
 endmodule

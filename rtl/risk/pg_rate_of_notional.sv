@@ -9,7 +9,8 @@
 // (one DSP48E2 each); one add makes a row of them (pg_risk_pkg::pp_row).
 //   1  raw x rate: 5 x 2 partial products
 //   2  its two rows, the rounding term added to the first
-//   3  the product (one add) straight into prod x RateMagic: 6 x 9 partial products
+//   3  the product (one add) straight into prod x RateMagic: 6 x 9 partial products; the
+//      product itself registered too (prod_o: the order check compares it, not the quotient)
 //   4  nine rows, added in pairs, and the five pairs summed (34 bits apart): its bits from
 //      RateShift up are the quotient (four LUT levels in yosys; a stage more would cost the
 //      revaluation a cycle per holder)
@@ -27,6 +28,7 @@ module pg_rate_of_notional #(
   input  wire logic [26:0]   rate_i,
   input  wire logic          round_up_i,
   output      logic          valid_o,
+  output      logic [perpgate_fixed_pkg::RateProdBits-1:0] prod_o,  // raw x rate + the rounding term, 3 cycles after valid_i
   output      logic [127:0]  money_o
 );
 
@@ -100,6 +102,7 @@ module pg_rate_of_notional #(
   assign prod_ext  = (26*ProdC)'(prod);
   assign magic_ext = (17*MagicC)'(perpgate_fixed_pkg::RateMagic);
   logic [ProdC*PpW-1:0] pp2_q [MagicC];
+  always_ff @(posedge clk_i) prod_o <= prod;
   always_ff @(posedge clk_i) begin
     for (int unsigned j = 0; j < MagicC; j++)
       for (int unsigned i = 0; i < ProdC; i++)

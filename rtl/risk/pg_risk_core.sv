@@ -254,10 +254,13 @@ module pg_risk_core #(
   logic          ron_up;
   logic          ron_valid;
   logic [127:0]  ron_money;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [perpgate_fixed_pkg::RateProdBits-1:0] ron_prod;  // the quotient is what the core uses
+  /* verilator lint_on UNUSEDSIGNAL */
 
   pg_rate_of_notional u_ron (
     .clk_i, .rst_ni, .valid_i (ron_go), .raw_i (ron_raw), .rate_i (ron_rate),
-    .round_up_i (ron_up), .valid_o (ron_valid), .money_o (ron_money)
+    .round_up_i (ron_up), .valid_o (ron_valid), .prod_o (ron_prod), .money_o (ron_money)
   );
 
   // floor(x / 1e10), pipelined (pg_money_floor): the equity of check_liquidation and withdraw
@@ -328,20 +331,20 @@ module pg_risk_core #(
 
   // ---- state -----------------------------------------------------------------------------------
   typedef enum logic [6:0] {
-    SClear, SIdle, SLoad, SDispatch,
+    SClear, SIdle, SLoad, SDispatch, SDispRef,
     // orders
     SO1, SOWait, SDrain, SOFwdCancel,
     // cancel / fill
-    SC1, SC2, SF1, SF2, SFCost, SF3, SF3Mul, SF4, SF5a, SF5b, SF5Share, SF5Real, SF5Flip, SFCredit,
+    SC1, SC2, SF1, SF1Test, SF2, SFCost, SF3, SF3Mul, SF4, SF5a, SF5b, SF5Share, SF5Real, SF5Flip, SFCredit,
     SFMoney, SFSettle, SSettle1, SSettleWb,
     // market data
-    SMark, SFund, SFund1, SFundMul, SFund2, SFund3, SLocal, SEma1, SEma1Mul, SEma1Div, SEma2,
+    SMark, SFund, SFund1, SFundMul, SFund2, SFund3, SLocal, SEma1, SEma1Clamp, SEma1Mul, SEma1Div, SEma2,
     SEma2Mul, SEma2Num, SEma2Den, SEma3, SLm1, SLm2, SLm3, SLm4, SLm5, SLm6, SLmEmit,
     // control
     SCreate, SCreateImr, SLev1, SLevWb, SDeposit, SWithdraw, SCommit1, SCommitInv, SCommitInv1,
     SCommitInv2, SCommitLim, SCommitTier, SCommitWrite, SAcctWb, SQuerySlot, STierMul, SWithdrawTest,
     // subroutines: context load, refresh, liquidation check, revaluation loop
-    SCtx0, SCtx1, SR0, SR0Worst, SR0Mm, SR0Im, SR1, SR2, SR2Im, SR3, SR3Im, SL0, SL0Test, SL1, SL2, SRv0, SRvWord, SRvBits,
+    SCtx0, SCtx1, SR0, SR0Worst, SR0Mm, SR0Im, SR1Tier, SR1, SR2, SR2Im, SR3, SR3Im, SL0, SL0Test, SL1, SL2, SRv0, SRvWord, SRvBits,
     SRvChecked, SEmitErr, SDone
   } state_e;
 
@@ -370,6 +373,7 @@ module pg_risk_core #(
   logic signed [63:0] now_d, now_q;
   // working values of the current step
   logic signed [127:0] t0_d, t0_q, t1_d, t1_q, t2_d, t2_q, t3_d, t3_q;
+  logic signed [64:0]  fq_d, fq_q;                        // a fill's new position (SF1)
   logic signed [63:0]  u0_d, u0_q, u1_d, u1_q, u2_d, u2_q;
   logic          f0_d, f0_q, f1_d, f1_q;
   logic [4:0]    k_d, k_q;
@@ -408,15 +412,15 @@ module pg_risk_core #(
 
   // Shared combinational units on registered inputs: the sequencer below only selects their
   // results (one copy of each function in hardware, and a sequencer yosys can elaborate).
-  logic [LW:0]   slot_of_rd, slot_of_q, free_slot_q;     // slot maps: read data, working copy
-  logic [WayW:0] way_of_id, way_of_ref, free_way_q;      // open-order set: order id, event id
-  logic [3:0]    tier_t0, tier_t1;                        // tier of the raw notionals in t0, t1
+  logic [LW:0]   slot_of_rd;                             // the slot map just read: the symbol's
+  logic [WayW:0] way_of_ref;                             // open-order set: the event's order id
+  logic [3:0]    tier_t0, tier_t1;                        // tier of the raw notionals in t0, t1 (a cycle later)
   // Entries read at a computed index: N:1 muxes (pg_index_mux), outside the sequencer (yosys'
   // proc pass is slow on wide variable part-selects inside a large always_comb, and builds them
   // as barrel shifters).
   pg_risk_pkg::tier_mm_t tier_e0;                         // maintenance terms of the tier at tier_t0
   logic [26:0]   tier_e1_imr;                             // the imr field of the tier at tier_t1
-  pg_risk_pkg::ord_t way_e, way_ref_e;                    // the open order at way_q, at way_of_ref
+  pg_risk_pkg::ord_t way_e;                               // the open order at way_q
   logic [15:0]   stage_tlev_k;                            // the staged tier leverage at k_q
   // slot slot_q of slots_rd (its symbol is what is read) and of slots_q (bits 14:12 are spare)
   /* verilator lint_off UNUSEDSIGNAL */
@@ -426,13 +430,12 @@ module pg_risk_core #(
   logic [63:0]   ev_in_id;                                // order id of the event being offered
   logic [SetW-1:0] ev_in_set;
   assign slot_of_rd     = find_slot(slots_rd, s_q);
-  assign slot_of_q      = find_slot(slots_q, s_q);
-  assign free_slot_q    = free_slot(slots_q);
-  assign way_of_id      = find_way(oset_q, o_id);
   assign way_of_ref     = find_way(oset_q, ev_w2);
-  assign free_way_q     = free_way(oset_q);
-  assign tier_t0        = tier_index(tiers_q, cfg_q.tier_count, t0_q);
-  assign tier_t1        = tier_index(tiers_q, cfg_q.tier_count, t1_q);
+  // registered: SR1Tier waits the cycle (t0_q, t1_q are written the cycle before)
+  always_ff @(posedge clk_i) begin
+    tier_t0 <= tier_index(tiers_q, cfg_q.tier_count, t0_q);
+    tier_t1 <= tier_index(tiers_q, cfg_q.tier_count, t1_q);
+  end
   localparam int unsigned TierRW = pg_risk_pkg::TierMmBits;
   logic [16*TierRW-1:0] tier_rates;                       // each tier's mmr and maint (above imr)
   logic [16*27-1:0]     tier_imrs;                        // the imr field (the low 27 bits) of each
@@ -446,9 +449,6 @@ module pg_risk_core #(
   pg_index_mux #(.N(16), .W(27)) u_tier_e1_imr (.data_i (tier_imrs), .idx_i (tier_t1), .data_o (tier_e1_imr));
   pg_index_mux #(.N(OrderWays), .W(OrdW), .IW(WayW)) u_way_e (
     .data_i (oset_q), .idx_i (way_q[WayW-1:0]), .data_o (way_e)
-  );
-  pg_index_mux #(.N(OrderWays), .W(OrdW), .IW(WayW)) u_way_ref_e (
-    .data_i (oset_q), .idx_i (way_of_ref[WayW-1:0]), .data_o (way_ref_e)
   );
   pg_index_mux #(.N(16), .W(16)) u_stage_tlev_k (.data_i (stage_tlev_q), .idx_i (k_q[3:0]), .data_o (stage_tlev_k));
   pg_index_mux #(.N(Slots), .W(SlotB), .IW(LW)) u_slot_rd_e (.data_i (slots_rd), .idx_i (slot_q), .data_o (slot_rd_e));
@@ -604,16 +604,23 @@ module pg_risk_core #(
   assign {r_a, r_set, r_s, r_hw, r_claim} = tag_r;
   assign {r_reason, r_tok, r_tokens, r_refill, r_im} = res_r;
 
-  // Issue (SO1): the structural checks of Engine::check_order, which need the tables' words.
-  logic [WayW:0]  iss_dup, iss_way;
-  logic [LW:0]    iss_found, iss_free;
+  // Issue (SO1): the structural checks of Engine::check_order, which need the tables' words. The
+  // searches run in SLoad on the words just read (SO1 holds the same words: a conflicting write
+  // sends the order to SOWait and back through SLoad), registered, so that what SO1 hands the
+  // check is a few gates from registers.
+  logic [WayW:0]  iss_dup, iss_way;                       // the id's way (none: not a duplicate), a free way
+  logic [LW:0]    iss_found, iss_free;                    // the symbol's slot, a free slot
   logic [7:0]     iss_pre;
   pg_risk_pkg::pos_t iss_pos;
   assign issue     = state_q == SO1;
-  assign iss_dup   = way_of_id;
-  assign iss_way   = free_way_q;
-  assign iss_found = slot_of_q;
-  assign iss_free  = free_slot_q;
+  always_ff @(posedge clk_i) begin
+    if (state_q == SLoad) begin
+      iss_dup   <= find_way(ord_rd, o_id);
+      iss_way   <= free_way(ord_rd);
+      iss_found <= slot_of_rd;
+      iss_free  <= free_slot(slots_rd);
+    end
+  end
   assign iss_pos   = f0_q ? pos_rd : '0;
   always_comb begin
     if (!a_ok_q)                           iss_pre = perpgate_wire_pkg::ReasonUnknownAccount;
@@ -731,6 +738,7 @@ module pg_risk_core #(
     med_go = 1'b0;
     med_pre_d = 1'b0;
     eq_d = eq_q;
+    fq_d = fq_q;
     div_go = 1'b0;
     mul_go = 1'b0;
 
@@ -879,13 +887,7 @@ module pg_risk_core #(
               err_ret_d = SDone;
               state_d = SEmitErr;
             end else begin
-              oe = way_ref_e;                   // the way of wy
-              a_d = oe.acct[AW-1:0];
-              slot_d = oe.slot[LW-1:0];
-              hw_d = oe.acct[AW-1:6];
-              by_slot_d = 1'b1;
-              ret_d = op_q == perpgate_wire_pkg::MsgFill ? SF1 : SC1;
-              state_d = SCtx0;
+              state_d = SDispRef;
             end
           end
           perpgate_wire_pkg::MsgMark, perpgate_wire_pkg::MsgIndex, perpgate_wire_pkg::MsgBookTop,
@@ -1019,6 +1021,16 @@ module pg_risk_core #(
 
       // A client's cancel request goes on to the venue; reservations are released when the
       // venue confirms it (cancel_ack on the drop copy).
+      // A fill or cancel_ack: the order's entry at the way found (way_q) names its account and slot.
+      SDispRef: begin
+        a_d = way_e.acct[AW-1:0];
+        slot_d = way_e.slot[LW-1:0];
+        hw_d = way_e.acct[AW-1:6];
+        by_slot_d = 1'b1;
+        ret_d = op_q == perpgate_wire_pkg::MsgFill ? SF1 : SC1;
+        state_d = SCtx0;
+      end
+
       SOFwdCancel: begin
         if (!out_v_q[1]) begin
           out_v_d[1] = 1'b1;
@@ -1079,7 +1091,11 @@ module pg_risk_core #(
       SF1: begin
         s64 = way_e.buy ? $signed(ev_w3) : -$signed(ev_w3);       // signed fill qty
         u2_d = s64;
-        if (abs128($signed(128'(pos_q.qty)) + $signed(128'(s64))) > 128'(QtyMax)) begin
+        fq_d = 65'(pos_q.qty) + 65'(s64);                         // the position it makes
+        state_d = SF1Test;
+      end
+      SF1Test: begin
+        if (fq_q > 65'(QtyMax) || fq_q < -65'(QtyMax)) begin
           err_d = perpgate_wire_pkg::ErrFillPastQtyBound;
           err_ref_d = ev_w2;
           err_ret_d = SDone;
@@ -1251,12 +1267,14 @@ module pg_risk_core #(
           state_d = SLm1;
         end else begin
           u1_d = s64 - sst_q.index;                                // sample
-          x64 = (sst_q.ema_den == 0) ? cfg_q.ema_ms : now_q - sst_q.ema_ts;
-          if ($signed(x64) < 1) x64 = 64'd1;
-          if ($signed(x64) > $signed(cfg_q.ema_ms)) x64 = cfg_q.ema_ms;
-          u2_d = x64;                                              // d
-          state_d = SEma1Mul;
+          u2_d = (sst_q.ema_den == 0) ? cfg_q.ema_ms : now_q - sst_q.ema_ts;
+          state_d = SEma1Clamp;
         end
+      end
+      SEma1Clamp: begin                            // d: at least 1, then at most ema_ms
+        if ($signed(u2_q) < 1) u2_d = $signed(cfg_q.ema_ms) < 1 ? cfg_q.ema_ms : 64'd1;
+        else if ($signed(u2_q) > $signed(cfg_q.ema_ms)) u2_d = cfg_q.ema_ms;
+        state_d = SEma1Mul;
       end
       SEma1Mul: begin                              // ema_num x (ema_ms - d)
         mul_go = 1'b1;
@@ -1648,7 +1666,7 @@ module pg_risk_core #(
           state_d = SR0Worst;
         end else begin
           t0_d = '0; t1_d = '0; t2_d = '0;
-          state_d = SR1;
+          state_d = SR1Tier;
         end
       end
       SR0Worst: begin
@@ -1665,9 +1683,10 @@ module pg_risk_core #(
       SR0Im: begin
         if (mul_valid) begin
           t1_d = mul_p128;                                                   // IM raw
-          state_d = SR1;
+          state_d = SR1Tier;
         end
       end
+      SR1Tier: state_d = SR1;                      // the tiers of t0 and t1 (tier_t0/tier_t1)
       SR1: begin                                   // the rates of the tiers of t0 and t1
         r27 = imr_q > cfg_q.imr ? imr_q : cfg_q.imr;
         if (tier_e1_imr > r27) r27 = tier_e1_imr;   // the tier's imr field
@@ -1846,6 +1865,7 @@ module pg_risk_core #(
     err_ref_q <= err_ref_d; err_ret_q <= err_ret_d;
     t0_q <= t0_d; t1_q <= t1_d; t2_q <= t2_d; t3_q <= t3_d; u0_q <= u0_d; u1_q <= u1_d; u2_q <= u2_d;
     eq_q <= eq_d;
+    fq_q <= fq_d;
     f0_q <= f0_d; f1_q <= f1_d; k_q <= k_d; rate0_q <= rate0_d; rate1_q <= rate1_d;
     a_q <= a_d; s_q <= s_d; slot_q <= slot_d; set_q <= set_d; hw_q <= hw_d;
     for (int c = 0; c < 3; c++) out_m_q[c] <= out_m_d[c];
