@@ -278,16 +278,14 @@ module pg_order_check #(
   end
 
   // ---- stage 7 ---------------------------------------------------------------------------------------
-  // The highest tier whose floor the raw notional reaches, one-hot (tier 0 always does), then an
-  // and-or of the rates: flat, where a chain of 16 ifs maps to a deeper mux.
+  // The highest tier whose floor the raw notional reaches, one-hot (ge_6 is a thermometer code),
+  // then an and-or of the rates: flat, where a chain of 16 ifs maps to a deeper mux.
   logic [15:0] top_6;
   logic [26:0] rate_sel_6;
+  assign top_6 = pg_risk_pkg::thermo_top(ge_6);
   always_comb begin
     rate_sel_6 = '0;
-    for (int unsigned k = 0; k < 16; k++) begin
-      top_6[k] = ge_6[k] && (k == 15 || (ge_6 >> (k + 1)) == 16'd0);
-      rate_sel_6 = rate_sel_6 | (top_6[k] ? rate_6[k*27 +: 27] : 27'd0);
-    end
+    for (int unsigned k = 0; k < 16; k++) rate_sel_6 = rate_sel_6 | (top_6[k] ? rate_6[k*27 +: 27] : 27'd0);
   end
   // (eqf + 1), capped at 2^84 (from eqf >= 2^83 on, (eqf + 1) x 1e18 is beyond any raw x rate)
   localparam int unsigned EqcW = 85;

@@ -162,11 +162,14 @@ module pg_risk_core #(
   // Index of the tier for raw notional `raw`: the highest floor <= raw among the first `count`.
   function automatic logic [3:0] tier_index(input logic [16*TierW-1:0] t, input logic [4:0] count,
                                             input logic [127:0] raw);
-    tier_index = 4'd0;
-    for (int unsigned i = 1; i < 16; i++) begin
+    logic [15:0] ge, top;
+    ge[0] = 1'b1;
+    for (int unsigned i = 1; i < 16; i++)
       // floor_raw is the tier's leading field
-      if (5'(i) < count && {32'd0, t[i*TierW + TierW - 96 +: 96]} <= raw) tier_index = 4'(i);
-    end
+      ge[i] = 5'(i) < count && {32'd0, t[i*TierW + TierW - 96 +: 96]} <= raw;
+    top = pg_risk_pkg::thermo_top(ge);              // the last tier reached, one-hot
+    tier_index = 4'd0;
+    for (int unsigned i = 1; i < 16; i++) tier_index = tier_index | (top[i] ? 4'(i) : 4'd0);
   endfunction
 
   function automatic logic [63:0] abs64(input logic signed [63:0] v);

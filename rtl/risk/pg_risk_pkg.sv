@@ -109,6 +109,12 @@ package pg_risk_pkg;
   function automatic logic [63:0] rotr64(input logic [63:0] v, input logic [5:0] k);
     rotr64 = (v >> k) | (v << (7'd64 - {1'b0, k}));
   endfunction
+  // The highest set bit of a thermometer code (bits 0..k set), one-hot. Which tiers a raw notional
+  // reaches is one: tier 0 always, floors strictly ascending (symbol_config_error in margin.hpp)
+  // and only tiers below the count. No priority chain: each bit looks at its neighbour.
+  function automatic logic [15:0] thermo_top(input logic [15:0] ge);
+    thermo_top = ge & ~(ge >> 1);
+  endfunction
   // max(|a|, |b|): the worst case of a position with its open buys (a) or sells (b) filled.
   function automatic logic [63:0] worst_of(input logic signed [63:0] a, input logic signed [63:0] b);
     logic [63:0] x, y;
