@@ -5,6 +5,7 @@ rtl/risk/pg_risk_pkg.sv
 rtl/common/pg_axis_skid.sv
 rtl/common/pg_index_mux.sv
 rtl/common/pg_delay.sv
+rtl/common/pg_countdown.sv
 rtl/eth/pg_udp_rx.sv
 rtl/eth/pg_msg_rx.sv
 rtl/eth/pg_rx_port.sv

@@ -274,15 +274,9 @@ module pg_risk_core #(
   localparam int unsigned FlLat = 5;
   logic                fl_go, fl_pre_d, fl_pre_q, fl_ready;
   logic signed [127:0] fl_u, fl_u_q, fl_money, eq_d, eq_q;
-  logic [2:0]          fl_cnt_q;
   pg_money_floor u_floor (.clk_i, .u_i(fl_u_q), .q_o(fl_money));
   always_ff @(posedge clk_i) if (fl_go) fl_u_q <= fl_u;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni)    fl_cnt_q <= '0;
-    else if (fl_go) fl_cnt_q <= 3'(FlLat);
-    else if (fl_cnt_q != 3'd0) fl_cnt_q <= fl_cnt_q - 3'd1;
-  end
-  assign fl_ready = fl_cnt_q == 3'd0;
+  pg_countdown #(.N(FlLat)) u_fl_wait (.clk_i, .rst_ni, .go_i(fl_go), .ready_o(fl_ready));
 
   // The local mark's medians, pipelined (pg_median_present): the inner one of (bid, ask, last) and
   // the outer one of (index + basis, inner, external). Operands chosen by the state, loaded on
@@ -290,15 +284,9 @@ module pg_risk_core #(
   localparam int unsigned MedLat = 3;
   logic               med_go, med_pre_d, med_pre_q, med_ready;
   logic signed [63:0] med_x, med_y, med_z, med_x_q, med_y_q, med_z_q, med_out;
-  logic [1:0]         med_cnt_q;
   pg_median_present u_median (.clk_i, .x_i(med_x_q), .y_i(med_y_q), .z_i(med_z_q), .m_o(med_out));
   always_ff @(posedge clk_i) if (med_go) {med_x_q, med_y_q, med_z_q} <= {med_x, med_y, med_z};
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni)     med_cnt_q <= '0;
-    else if (med_go) med_cnt_q <= 2'(MedLat);
-    else if (med_cnt_q != 2'd0) med_cnt_q <= med_cnt_q - 2'd1;
-  end
-  assign med_ready = med_cnt_q == 2'd0;
+  pg_countdown #(.N(MedLat)) u_med_wait (.clk_i, .rst_ni, .go_i(med_go), .ready_o(med_ready));
 
   // The divider: fills, the local-mark EMA, control-plane reciprocals.
   logic          div_go, div_busy, div_done;
