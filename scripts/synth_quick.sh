@@ -17,7 +17,7 @@ rest=$(grep '^rtl/' rtl/gateway_sources.f | grep -v '_pkg.sv' | grep -v -x -F -e
        -e rtl/risk/pg_mulu.sv -e rtl/risk/pg_money_floor.sv -e rtl/risk/pg_median_present.sv -e rtl/risk/pg_order_check.sv | tr '\n' ' ')
 no_latch='check -assert; select -assert-none t:$_DLATCH_* t:LD* t:LDCE t:LDPE'
 
-yosys -q -p "read_verilog -sv $pkg $rest; read_verilog -sv -lib $pkg $core; \
+yosys -q -p "read_verilog -sv $pkg $rest rtl/common/pg_countdown.sv rtl/risk/pg_mulu.sv; read_verilog -sv -lib $pkg $core; \
   hierarchy -check -top pg_gateway_top; synth_xilinx -family xcup -flatten -top pg_gateway_top; \
   $no_latch; select -assert-count 1 t:pg_risk_core"
 for top in pg_rate_of_notional pg_divu pg_mul pg_money_floor pg_median_present pg_order_check; do

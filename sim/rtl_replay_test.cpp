@@ -292,6 +292,37 @@ TEST(Funding, RateOutsideItsBoundIsAnErrorAndNotApplied) {
   EXPECT_NE(want.out.find("error funding rate must be between -1 and 1; not applied"), std::string::npos);
 }
 
+// Redefining a symbol revalues every account holding it (Engine::define_symbol), with the new
+// tiers and leverage cap: here accounts 1 (a position) and 2 (an open order), not account 0, which
+// holds nothing; the queries show their MM and IM, an order after it sees the new IM.
+TEST(SymbolUpdate, RevaluesEveryHolderWithTheNewTiers) {
+  Recorder want, got;
+  auto sw = make_backend("sw", want);
+  auto rtl = make_rtl_backend(got, RtlOptions{11, 0.0, 0.0});
+  SymbolConfig tighter = one_tier_symbol();
+  tighter.max_lev = 10;
+  tighter.tier_count = 2;
+  tighter.tiers[0] = {0, 1'000'000, 0, 20};
+  tighter.tiers[1] = {1'000'000'000'000, 2'000'000, 500'000'000, 5};
+  for (Backend* b : {static_cast<Backend*>(sw.get()), static_cast<Backend*>(rtl.get())}) {
+    b->define_symbol(0, one_tier_symbol());
+    for (int a = 0; a < 3; ++a) b->create_account(a, 5'000'000'000);
+    b->mark(0, 6'000'000'000'000);
+    b->order(OrderEvent{1, 0, 1, true, false, 300'000, 6'000'000'000'000});
+    b->fill(FillEvent{1, 300'000, 6'000'000'000'000, 0});
+    b->order(OrderEvent{2, 0, 2, false, false, 200'000, 6'000'000'000'000});
+    for (int a = 0; a < 3; ++a) b->query(a);
+    b->define_symbol(0, tighter);
+    for (int a = 0; a < 3; ++a) b->query(a);
+    b->order(OrderEvent{2, 0, 3, false, false, 2'000'000, 6'000'000'000'000});
+    b->mark(0, 5'000'000'000'000);
+    for (int a = 0; a < 3; ++a) b->query(a);
+  }
+  EXPECT_EQ(got.out, want.out);
+  // the update changed the holders' margins: their query lines differ before and after
+  EXPECT_EQ(std::count(want.out.begin(), want.out.end(), '\n'), 2 + 9 + 1) << want.out;
+}
+
 // Line rate: minimum-size order frames back to back on the client port (14 beats each, no idle
 // beat between them) are all taken without a single cycle of backpressure, and the decisions are
 // the model's for the same orders one at a time. Orders of one account, or of one order set, wait

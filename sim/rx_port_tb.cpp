@@ -2,7 +2,8 @@
 // contents, malformed messages (unknown or outbound type, bad version, wrong length field, short
 // and long payloads) and every bad frame kind, with idle cycles and consumer stalls. Each message
 // out and each counter pulse is checked against the models of host/wire (udp_frame.hpp,
-// codec.hpp).
+// codec.hpp), and the order set offered beside a new order, fill or cancel_ack against the golden
+// model's (OrderTable::set_of).
 #include <gtest/gtest.h>
 
 #include <deque>
@@ -12,6 +13,7 @@
 #include "axis_harness.hpp"
 #include "frame_gen.hpp"
 #include "clocked_model.hpp"
+#include "perpgate/order_table.hpp"
 #include "wire/codec.hpp"
 
 namespace perpgate::sim {
@@ -56,12 +58,14 @@ class RxPortBench {
     const bool in_fire = valid && top_->s_axis_tready;
     const bool msg_fire = top_->msg_valid_o && ready;
     std::vector<std::uint8_t> msg;
+    std::uint32_t set = 0;
     if (msg_fire) {
       for (int w = 0; w < 16; ++w) {
         const std::uint32_t word = top_->msg_data_o[w];
         for (int k = 0; k < 4; ++k) msg.push_back(static_cast<std::uint8_t>(word >> (8 * k)));
       }
       EXPECT_EQ(top_->msg_type_o, msg[0]);
+      set = top_->msg_set_o;
     }
     got_.frames_ok += top_->frame_ok_o;
     got_.not_for_us += top_->drop_not_for_us_o;
@@ -81,6 +85,7 @@ class RxPortBench {
       const std::vector<std::uint8_t>& want = expected_.front();
       msg.resize(want.size());  // bytes past the message's size are not part of it
       EXPECT_EQ(msg, want);
+      check_set(want, set);
       expected_.pop_front();
     }
   }
@@ -92,6 +97,7 @@ class RxPortBench {
     EXPECT_EQ(got_, want_);
   }
   const Counts& counted() const { return got_; }
+  std::uint64_t sets_checked() const { return sets_checked_; }
   std::uint64_t cycles() const { return top_.cycles(); }
 
  private:
@@ -116,6 +122,21 @@ class RxPortBench {
     }
   }
 
+  // The order set the core reads for this message (the golden model's), where it reads one.
+  void check_set(const std::vector<std::uint8_t>& m, std::uint32_t set) {
+    std::size_t id_off = 0;
+    switch (static_cast<wire::MsgType>(m[wire::header::kType])) {
+      case wire::NewOrder::kType: id_off = wire::NewOrder::kId; break;
+      case wire::Fill::kType: id_off = wire::Fill::kId; break;
+      case wire::CancelAck::kType: id_off = wire::CancelAck::kId; break;
+      default: return;
+    }
+    const auto id = static_cast<i64>(wire::get_le<std::uint64_t>(&m[id_off]));
+    EXPECT_EQ(set, static_cast<std::uint32_t>(OrderTable<DefaultParams>::set_of(id))) << "order id " << id;
+    ++sets_checked_;
+  }
+
+  std::uint64_t sets_checked_ = 0;
   ClockedModel<Vpg_rx_port> top_;
   AxisSource src_;
   std::mt19937_64 rng_;
@@ -172,6 +193,7 @@ TEST(RxPort, EveryInboundTypeDecodedBackToBack) {
   for (int i = 0; i < 2000; ++i) tb.send(gen.around(random_message(rng, false)), false);
   tb.run_until_idle();
   EXPECT_EQ(tb.counted().msg_ok, 2000u);
+  EXPECT_GT(tb.sets_checked(), 500u);   // a third of the types carry an order id
 }
 
 class RxPortRandom : public ::testing::TestWithParam<std::uint64_t> {};

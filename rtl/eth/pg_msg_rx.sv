@@ -4,9 +4,17 @@
 // offered on msg_* whole (byte i of the message at msg_data_o[8i +: 8]); anything else is counted
 // and dropped. Payloads flagged bad by the receive path (tuser on the last beat) are dropped
 // without counting: pg_udp_rx counted them.
+//
+// Beside the message, the open-order set of its order id (msg_set_o, pg_risk_pkg::order_hash_mix)
+// for the types whose set the core reads (new order, fill, cancel_ack): the hash's product starts
+// on the beat that brings the id (pg_mulu, 3 cycles), so it is there with the last beat of a new
+// order or a fill (the id is two or more beats from the end); a cancel_ack, whose id is its last
+// word, is offered two cycles later. The core then reads the set in the cycle it takes the event.
 `default_nettype none
 
-module pg_msg_rx (
+module pg_msg_rx #(
+  parameter int unsigned SetW = 12                // bits of an open-order set index
+) (
   input  wire logic         clk_i,
   input  wire logic         rst_ni,
 
@@ -21,6 +29,7 @@ module pg_msg_rx (
   input  wire logic         msg_ready_i,
   output      logic [7:0]   msg_type_o,
   output      logic [511:0] msg_data_o,
+  output      logic [SetW-1:0] msg_set_o,          // a new order's, fill's or cancel_ack's order set
 
   output      logic         msg_ok_o,         // one-cycle pulses, one per payload
   output      logic         msg_malformed_o
@@ -34,6 +43,7 @@ module pg_msg_rx (
   logic         out_valid_d, out_valid_q;
 
   wire logic in_fire = s_axis_tvalid && s_axis_tready;
+  logic msg_fire;                      // the message offered is taken (msg_valid_o && msg_ready_i)
 
   function automatic logic [3:0] keep_count(input logic [7:0] k);
     keep_count = 4'd0;
@@ -99,7 +109,7 @@ module pg_msg_rx (
     data_d      = data_q;
     bytes_d     = bytes_q;
     too_long_d  = too_long_q;
-    out_valid_d = out_valid_q && !msg_ready_i;
+    out_valid_d = out_valid_q && !msg_fire;
     msg_ok_o        = 1'b0;
     msg_malformed_o = 1'b0;
     if (in_fire) begin
@@ -136,17 +146,64 @@ module pg_msg_rx (
     hdr_ok_q <= hdr_ok;
   end
 
+  // ---- the order id's set ------------------------------------------------------------------------
+  // The id field of the message as it will be registered (data_d), by the type in the registered
+  // header (the id is in word 2 or 3, the type in word 0); its product with the hash constant
+  // (its low HashW bits only) three cycles later, while the message waits unchanged.
+  localparam int unsigned HashW = SetW + pg_risk_pkg::OrderHashShift;
+  logic [HashW-1:0] id_d;                        // the id's low HashW bits
+  logic             id_beat, has_id;
+  logic [HashW-1:0] hash_p;
+  logic             hash_ready;
+  always_comb begin
+    unique case (hdr_type)
+      perpgate_wire_pkg::MsgFill: begin
+        id_d = data_d[8*perpgate_wire_pkg::FillIdOff +: HashW];
+        id_beat = bytes_q[6:3] == 4'(perpgate_wire_pkg::FillIdOff / 8);
+        has_id = 1'b1;
+      end
+      perpgate_wire_pkg::MsgCancelAck: begin
+        id_d = data_d[8*perpgate_wire_pkg::CancelAckIdOff +: HashW];
+        id_beat = bytes_q[6:3] == 4'(perpgate_wire_pkg::CancelAckIdOff / 8);
+        has_id = 1'b1;
+      end
+      default: begin                               // a new order (others: no set needed)
+        id_d = data_d[8*perpgate_wire_pkg::NewOrderIdOff +: HashW];
+        id_beat = bytes_q[6:3] == 4'(perpgate_wire_pkg::NewOrderIdOff / 8);
+        has_id = hdr_type == perpgate_wire_pkg::MsgNewOrder;
+      end
+    endcase
+  end
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [2*HashW-1:0] hash_full;                   // the product's low HashW bits are the hash's
+  logic [63:0]        hash_mix;
+  /* verilator lint_on UNUSEDSIGNAL */
+  pg_mulu #(.AW(HashW), .BW(HashW)) u_hash (
+    .clk_i, .a_i (id_d), .b_i (pg_risk_pkg::OrderHashMul[HashW-1:0]), .p_o (hash_full)
+  );
+  assign hash_p = hash_full[HashW-1:0];
+  // The product of the id taken on a beat is there HashLat - 1 cycles after the beat's data is
+  // registered: ready then, and until the next id beat (no beat is taken while a message waits).
+  localparam int unsigned HashLat = 3;
+  pg_countdown #(.N(HashLat - 1)) u_hash_wait (
+    .clk_i, .rst_ni, .go_i (in_fire && id_beat), .ready_o (hash_ready)
+  );
+  assign hash_mix  = pg_risk_pkg::order_hash_mix(64'(hash_p));
+  assign msg_set_o = hash_mix[SetW-1:0];
+
   // A beat is taken while no message waits, or in the cycle the waiting one is consumed (it
   // cannot be the last beat of the next message yet: a payload has at least two beats), so
   // back-to-back frames see no bubble when the consumer keeps up.
-  assign s_axis_tready = !out_valid_q || msg_ready_i;
-  assign msg_valid_o   = out_valid_q;
+  assign s_axis_tready = !out_valid_q || msg_fire;
+  assign msg_valid_o   = out_valid_q && (hash_ready || !has_id);
+  assign msg_fire      = msg_valid_o && msg_ready_i;
   assign msg_type_o    = data_q[8*perpgate_wire_pkg::HdrTypeOff +: perpgate_wire_pkg::HdrTypeBits];
   assign msg_data_o    = data_q;
 
 `ifndef SYNTHESIS
   // The registered header check needs every inbound message to be longer than two beats.
   initial begin
+    assert (SetW >= 1 && SetW + pg_risk_pkg::OrderHashShift <= 64) else $fatal(1, "pg_msg_rx: SetW 1 to 35");
     for (int t = 0; t < 256; t++) begin
       assert (inbound_size(8'(t)) == 7'd0 || inbound_size(8'(t)) > 7'd16)
         else $fatal(1, "pg_msg_rx: inbound message type %0d fits in two beats", t);
@@ -155,7 +212,7 @@ module pg_msg_rx (
 
   always_ff @(posedge clk_i) begin
     // The offered message stays unchanged until taken.
-    if (out_valid_q && !msg_ready_i) assert (data_d == data_q);
+    if (out_valid_q && !msg_fire) assert (data_d == data_q);
   end
 `endif
 

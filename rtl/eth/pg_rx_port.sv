@@ -1,8 +1,11 @@
 // One receive port: Ethernet/IPv4/UDP frames in (AXI-Stream from the MAC), whole checked
-// messages out, with a pulse per frame and per message for the counters.
+// messages out (with the order set of an order id: pg_msg_rx), with a pulse per frame and per
+// message for the counters.
 `default_nettype none
 
-module pg_rx_port (
+module pg_rx_port #(
+  parameter int unsigned SetW = 12
+) (
   input  wire logic         clk_i,
   input  wire logic         rst_ni,
   input  wire logic [31:0]  cfg_ip_i,
@@ -19,6 +22,7 @@ module pg_rx_port (
   input  wire logic         msg_ready_i,
   output      logic [7:0]   msg_type_o,
   output      logic [511:0] msg_data_o,
+  output      logic [SetW-1:0] msg_set_o,
 
   output      logic         frame_ok_o,
   output      logic         drop_not_for_us_o,
@@ -40,11 +44,11 @@ module pg_rx_port (
     .frame_ok_o, .drop_not_for_us_o, .drop_malformed_o, .drop_mac_error_o
   );
 
-  pg_msg_rx u_msg (
+  pg_msg_rx #(.SetW(SetW)) u_msg (
     .clk_i, .rst_ni,
     .s_axis_tdata (pl_tdata), .s_axis_tkeep (pl_tkeep), .s_axis_tvalid (pl_tvalid),
     .s_axis_tready (pl_tready), .s_axis_tlast (pl_tlast), .s_axis_tuser (pl_tuser),
-    .msg_valid_o, .msg_ready_i, .msg_type_o, .msg_data_o, .msg_ok_o, .msg_malformed_o
+    .msg_valid_o, .msg_ready_i, .msg_type_o, .msg_data_o, .msg_set_o, .msg_ok_o, .msg_malformed_o
   );
 
 endmodule

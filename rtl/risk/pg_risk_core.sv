@@ -28,6 +28,7 @@ module pg_risk_core #(
   output      logic           ev_ready_o,
   input  wire logic [7:0]     ev_type_i,
   input  wire logic [511:0]   ev_data_i,
+  input  wire logic [$clog2(OrderSets)-1:0] ev_set_i,   // its order id's set (pg_msg_rx)
 
   output      logic [2:0]     out_valid_o,   // 0 client, 1 venue, 2 desk
   input  wire logic [2:0]     out_ready_i,
@@ -205,13 +206,6 @@ module pg_risk_core #(
     end
   endfunction
 
-  function automatic logic [SetW-1:0] set_of(input logic [63:0] id);
-    logic [63:0] h;
-    h = id * 64'h9E3779B97F4A7C15;
-    h = h ^ (h >> 29);
-    set_of = h[SetW-1:0];
-  endfunction
-
   // Way holding id (lowest), or -1; a free way (lowest), or -1.
   // Way holding id (lowest), or -1; a free way (lowest), or -1. Fields by bit position (see
   // pg_risk_pkg::OrdValidBit, OrdIdLsb): yosys 0.23 cannot take struct members of a function's local.
@@ -229,9 +223,16 @@ module pg_risk_core #(
     end
   endfunction
 
+  // Trailing zeros (64 for 0): the lowest set bit isolated by a carry chain (v & -v), then its
+  // index as an OR of 32 bits per result bit, where a priority chain over 64 bits maps deep.
   function automatic logic [6:0] ctz64(input logic [63:0] v);
-    ctz64 = 7'd64;
-    for (int i = 63; i >= 0; i--) if (v[i]) ctz64 = 7'(i);
+    logic [63:0] low, in_bit;
+    low = v & (~v + 64'd1);
+    ctz64[6] = v == 64'd0;
+    for (int unsigned b = 0; b < 6; b++) begin
+      for (int unsigned i = 0; i < 64; i++) in_bit[i] = ((i >> b) & 1) != 0;   // bit b of index i
+      ctz64[b] = |(low & in_bit);
+    end
   endfunction
 
 
@@ -333,7 +334,7 @@ module pg_risk_core #(
     SEma2Mul, SEma2Num, SEma2Den, SEma3, SLm1, SLm2, SLm3, SLm4, SLm5, SLm6, SLmEmit,
     // control
     SCreate, SCreateImr, SLev1, SLevWb, SDeposit, SWithdraw, SCommit1, SCommitInv, SCommitInv1,
-    SCommitInv2, SCommitLim, SCommitTier, SCommitWrite, SAcctWb, SQuerySlot, STierMul, SWithdrawTest,
+    SCommitInv2, SCommitLim, SCommitTier, SCommitWrite, SCommitRead, SCommitLoad, SAcctWb, SQuerySlot, STierMul, SWithdrawTest,
     // subroutines: context load, refresh, liquidation check, revaluation loop
     SCtx0, SCtx1, SR0, SR0Worst, SR0Mm, SR0Im, SR1Tier, SR1, SR2, SR2Im, SR3, SR3Im, SL0, SL0Test, SL1, SL2, SRv0, SRvWord, SRvBits,
     SRvChecked, SEmitErr, SDone
@@ -405,7 +406,7 @@ module pg_risk_core #(
   // results (one copy of each function in hardware, and a sequencer yosys can elaborate).
   logic [LW:0]   slot_of_rd;                             // the slot map just read: the symbol's
   logic [WayW:0] way_of_ref;                             // open-order set: the event's order id
-  logic [3:0]    tier_t0, tier_t1;                        // tier of the raw notionals in t0, t1 (a cycle later)
+  logic [3:0]    tier_t0, tier_t1;                        // tier of the raw notionals in t0, t1 (registered)
   // Entries read at a computed index: N:1 muxes (pg_index_mux), outside the sequencer (yosys'
   // proc pass is slow on wide variable part-selects inside a large always_comb, and builds them
   // as barrel shifters).
@@ -417,15 +418,19 @@ module pg_risk_core #(
   /* verilator lint_off UNUSEDSIGNAL */
   logic [SlotB-1:0] slot_rd_e, slot_q_e;
   /* verilator lint_on UNUSEDSIGNAL */
-  logic [6:0]    tz_tick, tz_lot, tz_hbits;               // trailing zeros
-  logic [63:0]   ev_in_id;                                // order id of the event being offered
-  logic [SetW-1:0] ev_in_set;
+  logic [6:0]    tz_hbits;                                // trailing zeros
+  logic [6:0]    tz_tick_q, tz_lot_q;                     // of the tick and the lot, registered,
+  logic [63:0]   tick_odd_q, lot_odd_q;                   // and their odd parts, a cycle later
   assign slot_of_rd     = find_slot(slots_rd, s_q);
   assign way_of_ref     = find_way(oset_q, ev_w2);
-  // registered: SR1Tier waits the cycle (t0_q, t1_q are written the cycle before)
+  // One tier search, registered, for both: t0 (the MM raw, written in SR0Mm) is searched in SR0Im,
+  // t1 (the IM raw, written in SR0Im) in SR1Tier; SR1 reads both. (With no mark, SR0 skips to
+  // SR1Tier with both raws 0 and tier_t0 not searched: the MM and IM are 0 whatever the tier.)
+  logic [3:0] tier_found;
+  assign tier_found = tier_index(tiers_q, cfg_q.tier_count, state_q == SR1Tier ? t1_q : t0_q);
   always_ff @(posedge clk_i) begin
-    tier_t0 <= tier_index(tiers_q, cfg_q.tier_count, t0_q);
-    tier_t1 <= tier_index(tiers_q, cfg_q.tier_count, t1_q);
+    if (state_q == SR1Tier) tier_t1 <= tier_found;
+    else                    tier_t0 <= tier_found;
   end
   localparam int unsigned TierRW = pg_risk_pkg::TierMmBits;
   logic [16*TierRW-1:0] tier_rates;                       // each tier's mmr and maint (above imr)
@@ -444,23 +449,22 @@ module pg_risk_core #(
   pg_index_mux #(.N(16), .W(16)) u_stage_tlev_k (.data_i (stage_tlev_q), .idx_i (k_q[3:0]), .data_o (stage_tlev_k));
   pg_index_mux #(.N(Slots), .W(SlotB), .IW(LW)) u_slot_rd_e (.data_i (slots_rd), .idx_i (slot_q), .data_o (slot_rd_e));
   pg_index_mux #(.N(Slots), .W(SlotB), .IW(LW)) u_slot_q_e (.data_i (slots_q), .idx_i (slot_q), .data_o (slot_q_e));
-  assign tz_tick        = ctz64(cfg_q.tick);
-  assign tz_lot         = ctz64(cfg_q.lot);
-  assign tz_hbits       = ctz64(hbits_q);
-  always_comb begin
-    unique case (ev_type_i)
-      perpgate_wire_pkg::MsgNewOrder:  ev_in_id = ev_data_i[8*perpgate_wire_pkg::NewOrderIdOff +: 64];
-      perpgate_wire_pkg::MsgCancel:    ev_in_id = ev_data_i[8*perpgate_wire_pkg::CancelIdOff +: 64];
-      perpgate_wire_pkg::MsgCancelAck: ev_in_id = ev_data_i[8*perpgate_wire_pkg::CancelAckIdOff +: 64];
-      default:                         ev_in_id = ev_data_i[8*perpgate_wire_pkg::FillIdOff +: 64];
-    endcase
-    ev_in_set = set_of(ev_in_id);
+  // symbol_commit reads them long after cfg_q took the staged tick and lot (SDispatch), behind
+  // the divisions of SCommit1 and SCommitTier: two cycles of lag are never seen.
+  always_ff @(posedge clk_i) begin
+    tz_tick_q  <= ctz64(cfg_q.tick);
+    tz_lot_q   <= ctz64(cfg_q.lot);
+    tick_odd_q <= cfg_q.tick >> tz_tick_q;
+    lot_odd_q  <= cfg_q.lot >> tz_lot_q;
   end
+  assign tz_hbits       = ctz64(hbits_q);
 
   // Whole-table next values for writes at a computed index (entry ti of the staged tiers, the imr
-  // of tier k_q at commit), outside the sequencer: there they would be 16 variants of a 3,424-bit
-  // signal for yosys' proc pass. The sequencer only chooses to take them.
-  logic [16*TierW-1:0] stage_tiers_next, tiers_k_imr_next;
+  // of staged tier k_q at commit), outside the sequencer: there they would be 16 variants of a
+  // 3,424-bit signal for yosys' proc pass. The sequencer only chooses to take them. symbol_commit
+  // derives the imr fields in the staged tiers and writes those to the table: tiers_q is only ever
+  // loaded from the table (no 3,424-bit mux in front of it).
+  logic [16*TierW-1:0] stage_tiers_next, stage_tiers_k_imr_next;
   logic [16*16-1:0]    stage_tlev_next;
   pg_risk_pkg::tier_t  stage_tier_new;                   // the tier a symbol_tier command stages
   always_comb begin
@@ -470,14 +474,14 @@ module pg_risk_core #(
     stage_tier_new.maint = ev_w3;
     stage_tiers_next = stage_tiers_q;
     stage_tlev_next = stage_tlev_q;
-    tiers_k_imr_next = tiers_q;
+    stage_tiers_k_imr_next = stage_tiers_q;
     for (int unsigned i = 0; i < 16; i++) begin
       if (ev_w0[3:0] == 4'(i)) begin
         stage_tiers_next[i*TierW +: TierW] = stage_tier_new;
         stage_tlev_next[i*16 +: 16] = ev_w4[15:0];
       end
       // imr is a tier's low 27 bits: the quotient when one is done, else 0 (no cap)
-      if (k_q[3:0] == 4'(i)) tiers_k_imr_next[i*TierW +: 27] = div_done ? div_q[26:0] : 27'd0;
+      if (k_q[3:0] == 4'(i)) stage_tiers_k_imr_next[i*TierW +: 27] = div_done ? div_q[26:0] : 27'd0;
     end
   end
 
@@ -822,11 +826,11 @@ module pg_risk_core #(
             perpgate_wire_pkg::MsgNewOrder: begin
               x64 = 64'(ev_data_i[8*perpgate_wire_pkg::NewOrderAcctOff +: 32]);
               y64 = 64'(ev_data_i[8*perpgate_wire_pkg::NewOrderSymOff +: 16]);
-              set_d = ev_in_set;
+              set_d = ev_set_i;
             end
-            perpgate_wire_pkg::MsgCancel: set_d = ev_in_set;
-            perpgate_wire_pkg::MsgCancelAck: set_d = ev_in_set;
-            perpgate_wire_pkg::MsgFill: set_d = ev_in_set;
+            perpgate_wire_pkg::MsgCancel: ;          // forwarded: no table read
+            perpgate_wire_pkg::MsgCancelAck: set_d = ev_set_i;
+            perpgate_wire_pkg::MsgFill: set_d = ev_set_i;
             perpgate_wire_pkg::MsgMark, perpgate_wire_pkg::MsgIndex, perpgate_wire_pkg::MsgBookTop,
             perpgate_wire_pkg::MsgTrade, perpgate_wire_pkg::MsgFunding:
               y64 = 64'(ev_data_i[8*perpgate_wire_pkg::MarkSymOff +: 16]);
@@ -971,10 +975,9 @@ module pg_risk_core #(
               err_d = perpgate_wire_pkg::ErrSymbolTableFull;
               state_d = SDone;
             end else begin
-              f1_d = cfg_q.defined;                  // an update: revalue the holders
+              f0_d = cfg_q.defined;                  // an update: revalue the holders (SCommitWrite)
               cfg_d = stage_q;
               cfg_d.defined = 1'b1;
-              tiers_d = stage_tiers_q;
               // imr of the symbol's max_lev, then of each tier's cap, then tick and lot tests.
               div_go = 1'b1;
               k_d = '0;
@@ -1563,20 +1566,19 @@ module pg_risk_core #(
           if (k_q == 5'd16) begin
             // tick: inverse of its odd part (Newton, 6 steps), shift, limit
             k_d = '0;
-            x64 = cfg_q.tick;
-            u0_d = 64'(tz_tick);
-            u1_d = x64 >> tz_tick;               // odd part
-            u2_d = x64 >> tz_tick;               // inverse, 3 bits right to start
+            u0_d = 64'(tz_tick_q);
+            u1_d = tick_odd_q;                   // odd part
+            u2_d = tick_odd_q;                   // inverse, 3 bits right to start
             f1_d = 1'b0;                          // tick first, then lot
             state_d = SCommitInv;
           end else if (stage_tlev_k == 16'd0) begin
-            tiers_d = tiers_k_imr_next;            // no cap: imr 0
+            stage_tiers_d = stage_tiers_k_imr_next;   // no cap: imr 0
             k_d = k_q + 5'd1;
           end else begin
             div_go = 1'b1;
           end
         end else if (div_done) begin
-          tiers_d = tiers_k_imr_next;            // imr = the quotient
+          stage_tiers_d = stage_tiers_k_imr_next;   // imr = the quotient
           k_d = k_q + 5'd1;
         end
       end
@@ -1606,10 +1608,9 @@ module pg_risk_core #(
           if (!f1_q) begin
             cfg_d.tick_inv = u2_q; cfg_d.tick_shift = u0_q[5:0]; cfg_d.tick_lim = div_q[63:0];
             k_d = '0;
-            x64 = cfg_q.lot;
-            u0_d = 64'(tz_lot);
-            u1_d = x64 >> tz_lot;
-            u2_d = x64 >> tz_lot;
+            u0_d = 64'(tz_lot_q);
+            u1_d = lot_odd_q;
+            u2_d = lot_odd_q;
             f1_d = 1'b1;
             state_d = SCommitInv;
           end else begin
@@ -1619,13 +1620,15 @@ module pg_risk_core #(
         end
       end
       SCommitWrite: begin
-        cfg_we = 1'b1; tier_we = 1'b1;
-        if (f0_q) begin                           // f0: the symbol was defined before
-          rv_ret_d = SDone;
-          state_d = SRv0;
-        end else begin
-          state_d = SDone;
-        end
+        cfg_we = 1'b1; tier_we = 1'b1; tier_wd = stage_tiers_q;
+        // f0: the symbol was defined before: revalue its holders with the new tiers, read back
+        state_d = f0_q ? SCommitRead : SDone;
+      end
+      SCommitRead: state_d = SCommitLoad;         // the table's read of s_q after the write
+      SCommitLoad: begin
+        tiers_d = tier_rd;
+        rv_ret_d = SDone;
+        state_d = SRv0;
       end
 
       // ---- subroutine: load account, slot map and position (by slot, or by symbol) --------------
@@ -1875,7 +1878,7 @@ module pg_risk_core #(
     end else begin
       reply_q <= retire;
       reply_reason_q <= r_reason;
-      error_q <= (state_q == SEmitErr && state_d != SEmitErr) ||
+      error_q <= (state_q == SEmitErr && !out_v_q[2]) ||          // SEmitErr sends and leaves
                  (state_q == SDone && is_cmd && err_q != perpgate_wire_pkg::ErrNone);
       error_code_q <= err_q;
     end

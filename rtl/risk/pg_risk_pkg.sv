@@ -123,6 +123,16 @@ package pg_risk_pkg;
     worst_of = x > y ? x : y;
   endfunction
 
+  // The open-order table's set of an order id (OrderTable::set_of in hls/include/perpgate/
+  // order_table.hpp): h = id x OrderHashMul mod 2^64, set = (h ^ (h >> 29)) mod sets. The set's
+  // SetW bits need only the product's low SetW + 29 bits: pg_msg_rx computes
+  // them as the id arrives, so that the core reads the set in the cycle it takes the order.
+  localparam logic [63:0]  OrderHashMul   = 64'h9E37_79B9_7F4A_7C15;
+  localparam int unsigned  OrderHashShift = 29;
+  function automatic logic [63:0] order_hash_mix(input logic [63:0] h);
+    order_hash_mix = h ^ (h >> OrderHashShift);
+  endfunction
+
   // One row of a wide product: the 43-bit partial products of a wide operand's 26-bit slices with
   // one 17-bit slice of the narrow operand (one DSP48E2 each, unsigned inside its signed 27 x 18),
   // summed at 26 i. The even slices sit 52 bits apart and a product is 43 bits wide, so they go

@@ -85,6 +85,7 @@ module pg_gateway_top #(
 
   localparam int unsigned Ports = perpgate_regs_pkg::PortCount;   // client, venue, market
   localparam int unsigned Cnt   = perpgate_regs_pkg::PortCounterCount;
+  localparam int unsigned SetW  = $clog2(OrderSets);
 
 `ifndef SYNTHESIS
   initial assert (Ports == 3) else $fatal(1, "the top has exactly three ports");
@@ -135,6 +136,7 @@ module pg_gateway_top #(
   logic         msg_ready [Ports];
   logic [7:0]   msg_type [Ports];
   logic [511:0] msg_data [Ports];
+  logic [SetW-1:0] msg_set [Ports];            // the order set of a message's order id (pg_msg_rx)
 
   assign rx_tdata[0] = s_axis_client_tdata;  assign rx_tdata[1] = s_axis_venue_tdata;  assign rx_tdata[2] = s_axis_market_tdata;
   assign rx_tkeep[0] = s_axis_client_tkeep;  assign rx_tkeep[1] = s_axis_venue_tkeep;  assign rx_tkeep[2] = s_axis_market_tkeep;
@@ -146,13 +148,13 @@ module pg_gateway_top #(
   assign s_axis_market_tready = rx_tready[2];
 
   for (genvar gp = 0; gp < Ports; gp++) begin : gen_rx
-    pg_rx_port u_rx (
+    pg_rx_port #(.SetW(SetW)) u_rx (
       .clk_i, .rst_ni,
       .cfg_ip_i (cfg_ip[32*gp +: 32]), .cfg_port_i (cfg_port[16*gp +: 16]),
       .s_axis_tdata (rx_tdata[gp]), .s_axis_tkeep (rx_tkeep[gp]), .s_axis_tvalid (rx_tvalid[gp]),
       .s_axis_tready (rx_tready[gp]), .s_axis_tlast (rx_tlast[gp]), .s_axis_tuser (rx_tuser[gp]),
       .msg_valid_o (msg_valid[gp]), .msg_ready_i (msg_ready[gp]), .msg_type_o (msg_type[gp]),
-      .msg_data_o (msg_data[gp]),
+      .msg_data_o (msg_data[gp]), .msg_set_o (msg_set[gp]),
       .frame_ok_o        (cnt_inc[gp*Cnt + perpgate_regs_pkg::CntFramesOk]),
       .drop_not_for_us_o (cnt_inc[gp*Cnt + perpgate_regs_pkg::CntDropNotForUs]),
       .drop_malformed_o  (cnt_inc[gp*Cnt + perpgate_regs_pkg::CntDropMalformed]),
@@ -184,6 +186,7 @@ module pg_gateway_top #(
   logic         ev_valid, ev_ready;
   logic [7:0]   ev_type;
   logic [511:0] ev_data;
+  logic [SetW-1:0] ev_set;
 
   always_comb begin
     logic [1:0] idx;
@@ -200,11 +203,12 @@ module pg_gateway_top #(
       end
     end
     ev_valid = any_req;
+    // (commands and market data read no order set)
     unique case (grant)
-      2'd0:    begin ev_type = mbox_op;     ev_data = mbox_args; end
-      2'd1:    begin ev_type = msg_type[0]; ev_data = msg_data[0]; end
-      2'd2:    begin ev_type = msg_type[1]; ev_data = msg_data[1]; end
-      default: begin ev_type = msg_type[2]; ev_data = msg_data[2]; end
+      2'd0:    begin ev_type = mbox_op;     ev_data = mbox_args;   ev_set = '0; end
+      2'd1:    begin ev_type = msg_type[0]; ev_data = msg_data[0]; ev_set = msg_set[0]; end
+      2'd2:    begin ev_type = msg_type[1]; ev_data = msg_data[1]; ev_set = msg_set[1]; end
+      default: begin ev_type = msg_type[2]; ev_data = msg_data[2]; ev_set = '0; end
     endcase
     // A message of a type the port may not carry is taken and not applied.
     if (grant != 2'd0 && !allowed(32'(grant) - 1, ev_type)) ev_valid = 1'b0;
@@ -238,6 +242,7 @@ module pg_gateway_top #(
   ) u_core (
     .clk_i, .rst_ni,
     .ev_valid_i (ev_valid), .ev_ready_o (ev_ready), .ev_type_i (ev_type), .ev_data_i (ev_data),
+    .ev_set_i (ev_set),
     .out_valid_o (out_valid), .out_ready_i (out_ready), .out_data_o (out_data),
     .cmd_done_o (cmd_done), .cmd_err_o (cmd_err), .cmd_result_o (cmd_result), .idle_o (core_idle_o),
     .reply_o (reply), .reply_reason_o (reply_reason), .error_o (error), .error_code_o (error_code)
