@@ -9,10 +9,12 @@ not LUT levels but are counted beside them, as the cells on the stage's longest 
 "logic levels" count them too); INV (absorbed into LUTs) and buffers count nothing. Registers are grouped by the name of the signal their output
 drives (`u_core.t0_q`), so a 128-bit register is one stage.
 
-  scripts/logic_levels.py NETLIST.json [--top N] [--limit L] [--path STAGE]
+  scripts/logic_levels.py NETLIST.json [--top N] [--limit L] [--path STAGE] [--luts N]
 prints every stage deeper than L levels (all with --limit 0), deepest first, at most N lines, and
-a per-module summary; --path also prints the cells on STAGE's deepest LUT path. It reports, it
-does not judge: exit status 0.
+a per-module summary; --path also prints the cells on STAGE's deepest LUT path; --luts prints
+where the LUTs are: per module and the N stages with the most LUTs in their input cone (a LUT
+shared by several cones counted in equal parts; beside it the LUTs only that stage uses). It
+reports, it does not judge: exit status 0.
 """
 import argparse
 import json
@@ -40,12 +42,50 @@ def dsp_registered(cell):
     return any(param_int(p.get(r, "0")) != 0 for r in DSP_REGS)
 
 
+def print_lut_cones(mod, comb, driver, endpoints, n):
+    """LUTs per module and per stage: each LUT belongs to the input cone of every stage it feeds."""
+    owners = defaultdict(set)
+    for stage, bits in endpoints.items():
+        seen = set()
+        stack = [driver[b] for b in bits if b in driver]
+        while stack:
+            c = stack.pop()
+            if c in seen:
+                continue
+            seen.add(c)
+            stack.extend(driver[b] for b in comb[c][1] if b in driver and driver[b] not in seen)
+        for c in seen:
+            owners[c].add(stage)
+    share, own = defaultdict(float), defaultdict(int)
+    for c in comb:
+        if not re.match(r"^LUT[1-6]$", mod["cells"][c]["type"]):
+            continue
+        stages = owners.get(c) or {"(no register)"}
+        for stage in stages:
+            share[stage] += 1.0 / len(stages)
+        if len(stages) == 1:
+            own[next(iter(stages))] += 1
+    per_module = defaultdict(float)
+    for stage, v in share.items():
+        parts = stage.split(".")
+        per_module[".".join(parts[:2]) if parts[0].startswith("gen_") else parts[0]] += v
+    print(f"\nLUTs per module (LUTs shared by stages of several modules counted in equal parts): "
+          f"{sum(share.values()):.0f} in all")
+    for m, v in sorted(per_module.items(), key=lambda kv: -kv[1]):
+        if v >= 0.5:
+            print(f"  {v:>9.0f}  {m}")
+    print(f"\nstages with the most LUTs in their input cone ({n}): share, only theirs, stage")
+    for stage, v in sorted(share.items(), key=lambda kv: -kv[1])[:n]:
+        print(f"  {v:>9.0f}  {own[stage]:>7}  {stage}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("netlist")
     ap.add_argument("--top", type=int, default=40, help="stages to list (deepest first)")
     ap.add_argument("--limit", type=int, default=5, help="list stages deeper than this")
     ap.add_argument("--path", help="print the deepest LUT path into this stage")
+    ap.add_argument("--luts", type=int, default=0, help="print the N stages with the most LUTs")
     args = ap.parse_args()
 
     with open(args.netlist) as f:
@@ -196,6 +236,8 @@ def main():
                 names = sorted({bit_name[b] for b in out if b in bit_name})
                 print(f"  {cell_depth(c, 0):>3}  {mod['cells'][c]['type']:<9} "
                       f"{', '.join(names[:2]) or c.lstrip(chr(92))[:70]}")
+    if args.luts:
+        print_lut_cones(mod, comb, driver, endpoints, args.luts)
     return 0
 
 
