@@ -152,7 +152,7 @@ module pg_msg_rx #(
   // (its low HashW bits only) three cycles later, while the message waits unchanged.
   localparam int unsigned HashW = SetW + pg_risk_pkg::OrderHashShift;
   logic [HashW-1:0] id_d;                        // the id's low HashW bits
-  logic             id_beat, has_id;
+  logic             id_beat, has_id, has_id_q;
   logic [HashW-1:0] hash_p;
   logic             hash_ready;
   always_comb begin
@@ -188,6 +188,9 @@ module pg_msg_rx #(
   pg_countdown #(.N(HashLat - 1)) u_hash_wait (
     .clk_i, .rst_ni, .go_i (in_fire && id_beat), .ready_o (hash_ready)
   );
+  // whether the message waits for its set, registered: the type is there from the first beat and
+  // a message is offered two beats later at the earliest (this keeps the type decode off tready)
+  always_ff @(posedge clk_i) has_id_q <= has_id;
   assign hash_mix  = pg_risk_pkg::order_hash_mix(64'(hash_p));
   assign msg_set_o = hash_mix[SetW-1:0];
 
@@ -195,7 +198,7 @@ module pg_msg_rx #(
   // cannot be the last beat of the next message yet: a payload has at least two beats), so
   // back-to-back frames see no bubble when the consumer keeps up.
   assign s_axis_tready = !out_valid_q || msg_fire;
-  assign msg_valid_o   = out_valid_q && (hash_ready || !has_id);
+  assign msg_valid_o   = out_valid_q && (hash_ready || !has_id_q);
   assign msg_fire      = msg_valid_o && msg_ready_i;
   assign msg_type_o    = data_q[8*perpgate_wire_pkg::HdrTypeOff +: perpgate_wire_pkg::HdrTypeBits];
   assign msg_data_o    = data_q;
