@@ -723,7 +723,8 @@ module pg_risk_core #(
     acct_we = 1'b0; slots_we = 1'b0; pos_we = 1'b0; imr_we = 1'b0; cfg_we = 1'b0; tier_we = 1'b0;
     sst_we = 1'b0; hold_we = 1'b0; ord_we = 1'b0;
     acct_wd = acc_q; slots_wd = slots_q; pos_wd = pos_q; imr_wd = imr_q; cfg_wd = cfg_q;
-    tier_wd = tiers_q; sst_wd = sst_q; hold_wd = hbits_q; ord_wd = oset_q;
+    tier_wd = stage_tiers_q; sst_wd = sst_q; hold_wd = hbits_q; ord_wd = oset_q;
+    // (the tier table is written only by symbol_commit, from the staged tiers: no mux before it)
     acct_wa = a_q; pos_wa = {a_q, slot_q}; imr_wa = {a_q, s_q}; sym_wa = s_q;
     hold_wa = {s_q, hw_q}; ord_wa = set_q;
 
@@ -1620,7 +1621,7 @@ module pg_risk_core #(
         end
       end
       SCommitWrite: begin
-        cfg_we = 1'b1; tier_we = 1'b1; tier_wd = stage_tiers_q;
+        cfg_we = 1'b1; tier_we = 1'b1;              // the staged tiers with their imr fields
         // f0: the symbol was defined before: revalue its holders with the new tiers, read back
         state_d = f0_q ? SCommitRead : SDone;
       end
