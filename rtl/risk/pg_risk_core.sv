@@ -206,7 +206,6 @@ module pg_risk_core #(
     end
   endfunction
 
-  // Way holding id (lowest), or -1; a free way (lowest), or -1.
   // Way holding id (lowest), or -1; a free way (lowest), or -1. Fields by bit position (see
   // pg_risk_pkg::OrdValidBit, OrdIdLsb): yosys 0.23 cannot take struct members of a function's local.
   function automatic logic [WayW:0] find_way(input logic [OrderWays*OrdW-1:0] set, input logic [63:0] id);
@@ -334,7 +333,8 @@ module pg_risk_core #(
     SEma2Mul, SEma2Num, SEma2Den, SEma3, SLm1, SLm2, SLm3, SLm4, SLm5, SLm6, SLmEmit,
     // control
     SCreate, SCreateImr, SLev1, SLevWb, SDeposit, SWithdraw, SCommit1, SCommitInv, SCommitInv1,
-    SCommitInv2, SCommitLim, SCommitTier, SCommitWrite, SCommitRead, SCommitLoad, SAcctWb, SQuerySlot, STierMul, SWithdrawTest,
+    SCommitInv2, SCommitLim, SCommitTier, SCommitWrite, SCommitRead, SCommitLoad, SAcctWb,
+    SQuerySlot, STierMul, SWithdrawTest,
     // subroutines: context load, refresh, liquidation check, revaluation loop
     SCtx0, SCtx1, SR0, SR0Worst, SR0Mm, SR0Im, SR1Tier, SR1, SR2, SR2Im, SR3, SR3Im, SL0, SL0Test, SL1, SL2, SRv0, SRvWord, SRvBits,
     SRvChecked, SEmitErr, SDone
