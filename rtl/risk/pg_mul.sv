@@ -22,6 +22,7 @@ module pg_mul (
   localparam int unsigned BC = 4;        // 17-bit slices of |b| (68 bits)
   localparam int unsigned PpW = pg_risk_pkg::PpW;          // 26 + 17
   localparam int unsigned PpAll = pg_risk_pkg::PpMax * PpW; // pp_row's operand
+  localparam int unsigned PpA = 26 * pg_risk_pkg::PpMax;     // pp_slices' wide operand
   localparam int unsigned RowW = 26 * (AC - 1) + PpW + 1;   // 148: a row and its carry
   localparam int unsigned PairW = RowW + 17 + 1;            // 166
   localparam int unsigned SumW = 192;    // |a x b| <= 2^127 x 2^63
@@ -59,11 +60,8 @@ module pg_mul (
   // ---- stage 3: partial products, a row's side by side ------------------------------------------
   logic [AC*PpW-1:0] pp_q [BC];
   always_ff @(posedge clk_i) begin
-    for (int unsigned j = 0; j < BC; j++) begin
-      for (int unsigned i = 0; i < AC; i++) begin
-        pp_q[j][PpW*i +: PpW] <= PpW'(mag_a_q[26*i +: 26]) * PpW'(mag_b_q[17*j +: 17]);
-      end
-    end
+    for (int unsigned j = 0; j < BC; j++)
+      pp_q[j] <= (AC*PpW)'(pg_risk_pkg::pp_slices(PpA'(mag_a_q), mag_b_q[17*j +: 17], AC));
   end
 
   // ---- stage 4: rows (a x one 17-bit slice of b), one add each (pg_risk_pkg::pp_row) ------------

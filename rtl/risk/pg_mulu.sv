@@ -20,6 +20,7 @@ module pg_mulu #(
   localparam int unsigned BC    = (BW + 16) / 17;            // 17-bit slices of b
   localparam int unsigned PpW   = pg_risk_pkg::PpW;
   localparam int unsigned PpAll = pg_risk_pkg::PpMax * PpW;  // pp_row's operand
+  localparam int unsigned PpA   = 26 * pg_risk_pkg::PpMax;   // pp_slices' wide operand
   localparam int unsigned RowW  = 26 * (AC - 1) + PpW + 1;
   localparam int unsigned Pairs = (BC + 1) / 2;
   localparam int unsigned PairW = RowW + 17 + 1;
@@ -40,8 +41,7 @@ module pg_mulu #(
   logic [AC*PpW-1:0] pp_q [BC];
   always_ff @(posedge clk_i) begin
     for (int unsigned j = 0; j < BC; j++)
-      for (int unsigned i = 0; i < AC; i++)
-        pp_q[j][PpW*i +: PpW] <= PpW'(a_ext[26*i +: 26]) * PpW'(b_ext[17*j +: 17]);
+      pp_q[j] <= (AC*PpW)'(pg_risk_pkg::pp_slices(PpA'(a_ext), b_ext[17*j +: 17], AC));
   end
 
   // ---- stage 2: rows -----------------------------------------------------------------------------

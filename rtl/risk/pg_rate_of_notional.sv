@@ -38,6 +38,7 @@ module pg_rate_of_notional #(
   localparam int unsigned QuotBits  = ProdBits + MagicBits - Shift;       // 83
   localparam int unsigned PpW       = pg_risk_pkg::PpW;                   // 26 + 17
   localparam int unsigned PpAll     = pg_risk_pkg::PpMax * PpW;           // pp_row's operand
+  localparam int unsigned PpA       = 26 * pg_risk_pkg::PpMax;            // pp_slices' wide operand
   // raw x rate: 26-bit slices of raw, 17-bit slices of rate
   localparam int unsigned RawC  = 5;                                      // 130 bits
   localparam int unsigned RateC = 2;                                      // 34 bits
@@ -76,8 +77,7 @@ module pg_rate_of_notional #(
   logic                up_q;
   always_ff @(posedge clk_i) begin
     for (int unsigned j = 0; j < RateC; j++)
-      for (int unsigned i = 0; i < RawC; i++)
-        pp1_q[j][PpW*i +: PpW] <= PpW'(raw_ext[26*i +: 26]) * PpW'(rate_ext[17*j +: 17]);
+      pp1_q[j] <= (RawC*PpW)'(pg_risk_pkg::pp_slices(PpA'(raw_ext), rate_ext[17*j +: 17], RawC));
     up_q <= round_up_i;
   end
 
@@ -105,8 +105,7 @@ module pg_rate_of_notional #(
   always_ff @(posedge clk_i) prod_o <= prod;
   always_ff @(posedge clk_i) begin
     for (int unsigned j = 0; j < MagicC; j++)
-      for (int unsigned i = 0; i < ProdC; i++)
-        pp2_q[j][PpW*i +: PpW] <= PpW'(prod_ext[26*i +: 26]) * PpW'(magic_ext[17*j +: 17]);
+      pp2_q[j] <= (ProdC*PpW)'(pg_risk_pkg::pp_slices(PpA'(prod_ext), magic_ext[17*j +: 17], ProdC));
   end
 
   // ---- stage 4: nine rows (one per 17-bit slice of the constant), in pairs, and their sum -------

@@ -133,6 +133,18 @@ package pg_risk_pkg;
     order_hash_mix = h ^ (h >> OrderHashShift);
   endfunction
 
+  // The 43-bit partial products of a wide operand's first n 26-bit slices with one 17-bit slice
+  // of the narrow operand, side by side (slice i at PpW i; those from n on are 0): one DSP48E2
+  // each. A caller registers the whole row, so that the simulator copies words rather than
+  // inserting each product into the register at a run-time offset.
+  function automatic logic [PpMax*PpW-1:0] pp_slices(input logic [26*PpMax-1:0] a, input logic [16:0] b,
+                                                      input int unsigned n);
+    pp_slices = '0;
+    for (int unsigned i = 0; i < PpMax; i++) begin
+      if (i < n) pp_slices[PpW*i +: PpW] = PpW'(a[26*i +: 26]) * PpW'(b);
+    end
+  endfunction
+
   // One row of a wide product: the 43-bit partial products of a wide operand's 26-bit slices with
   // one 17-bit slice of the narrow operand (one DSP48E2 each, unsigned inside its signed 27 x 18),
   // summed at 26 i. The even slices sit 52 bits apart and a product is 43 bits wide, so they go
