@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the figures of bench/README.md: Google Benchmark medians with their spread (5
 # repetitions), callgrind instruction counts, tick-to-trade through the Verilated RTL with its
-# histogram plot, and the yosys figures. Results go to bench/results/. About 3.5 hours on a 2-core
-# VM, three of them the tick-to-trade run (PERPGATE_T2T_EVENTS=200000 for a shorter one);
+# histogram plot, and the yosys figures. Results go to bench/results/. About 1.5 hours on a 2-core
+# VM, one of them the tick-to-trade run (PERPGATE_T2T_EVENTS=200000 for a shorter one);
 # `bench/run.sh --full-synth` adds the whole gateway's synthesis at both capacities (about 90 more).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,10 +40,10 @@ icount() {  # args: N, then the driver's arguments after N
 } | tee "$out/instructions.csv"
 
 # Tick-to-trade on the Verilated RTL over at least 1 M events (six scenarios of about 245 M cycles,
-# about 30 minutes of one core each on a 2-core EPYC VM), with its plot.
+# about 17 minutes of one core each on a 2-core EPYC VM; one process per core), with its plot.
 events=${PERPGATE_T2T_EVENTS:-1000000}
 echo "bench: tick_to_trade ($events events through the RTL)" >&2
-./build/bin/tick_to_trade --events "$events" --out "$out"
+./build/bin/tick_to_trade --events "$events" --jobs "$(nproc)" --out "$out"
 gnuplot -e "in='$out/tick_to_trade_hist.csv'; out='$out/tick_to_trade.png'" bench/plot_tick_to_trade.gp
 
 # Synthesis figures per RTL unit (yosys), resources and LUT levels per stage; with --full-synth

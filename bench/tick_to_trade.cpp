@@ -1,15 +1,22 @@
 // Tick-to-trade on the Verilated gateway RTL, in clock cycles (exact) and ns at 322.265625 MHz.
-// Runs generated crash scenarios (mixed traffic: orders, cancels, fills, marks, funding, control)
-// through the rtl backend until at least --events events, checks every decision against the sw
-// backend, then streams back-to-back order bursts; writes a table with min / median / p99 /
-// p99.9 / max per path, HdrHistogram-style histograms (CSV) and, with gnuplot, a PNG.
-//   tick_to_trade [--events N] [--out DIR]
+// Runs generated crash scenarios (mixed traffic: orders, cancels, fills, marks, funding, control;
+// seeds 20251010, 20251011, ...) through the rtl backend until at least --events events, checks
+// every decision against the sw backend, and writes a table with min / median / p99 / p99.9 / max
+// per path, HdrHistogram-style histograms (CSV) for the plot (bench/plot_tick_to_trade.gp).
+// Back-to-back bursts at line rate are measured by sim_bench and the LineRate tests, not here.
+//   tick_to_trade [--events N] [--jobs J] [--scenario-events E] [--out DIR]
+// --jobs runs J scenarios at a time, each in its own process (one Verilated model per core); the
+// scenarios are taken in rounds of J, so J changes how many are run only in the last round.
 // Definitions (STAC-T0 style; the MAC/PHY is not included: AXI-Stream in to AXI-Stream out):
 //   order -> forward  first beat in -> first beat out (SoF->SoF), last beat in -> first beat out
 //   order -> ack      the same for the ack or reject
 //   mark  -> first liquidation trigger out; mark -> every holder revalued
 #include <simdjson.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -23,6 +30,8 @@
 namespace {
 
 using perpgate::HdrHistogram;
+
+constexpr std::uint64_t kFirstSeed = 20251010;
 
 struct Metric {
   const char* name;
@@ -46,17 +55,111 @@ std::string run(const std::string& scenario, bool rtl, perpgate::RtlStats* stats
   return r.output();
 }
 
+// ---- one scenario in a child process, its figures back over a pipe -------------------------------
+// The record: ok, events, cycles, the three vectors' lengths, then the vectors' elements.
+
+bool write_all(int fd, const void* p, std::size_t n) {
+  const char* c = static_cast<const char*>(p);
+  while (n > 0) {
+    const ssize_t w = ::write(fd, c, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    c += w;
+    n -= static_cast<std::size_t>(w);
+  }
+  return true;
+}
+
+bool read_all(int fd, void* p, std::size_t n) {
+  char* c = static_cast<char*>(p);
+  while (n > 0) {
+    const ssize_t r = ::read(fd, c, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    c += r;
+    n -= static_cast<std::size_t>(r);
+  }
+  return true;
+}
+
+template <typename T>
+bool write_vec(int fd, const std::vector<T>& v) {
+  return write_all(fd, v.data(), v.size() * sizeof(T));
+}
+
+template <typename T>
+bool read_vec(int fd, std::vector<T>& v, std::uint64_t n) {
+  v.resize(n);
+  return read_all(fd, v.data(), n * sizeof(T));
+}
+
+[[noreturn]] void child(std::uint64_t seed, std::uint64_t gen_events, int fd) {
+  std::string scenario;
+  perpgate::generate_scenario(perpgate::GenOptions{seed, 500, gen_events, true, 0.05}, scenario);
+  perpgate::RtlStats s;
+  const std::string rtl = run(scenario, true, &s);
+  const std::uint64_t ok = rtl == run(scenario, false, nullptr) ? 1 : 0;
+  const std::uint64_t head[6] = {ok, s.events, s.cycles, s.orders.size(), s.mark_to_first_liquidation.size(),
+                                 s.mark_revaluation.size()};
+  const bool sent = write_all(fd, head, sizeof head) && write_vec(fd, s.orders) &&
+                    write_vec(fd, s.mark_to_first_liquidation) && write_vec(fd, s.mark_revaluation);
+  ::close(fd);
+  std::_Exit(sent ? 0 : 3);
+}
+
+struct Job {
+  std::uint64_t seed;
+  pid_t pid;
+  int fd;
+};
+
+Job start(std::uint64_t seed, std::uint64_t gen_events) {
+  int p[2];
+  if (::pipe(p) != 0) std::perror("tick_to_trade: pipe"), std::exit(2);
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) std::perror("tick_to_trade: fork"), std::exit(2);
+  if (pid == 0) {
+    ::close(p[0]);
+    child(seed, gen_events, p[1]);
+  }
+  ::close(p[1]);
+  return Job{seed, pid, p[0]};
+}
+
+// Reads a child's record into s; false (with a message) when it disagreed with sw or failed.
+bool finish(const Job& j, perpgate::RtlStats& s) {
+  std::uint64_t head[6] = {};
+  bool got = read_all(j.fd, head, sizeof head) && read_vec(j.fd, s.orders, head[3]) &&
+             read_vec(j.fd, s.mark_to_first_liquidation, head[4]) && read_vec(j.fd, s.mark_revaluation, head[5]);
+  ::close(j.fd);
+  int status = 0;
+  while (::waitpid(j.pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  got = got && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  const auto seed = static_cast<unsigned long long>(j.seed);
+  if (!got) return std::fprintf(stderr, "tick_to_trade: the run of seed %llu failed (status %d)\n", seed, status), false;
+  if (head[0] != 1) return std::fprintf(stderr, "tick_to_trade: rtl and sw disagree on seed %llu\n", seed), false;
+  s.events = head[1];
+  s.cycles = head[2];
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::uint64_t target = 1'000'000;
+  unsigned jobs = 1;
+  std::uint64_t gen_events = 100'000;
   std::string out = "bench/results";
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string a = argv[i];
-    if (a == "--events") target = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (a == "--out") out = argv[i + 1];
-    else return std::fprintf(stderr, "usage: tick_to_trade [--events N] [--out DIR]\n"), 2;
-  }
+  CLI::App app{"Tick-to-trade latency of the Verilated gateway RTL over generated crash traffic"};
+  app.add_option("--events", target, "run scenarios until at least this many events")->check(CLI::PositiveNumber);
+  app.add_option("--jobs", jobs, "scenarios run at a time, one process each")->check(CLI::Range(1u, 64u));
+  app.add_option("--scenario-events", gen_events, "generator events per scenario (500 accounts, 5 % invalid)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--out", out, "directory for tick_to_trade.txt and tick_to_trade_hist.csv");
+  CLI11_PARSE(app, argc, argv);
+
   std::vector<Metric> m = {{"order->forward, last beat in -> first beat out", {}},
                            {"order->forward, first beat in -> first beat out", {}},
                            {"order->ack/reject, last beat in -> first beat out", {}},
@@ -64,27 +167,31 @@ int main(int argc, char** argv) {
                            {"mark -> first liquidation trigger out", {}},
                            {"mark -> every holder revalued", {}}};
   std::uint64_t events = 0, cycles = 0, runs = 0;
-  for (std::uint64_t seed = 20251010; events < target; ++seed, ++runs) {
-    std::string scenario;
-    perpgate::generate_scenario(perpgate::GenOptions{seed, 500, 100'000, true, 0.05}, scenario);
-    perpgate::RtlStats s;
-    const std::string rtl = run(scenario, true, &s);
-    if (rtl != run(scenario, false, nullptr)) {
-      std::fprintf(stderr, "tick_to_trade: rtl and sw disagree on seed %llu\n", static_cast<unsigned long long>(seed));
-      return 1;
-    }
-    for (const auto& l : s.orders) {
-      if (l.last_in_to_forward != 0) {
-        m[0].h.record(l.last_in_to_forward);
-        m[1].h.record(l.first_in_to_forward);
+  for (std::uint64_t seed = kFirstSeed; events < target; seed += jobs) {
+    std::vector<Job> round;
+    for (unsigned k = 0; k < jobs; ++k) round.push_back(start(seed + k, gen_events));
+    bool ok = true;
+    for (const Job& j : round) {  // every child is reaped, in seed order
+      perpgate::RtlStats s;
+      if (!finish(j, s)) {
+        ok = false;
+        continue;
       }
-      m[2].h.record(l.last_in_to_response);
-      m[3].h.record(l.first_in_to_response);
+      for (const auto& l : s.orders) {
+        if (l.last_in_to_forward != 0) {
+          m[0].h.record(l.last_in_to_forward);
+          m[1].h.record(l.first_in_to_forward);
+        }
+        m[2].h.record(l.last_in_to_response);
+        m[3].h.record(l.first_in_to_response);
+      }
+      for (auto v : s.mark_to_first_liquidation) m[4].h.record(v);
+      for (auto v : s.mark_revaluation) m[5].h.record(v);
+      events += s.events;
+      cycles += s.cycles;
+      ++runs;
     }
-    for (auto v : s.mark_to_first_liquidation) m[4].h.record(v);
-    for (auto v : s.mark_revaluation) m[5].h.record(v);
-    events += s.events;
-    cycles += s.cycles;
+    if (!ok) return 1;
     std::fprintf(stderr, "tick_to_trade: %llu / %llu events\n", static_cast<unsigned long long>(events),
                  static_cast<unsigned long long>(target));
   }
@@ -92,8 +199,9 @@ int main(int argc, char** argv) {
   const double ns = 1000.0 / perpgate::kTargetClockMHz;
   std::FILE* t = std::fopen((out + "/tick_to_trade.txt").c_str(), "w");
   if (t == nullptr) return std::fprintf(stderr, "tick_to_trade: cannot write to %s\n", out.c_str()), 2;
-  std::fprintf(t, "Verilated pg_gateway_top, %llu events in %llu scenarios (%llu cycles), cycles at %.6f MHz\n",
-               static_cast<unsigned long long>(events), static_cast<unsigned long long>(runs),
+  std::fprintf(t, "Verilated pg_gateway_top, %llu events in %llu scenarios of %llu generator events (%llu cycles), "
+               "cycles at %.6f MHz\n", static_cast<unsigned long long>(events), static_cast<unsigned long long>(runs),
+               static_cast<unsigned long long>(gen_events),
                static_cast<unsigned long long>(cycles), perpgate::kTargetClockMHz);
   std::fprintf(t, "%-52s %9s %7s %7s %7s %7s %7s   %s\n", "path", "count", "min", "median", "p99", "p99.9", "max",
                "median / p99.9 ns");
@@ -107,19 +215,16 @@ int main(int argc, char** argv) {
   }
   std::fclose(t);
   std::FILE* c = std::fopen((out + "/tick_to_trade_hist.csv").c_str(), "w");
+  if (c == nullptr) return std::fprintf(stderr, "tick_to_trade: cannot write to %s\n", out.c_str()), 2;
   std::fprintf(c, "metric,lo_cycles,hi_cycles,count\n");
   for (std::size_t i = 0; i < m.size(); ++i)
     for (const auto& b : m[i].h.buckets())
       std::fprintf(c, "%zu,%llu,%llu,%llu\n", i, static_cast<unsigned long long>(b.lo),
                    static_cast<unsigned long long>(b.hi), static_cast<unsigned long long>(b.count));
   std::fclose(c);
-  std::printf("%s", [&] {
-    std::string s;
-    std::FILE* f = std::fopen((out + "/tick_to_trade.txt").c_str(), "r");
-    char line[512];
-    while (std::fgets(line, sizeof line, f)) s += line;
-    std::fclose(f);
-    return s;
-  }().c_str());
+  std::FILE* f = std::fopen((out + "/tick_to_trade.txt").c_str(), "r");
+  char line[512];
+  while (f != nullptr && std::fgets(line, sizeof line, f)) std::fputs(line, stdout);
+  if (f != nullptr) std::fclose(f);
   return 0;
 }
