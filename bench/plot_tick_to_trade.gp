@@ -8,15 +8,16 @@ set style fill solid 0.6
 set logscale y
 set ylabel "count"
 set xlabel "cycles"
-set title "order paths"
-set xrange [0:24]
-set yrange [1:*]
-set boxwidth 0.3
-plot in every ::1 using (($1==0) ? $2 : 1/0):4 with boxes title "order -> forward (last beat in)", \
-     in every ::1 using (($1==2) ? $2+0.3 : 1/0):4 with boxes title "order -> ack/reject (last beat in)", \
-     in every ::1 using (($1==3) ? $2 : 1/0):4 with boxes title "order -> ack/reject (first beat in)"
-set title "mark tick"
+set title "order paths (one at a time, and in back-to-back bursts)"
 set logscale x
+set xrange [10:*]
+set yrange [1:*]
+plot in every ::1 using (($1==0) ? $2 : 1/0):4 with points pt 7 title "order -> forward (last beat in)", \
+     in every ::1 using (($1==2) ? $2 : 1/0):4 with points pt 6 title "order -> ack/reject (last beat in)", \
+     in every ::1 using (($1==3) ? $2 : 1/0):4 with points pt 5 title "order -> ack/reject (first beat in)", \
+     in every ::1 using (($1==8) ? $2 : 1/0):4 with points pt 9 title "burst order -> ack/reject (last beat in)", \
+     in every ::1 using (($1==6) ? $2 : 1/0):4 with points pt 11 title "burst order -> forward (last beat in)"
+set title "mark tick"
 set autoscale x
 set autoscale y
 plot in every ::1 using (($1==4) ? $2 : 1/0):4 with points pt 7 title "mark -> first liquidation", \

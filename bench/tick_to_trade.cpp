@@ -3,8 +3,11 @@
 // seeds 20251010, 20251011, ...) through the rtl backend until at least --events events, checks
 // every decision against the sw backend, and writes a table with min / median / p99 / p99.9 / max
 // per path, HdrHistogram-style histograms (CSV) for the plot (bench/plot_tick_to_trade.gp).
-// Back-to-back bursts at line rate are measured by sim_bench and the LineRate tests, not here.
-//   tick_to_trade [--events N] [--jobs J] [--scenario-events E] [--out DIR]
+// Then --burst-orders orders in bursts of 64 back to back on the client port (minimum gaps: one
+// frame right after the other), across 256 accounts and 4 symbols, each burst's acked orders
+// cancelled by the venue afterwards; their decisions checked against sw, their latency (queueing
+// behind the burst included) in rows of their own.
+//   tick_to_trade [--events N] [--jobs J] [--scenario-events E] [--burst-orders B] [--out DIR]
 // --jobs runs J scenarios at a time, each in its own process (one Verilated model per core); the
 // scenarios are taken in rounds of J, so J changes how many are run only in the last round.
 // Definitions (STAC-T0 style; the MAC/PHY is not included: AXI-Stream in to AXI-Stream out):
@@ -19,10 +22,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <random>
 #include <string>
 #include <vector>
 
+#include "backend/decision_recorder.hpp"
 #include "backend/rtl_backend.hpp"
+#include "bench_fixture.hpp"
 #include "common/hdr_histogram.hpp"
 #include "replay/replayer.hpp"
 #include "replay/scenario_gen.hpp"
@@ -145,18 +151,77 @@ bool finish(const Job& j, perpgate::RtlStats& s) {
   return true;
 }
 
+// ---- back-to-back bursts ---------------------------------------------------------------------------
+
+// The decisions as text, to compare rtl with sw; the acked ids, for the venue's cancels.
+struct BurstSink final : perpgate::DecisionRecorder {
+  std::vector<perpgate::i64> acked;
+  void ack(perpgate::i64 id) override {
+    DecisionRecorder::ack(id);
+    acked.push_back(id);
+  }
+};
+
+// Runs `total` orders in bursts through rtl and sw; false when they disagree.
+bool run_bursts(std::uint64_t total, perpgate::RtlStats& stats) {
+  using perpgate::i64;
+  constexpr int kAccounts = 256, kSymbols = 4, kBurst = 64;
+  constexpr i64 kMark = 50'000 * perpgate::kPxScale, kTick = 10'000'000;
+  BurstSink want, got;
+  auto sw = perpgate::make_backend("sw", want);
+  auto rtl = perpgate::make_rtl_backend(got);
+  for (perpgate::Backend* b : {sw.get(), static_cast<perpgate::Backend*>(rtl.get())}) {
+    for (int s = 0; s < kSymbols; ++s) {
+      b->define_symbol(s, perpgate::bench::btc_config());
+      b->mark(s, kMark);
+    }
+    for (int a = 0; a < kAccounts; ++a) b->create_account(a, 10'000 * perpgate::kMoneyScale);
+  }
+  std::mt19937_64 rng(20251010);
+  i64 id = 1;
+  for (std::uint64_t done = 0; done < total;) {
+    std::vector<perpgate::OrderEvent> burst;
+    for (int k = 0; k < kBurst && done < total; ++k, ++done, ++id) {
+      perpgate::OrderEvent o;
+      o.acct = static_cast<std::int32_t>(rng() % kAccounts);
+      o.sym = static_cast<std::int32_t>(rng() % kSymbols);
+      o.id = (id > 2 && rng() % 50 == 0) ? id - 2 : id;         // now and then a duplicate id
+      o.buy = (rng() & 1) != 0;
+      o.reduce_only = rng() % 20 == 0;
+      o.qty = rng() % 100 == 0 ? 0 : static_cast<i64>(1 + rng() % 20) * 100'000;  // 0: a bad quantity
+      o.px = kMark + static_cast<i64>(rng() % 1001 - 500) * kTick;  // within 1 % of the mark
+      burst.push_back(o);
+      sw->order(o);
+    }
+    rtl->order_burst(burst);
+    for (i64 a : want.acked) {  // the venue cancels what was acked, one at a time
+      sw->cancel(a);
+      rtl->cancel(a);
+    }
+    want.acked.clear();
+    got.acked.clear();
+    if (got.out != want.out) return std::fprintf(stderr, "tick_to_trade: rtl and sw disagree in a burst\n"), false;
+    want.out.clear();
+    got.out.clear();
+  }
+  stats = rtl->rtl_stats();
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::uint64_t target = 1'000'000;
   unsigned jobs = 1;
   std::uint64_t gen_events = 100'000;
+  std::uint64_t burst_orders = 1'000'000;
   std::string out = "bench/results";
   CLI::App app{"Tick-to-trade latency of the Verilated gateway RTL over generated crash traffic"};
-  app.add_option("--events", target, "run scenarios until at least this many events")->check(CLI::PositiveNumber);
+  app.add_option("--events", target, "run scenarios until at least this many events (0: none)");
   app.add_option("--jobs", jobs, "scenarios run at a time, one process each")->check(CLI::Range(1u, 64u));
   app.add_option("--scenario-events", gen_events, "generator events per scenario (500 accounts, 5 % invalid)")
       ->check(CLI::PositiveNumber);
+  app.add_option("--burst-orders", burst_orders, "orders sent in back-to-back bursts of 64 (0: none)");
   app.add_option("--out", out, "directory for tick_to_trade.txt and tick_to_trade_hist.csv");
   CLI11_PARSE(app, argc, argv);
 
@@ -165,7 +230,22 @@ int main(int argc, char** argv) {
                            {"order->ack/reject, last beat in -> first beat out", {}},
                            {"order->ack/reject, first beat in -> first beat out", {}},
                            {"mark -> first liquidation trigger out", {}},
-                           {"mark -> every holder revalued", {}}};
+                           {"mark -> every holder revalued", {}},
+                           {"burst order->forward, last beat in -> first beat out", {}},
+                           {"burst order->forward, first beat in -> first beat out", {}},
+                           {"burst order->ack/reject, last beat in -> first beat out", {}},
+                           {"burst order->ack/reject, first beat in -> first beat out", {}}};
+  // An order's latencies into the four rows from `row` on (the forward only when it was accepted).
+  auto record_orders = [&m](const std::vector<perpgate::RtlOrderLatency>& orders, std::size_t row) {
+    for (const auto& l : orders) {
+      if (l.last_in_to_forward != 0) {
+        m[row].h.record(l.last_in_to_forward);
+        m[row + 1].h.record(l.first_in_to_forward);
+      }
+      m[row + 2].h.record(l.last_in_to_response);
+      m[row + 3].h.record(l.first_in_to_response);
+    }
+  };
   std::uint64_t events = 0, cycles = 0, runs = 0;
   for (std::uint64_t seed = kFirstSeed; events < target; seed += jobs) {
     std::vector<Job> round;
@@ -177,14 +257,7 @@ int main(int argc, char** argv) {
         ok = false;
         continue;
       }
-      for (const auto& l : s.orders) {
-        if (l.last_in_to_forward != 0) {
-          m[0].h.record(l.last_in_to_forward);
-          m[1].h.record(l.first_in_to_forward);
-        }
-        m[2].h.record(l.last_in_to_response);
-        m[3].h.record(l.first_in_to_response);
-      }
+      record_orders(s.orders, 0);
       for (auto v : s.mark_to_first_liquidation) m[4].h.record(v);
       for (auto v : s.mark_revaluation) m[5].h.record(v);
       events += s.events;
@@ -195,6 +268,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tick_to_trade: %llu / %llu events\n", static_cast<unsigned long long>(events),
                  static_cast<unsigned long long>(target));
   }
+  std::uint64_t burst_cycles = 0;
+  if (burst_orders > 0) {
+    perpgate::RtlStats b;
+    if (!run_bursts(burst_orders, b)) return 1;
+    record_orders(b.burst_orders, 6);
+    burst_cycles = b.cycles;
+  }
 
   const double ns = 1000.0 / perpgate::kTargetClockMHz;
   std::FILE* t = std::fopen((out + "/tick_to_trade.txt").c_str(), "w");
@@ -203,6 +283,8 @@ int main(int argc, char** argv) {
                "cycles at %.6f MHz\n", static_cast<unsigned long long>(events), static_cast<unsigned long long>(runs),
                static_cast<unsigned long long>(gen_events),
                static_cast<unsigned long long>(cycles), perpgate::kTargetClockMHz);
+  std::fprintf(t, "then %llu orders in back-to-back bursts of 64 (%llu cycles, the venue's cancels included)\n",
+               static_cast<unsigned long long>(burst_orders), static_cast<unsigned long long>(burst_cycles));
   std::fprintf(t, "%-52s %9s %7s %7s %7s %7s %7s   %s\n", "path", "count", "min", "median", "p99", "p99.9", "max",
                "median / p99.9 ns");
   for (const Metric& x : m) {

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 
+#include "backend/decision_recorder.hpp"
 #include "backend/rtl_backend.hpp"
 #include "perpgate/regs.hpp"
 #include "replay/decimal.hpp"
@@ -241,21 +242,7 @@ TEST(Reset, MidFrameThenAWholeScenarioMatchesTheModel) {
   }
 }
 
-// Decisions, errors and account figures as text, to compare two backends driven directly.
-struct Recorder final : DecisionSink {
-  std::string out;
-  static std::string str(i128 v) { return format_decimal(v, 0); }
-  void ack(i64 id) override { out += "ack " + std::to_string(id) + "\n"; }
-  void reject(i64 id, Reason r) override { out += "reject " + std::to_string(id) + " " + std::string(reason_name(r)) + "\n"; }
-  void canceled(i64 id) override { out += "canceled " + std::to_string(id) + "\n"; }
-  void liquidate(int a, i128 eq, i128 mm) override { out += "liquidate " + std::to_string(a) + " " + str(eq) + " " + str(mm) + "\n"; }
-  void mark(int, i64) override {}
-  void withdraw(int, i64, bool) override {}
-  void account(int a, const AccountSnapshot& v) override {
-    out += "account " + std::to_string(a) + " " + str(v.collateral) + " " + str(v.equity) + " " + str(v.im) + " " + str(v.mm) + "\n";
-  }
-  void error(const char* m) override { out += std::string("error ") + m + "\n"; }
-};
+using Recorder = DecisionRecorder;
 
 // A symbol of tick 0.01, lot 0.001, 50x leverage and one margin tier (0.5 % maintenance).
 SymbolConfig one_tier_symbol() {
@@ -340,6 +327,7 @@ TEST(LineRate, BackToBackOrdersWithoutBackpressure) {
     b->mark(0, 6'000'000'000'000);
     for (int a = 0; a < 64; ++a) b->order(OrderEvent{a, 0, 100'000 + a, true, false, 100'000, 5'000'000'000'000});
   }
+  const std::size_t setup_end = want.out.size();  // the set-up's 64 acks before it
   std::vector<OrderEvent> orders;
   std::mt19937_64 rng(3);
   std::int32_t acct = 0;
@@ -354,6 +342,16 @@ TEST(LineRate, BackToBackOrdersWithoutBackpressure) {
   rtl->order_burst(orders);
   EXPECT_EQ(got.out, want.out);
   EXPECT_EQ(rtl->rtl_stats().ingress_stall_cycles, 0u);
+  // Every order of the burst has its latency (bench/tick_to_trade's burst rows), and exactly the
+  // acked ones a forward.
+  const auto& lat = rtl->rtl_stats().burst_orders;
+  ASSERT_EQ(lat.size(), orders.size());
+  std::size_t forwarded = 0, acks = 0;
+  for (const auto& l : lat) forwarded += l.last_in_to_forward != 0 ? 1 : 0;
+  std::istringstream lines(want.out.substr(setup_end));
+  for (std::string line; std::getline(lines, line);) acks += line.rfind("ack ", 0) == 0 ? 1 : 0;
+  EXPECT_GT(acks, 0u);
+  EXPECT_EQ(forwarded, acks);
 }
 
 // Back-to-back orders of the same accounts (two of them, at random), duplicates of the order just

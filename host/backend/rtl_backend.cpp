@@ -186,6 +186,21 @@ class VerilatedCard final : public SimCard {
   std::uint64_t last_in() const { return last_in_; }
   std::uint64_t first_out(int port) const { return first_out_[static_cast<std::size_t>(port)]; }
   std::uint64_t first_liquidation() const { return first_liquidation_; }
+  // Per-frame timing while on: the first and last beat of every frame in on the client port, and
+  // the first beat and message type of every frame out, per port.
+  struct FrameOut {
+    std::uint64_t first;
+    std::uint8_t type;
+  };
+  struct FrameLog {
+    std::vector<std::uint64_t> client_first_in, client_last_in;
+    std::array<std::vector<FrameOut>, kPorts> out;
+  };
+  void log_frames(bool on) {
+    log_on_ = on;
+    log_ = FrameLog{};
+  }
+  const FrameLog& frame_log() const { return log_; }
   RtlStats& stats() { return stats_; }
   const RtlStats& stats() const { return stats_; }
 
@@ -216,6 +231,8 @@ class VerilatedCard final : public SimCard {
       if (*pin.s_tvalid && !*pin.s_tready) ++stats_.ingress_stall_cycles;
       if (*pin.s_tvalid && *pin.s_tready) {
         if (in_first_beat_[pi]) first_in_ = now;
+        if (log_on_ && p == kClient && in_first_beat_[pi]) log_.client_first_in.push_back(now);
+        if (log_on_ && p == kClient && q.front().last) log_.client_last_in.push_back(now);
         in_first_beat_[pi] = q.front().last;
         if (q.front().last) last_in_ = now;
         q.pop_front();
@@ -225,6 +242,7 @@ class VerilatedCard final : public SimCard {
       if (*pin.m_tvalid && *pin.m_tready) {
         auto& f = out_[pi];
         if (f.empty() && first_out_[pi] == 0) first_out_[pi] = now;
+        if (f.empty()) frame_start_[pi] = now;
         for (int i = 0; i < 8; ++i) {
           if (*pin.m_tkeep >> i & 1) f.push_back(static_cast<std::uint8_t>(*pin.m_tdata >> (8 * i)));
         }
@@ -234,6 +252,9 @@ class VerilatedCard final : public SimCard {
           if (p == kMarket && first_liquidation_ == 0 && f.size() > wire::kPayloadOffset &&
               f[wire::kPayloadOffset] == static_cast<std::uint8_t>(wire::MsgType::kLiquidate))
             first_liquidation_ = now;  // its last beat, as bench/README.md's figures were taken
+          if (log_on_)
+            log_.out[pi].push_back(FrameOut{frame_start_[pi], f.size() > wire::kPayloadOffset ? f[wire::kPayloadOffset]
+                                                                                                : std::uint8_t{0}});
           done_.push_back(CardFrame{p, std::move(f)});
           f.clear();
         }
@@ -282,6 +303,9 @@ class VerilatedCard final : public SimCard {
   std::array<std::vector<std::uint8_t>, kPorts> out_;
   std::vector<CardFrame> done_;
   std::array<std::uint64_t, kPorts> first_out_{};
+  std::array<std::uint64_t, kPorts> frame_start_{};  // first beat of the frame coming out
+  bool log_on_ = false;
+  FrameLog log_;
   std::uint64_t first_in_ = 0, last_in_ = 0, first_liquidation_ = 0;
   RtlStats stats_;
 };
@@ -317,7 +341,38 @@ class RtlBackend final : public CardBackendBase<RtlBackendApi> {
 
   const RtlStats& rtl_stats() const override { return card_.stats(); }
   std::uint64_t read_counter(std::uint32_t addr) override { return proto_.read64(addr); }
-  void order_burst(const std::vector<OrderEvent>& orders) override { proto_.order_burst(orders); }
+  // A burst's latencies from the frame log: responses leave in order (the core retires orders
+  // oldest first), so the k-th ack or reject out answers the k-th order in, and the j-th order
+  // forwarded to the venue is the j-th acked one.
+  void order_burst(const std::vector<OrderEvent>& orders) override {
+    card_.log_frames(true);
+    proto_.order_burst(orders);
+    const auto& log = card_.frame_log();
+    using T = wire::MsgType;
+    std::vector<VerilatedCard::FrameOut> resp, fwd;
+    for (const auto& f : log.out[kClient])
+      if (f.type == static_cast<std::uint8_t>(T::kAck) || f.type == static_cast<std::uint8_t>(T::kReject)) resp.push_back(f);
+    for (const auto& f : log.out[kVenue])
+      if (f.type == static_cast<std::uint8_t>(T::kForwardOrder)) fwd.push_back(f);
+    if (resp.size() != orders.size() || log.client_first_in.size() != orders.size() ||
+        log.client_last_in.size() != orders.size())
+      throw std::runtime_error("rtl backend: a burst's orders and responses do not pair up");
+    std::size_t j = 0;
+    for (std::size_t k = 0; k < orders.size(); ++k) {
+      RtlOrderLatency l{};
+      l.last_in_to_response = static_cast<std::uint32_t>(resp[k].first - log.client_last_in[k]);
+      l.first_in_to_response = static_cast<std::uint32_t>(resp[k].first - log.client_first_in[k]);
+      if (resp[k].type == static_cast<std::uint8_t>(T::kAck)) {
+        if (j == fwd.size()) throw std::runtime_error("rtl backend: an acked order of a burst was not forwarded");
+        l.last_in_to_forward = static_cast<std::uint32_t>(fwd[j].first - log.client_last_in[k]);
+        l.first_in_to_forward = static_cast<std::uint32_t>(fwd[j].first - log.client_first_in[k]);
+        ++j;
+      }
+      card_.stats().burst_orders.push_back(l);
+    }
+    if (j != fwd.size()) throw std::runtime_error("rtl backend: a burst forwarded more orders than were acked");
+    card_.log_frames(false);
+  }
   void reset_mid_frame(int port, std::uint64_t cycles) override {
     card_.send_frame(port, proto_.frame_for(port, wire::encode_price<wire::Mark>(0, 1, 0, CardProtocol::session(port),
                                                                                  proto_.next_seq(port))));

@@ -28,6 +28,7 @@ struct RtlStats {
   std::uint64_t cycles = 0;
   std::uint64_t events = 0;
   std::vector<RtlOrderLatency> orders;
+  std::vector<RtlOrderLatency> burst_orders;  // orders of order_burst(), back to back at line rate
   std::vector<std::uint32_t> mark_to_first_liquidation;  // cycles, per mark tick that liquidated
   std::vector<std::uint32_t> mark_revaluation;            // cycles from mark in to gateway idle
   std::uint64_t ingress_stall_cycles = 0;  // cycles an ingress beat was offered and not taken
@@ -37,7 +38,8 @@ class RtlBackendApi : public Backend {
  public:
   virtual const RtlStats& rtl_stats() const = 0;
   // Orders back to back on the client port, with no gap between frames (line rate), then one
-  // drain: the decisions come out as if each had been sent alone.
+  // drain: the decisions come out as if each had been sent alone. Each order's latency, queueing
+  // behind the ones before it included, goes to rtl_stats().burst_orders.
   virtual void order_burst(const std::vector<OrderEvent>& orders) = 0;
   // Starts a frame on `port`, runs `cycles` clocks (part of it in, maybe part through the core),
   // then resets the gateway in the middle of it. The gateway starts empty again.
