@@ -279,6 +279,31 @@ TEST(Funding, RateOutsideItsBoundIsAnErrorAndNotApplied) {
   EXPECT_NE(want.out.find("error funding rate must be between -1 and 1; not applied"), std::string::npos);
 }
 
+// Funding that carries a receiver's collateral past +-kMoneyMax saturates it there and reports
+// it (SFund3 adds, SFund4 clamps), then the holder's liquidation check runs as usual.
+TEST(Funding, SaturatesCollateralAtItsBound) {
+  Recorder want, got;
+  auto sw = make_backend("sw", want);
+  auto rtl = make_rtl_backend(got, RtlOptions{9, 0.0, 0.0});
+  for (Backend* b : {static_cast<Backend*>(sw.get()), static_cast<Backend*>(rtl.get())}) {
+    b->define_symbol(0, one_tier_symbol());
+    b->create_account(0, kMoneyMax - 1);  // short: receives when the rate is positive
+    b->create_account(1, 5'000'000'000);
+    b->mark(0, 6'000'000'000'000);
+    b->order(OrderEvent{0, 0, 1, false, false, 300'000, 6'000'000'000'000});
+    b->order(OrderEvent{1, 0, 2, true, false, 300'000, 6'000'000'000'000});
+    b->fill(FillEvent{1, 300'000, 6'000'000'000'000, 0});
+    b->fill(FillEvent{2, 300'000, 6'000'000'000'000, 0});
+    for (i64 r : {1'000'000, 0, -1'000'000, 1'000'000}) {
+      b->funding(0, r);
+      b->query(0);
+      b->query(1);
+    }
+  }
+  EXPECT_EQ(got.out, want.out);
+  EXPECT_NE(want.out.find("error collateral saturated at its bound by funding"), std::string::npos) << want.out;
+}
+
 // Redefining a symbol revalues every account holding it (Engine::define_symbol), with the new
 // tiers and leverage cap: here accounts 1 (a position) and 2 (an open order), not account 0, which
 // holds nothing; the queries show their MM and IM, an order after it sees the new IM.

@@ -329,7 +329,7 @@ module pg_risk_core #(
     SC1, SC2, SF1, SF1Test, SF2, SFCost, SF3, SF3Mul, SF4, SF5a, SF5b, SF5Share, SF5Real, SF5Flip, SFCredit,
     SFMoney, SFSettle, SSettle1, SSettleWb,
     // market data
-    SMark, SFund, SFund1, SFundMul, SFund2, SFund3, SLocal, SEma1, SEma1Clamp, SEma1Mul, SEma1Div, SEma2,
+    SMark, SFund, SFund1, SFundMul, SFund2, SFund3, SFund4, SLocal, SEma1, SEma1Clamp, SEma1Mul, SEma1Div, SEma2,
     SEma2Mul, SEma2Num, SEma2Den, SEma3, SLm1, SLm2, SLm3, SLm4, SLm5, SLm6, SLmEmit,
     // control
     SCreate, SCreateImr, SLev1, SLevWb, SDeposit, SWithdraw, SCommit1, SCommitInv, SCommitInv1,
@@ -446,6 +446,16 @@ module pg_risk_core #(
   pg_index_mux #(.N(OrderWays), .W(OrdW), .IW(WayW)) u_way_e (
     .data_i (oset_q), .idx_i (way_q[WayW-1:0]), .data_o (way_e)
   );
+  // What a fill releases of its order (SF2), registered a cycle ahead from the event and the way:
+  // SF2 comes after SF1 and SF1Test (and maybe an error report), with both unchanged since SF1.
+  // In SF2's own cycle the compare and select came before the subtract, the zero test and the
+  // way's write (oset_q 9-11 LUT levels). rem - min(qty, rem) is 0 exactly when rem <= qty.
+  logic signed [63:0] fill_take_q;                        // min(fill qty, the order's remaining)
+  logic               fill_closes_q;                      // the fill takes all that remains
+  always_ff @(posedge clk_i) begin
+    fill_take_q   <= min64($signed(ev_w3), way_e.rem);
+    fill_closes_q <= way_e.rem <= $signed(ev_w3);
+  end
   pg_index_mux #(.N(16), .W(16)) u_stage_tlev_k (.data_i (stage_tlev_q), .idx_i (k_q[3:0]), .data_o (stage_tlev_k));
   pg_index_mux #(.N(Slots), .W(SlotB), .IW(LW)) u_slot_rd_e (.data_i (slots_rd), .idx_i (slot_q), .data_o (slot_rd_e));
   pg_index_mux #(.N(Slots), .W(SlotB), .IW(LW)) u_slot_q_e (.data_i (slots_q), .idx_i (slot_q), .data_o (slot_q_e));
@@ -1105,14 +1115,13 @@ module pg_risk_core #(
         end
       end
       SF2: begin                                   // release min(qty, remaining)
-        s64 = min64($signed(ev_w3), way_e.rem);
         if (way_e.ro) begin
-          if (way_e.buy) pos_d.rb = pos_q.rb - s64; else pos_d.rs = pos_q.rs - s64;
+          if (way_e.buy) pos_d.rb = pos_q.rb - fill_take_q; else pos_d.rs = pos_q.rs - fill_take_q;
         end else begin
-          if (way_e.buy) pos_d.ob = pos_q.ob - s64; else pos_d.os = pos_q.os - s64;
+          if (way_e.buy) pos_d.ob = pos_q.ob - fill_take_q; else pos_d.os = pos_q.os - fill_take_q;
         end
-        oe = way_e; oe.rem = way_e.rem - s64;
-        if (oe.rem == 0) oe.valid = 1'b0;
+        oe = way_e; oe.rem = way_e.rem - fill_take_q;
+        if (fill_closes_q) oe.valid = 1'b0;
         for (int unsigned i = 0; i < OrderWays; i++)
           if (way_q[WayW-1:0] == WayW'(i)) oset_d[i*OrdW +: OrdW] = oe;
         // apply_fill_to_position: same direction (or flat) adds; otherwise close, maybe flip.
@@ -1420,22 +1429,25 @@ module pg_risk_core #(
         ron_go = 1'b1;
         state_d = SFund3;
       end
-      SFund3: begin
+      SFund3: begin                              // the new collateral, unbounded (t3: free here)
         if (ron_valid) begin
-          s128 = $signed(128'(acc_q.coll)) + (f0_q ? -$signed(ron_money) : $signed(ron_money));
-          f1_d = 1'b0;
-          if (s128 > $signed(128'(MoneyMax))) begin acc_d.coll = MoneyMax; f1_d = 1'b1; end
-          else if (s128 < -$signed(128'(MoneyMax))) begin acc_d.coll = -MoneyMax; f1_d = 1'b1; end
-          else acc_d.coll = s128[63:0];
-          ret_d = SRvChecked;
-          if (s128 > $signed(128'(MoneyMax)) || s128 < -$signed(128'(MoneyMax))) begin
-            err_d = perpgate_wire_pkg::ErrFundingSaturated;
-            err_ref_d = 64'(a_q);
-            err_ret_d = SL0;
-            state_d = SEmitErr;
-          end else begin
-            state_d = SL0;
-          end
+          t3_d = $signed(128'(acc_q.coll)) + (f0_q ? -$signed(ron_money) : $signed(ron_money));
+          state_d = SFund4;
+        end
+      end
+      SFund4: begin                              // ... saturated at +-MoneyMax, a cycle later
+        f1_d = 1'b0;
+        if (t3_q > $signed(128'(MoneyMax))) begin acc_d.coll = MoneyMax; f1_d = 1'b1; end
+        else if (t3_q < -$signed(128'(MoneyMax))) begin acc_d.coll = -MoneyMax; f1_d = 1'b1; end
+        else acc_d.coll = t3_q[63:0];
+        ret_d = SRvChecked;
+        if (t3_q > $signed(128'(MoneyMax)) || t3_q < -$signed(128'(MoneyMax))) begin
+          err_d = perpgate_wire_pkg::ErrFundingSaturated;
+          err_ref_d = 64'(a_q);
+          err_ret_d = SL0;
+          state_d = SEmitErr;
+        end else begin
+          state_d = SL0;
         end
       end
 
