@@ -9,15 +9,16 @@ set logscale y
 set ylabel "count"
 set xlabel "cycles"
 set title "order paths (one at a time, and in back-to-back bursts)"
-set logscale x
-set xrange [10:*]
-set yrange [1:*]
+set xrange [15:45]
+set yrange [1:1e7]
+set key top right
 plot in every ::1 using (($1==0) ? $2 : 1/0):4 with points pt 7 title "order -> forward (last beat in)", \
      in every ::1 using (($1==2) ? $2 : 1/0):4 with points pt 6 title "order -> ack/reject (last beat in)", \
      in every ::1 using (($1==3) ? $2 : 1/0):4 with points pt 5 title "order -> ack/reject (first beat in)", \
      in every ::1 using (($1==8) ? $2 : 1/0):4 with points pt 9 title "burst order -> ack/reject (last beat in)", \
      in every ::1 using (($1==6) ? $2 : 1/0):4 with points pt 11 title "burst order -> forward (last beat in)"
 set title "mark tick"
+set logscale x
 set autoscale x
 set autoscale y
 plot in every ::1 using (($1==4) ? $2 : 1/0):4 with points pt 7 title "mark -> first liquidation", \
