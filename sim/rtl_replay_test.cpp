@@ -12,6 +12,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "backend/decision_recorder.hpp"
 #include "backend/rtl_backend.hpp"
@@ -251,29 +252,34 @@ SymbolConfig one_tier_symbol() {
   return c;
 }
 
+// Two accounts with opposite 0.3 positions in symbol 0 at the mark, account 0 long if long0 and
+// holding collateral0; then each funding rate, both accounts queried after it.
+void funding_pair(Backend& b, i64 collateral0, bool long0, const std::vector<i64>& rates) {
+  b.define_symbol(0, one_tier_symbol());
+  b.create_account(0, collateral0);
+  b.create_account(1, 5'000'000'000);
+  b.mark(0, 6'000'000'000'000);
+  b.order(OrderEvent{0, 0, 1, long0, false, 300'000, 6'000'000'000'000});
+  b.order(OrderEvent{1, 0, 2, !long0, false, 300'000, 6'000'000'000'000});
+  b.fill(FillEvent{1, 300'000, 6'000'000'000'000, 0});
+  b.fill(FillEvent{2, 300'000, 6'000'000'000'000, 0});
+  for (i64 r : rates) {
+    b.funding(0, r);
+    b.query(0);
+    b.query(1);
+  }
+}
+
 // A funding rate outside +-1 (the wire carries any i64) is an engine error and changes nothing,
 // in the model and in the RTL alike; rates at the bound are applied.
 TEST(Funding, RateOutsideItsBoundIsAnErrorAndNotApplied) {
   Recorder want, got;
   auto sw = make_backend("sw", want);
   auto rtl = make_rtl_backend(got, RtlOptions{7, 0.0, 0.0});
-  const i64 rates[] = {100'000'001, -100'000'001, 200'000'000, std::numeric_limits<i64>::min(),
-                       std::numeric_limits<i64>::max(), 100'000'000, -100'000'000, 12'345};
-  for (Backend* b : {static_cast<Backend*>(sw.get()), static_cast<Backend*>(rtl.get())}) {
-    b->define_symbol(0, one_tier_symbol());
-    b->create_account(0, 5'000'000'000);
-    b->create_account(1, 5'000'000'000);
-    b->mark(0, 6'000'000'000'000);
-    b->order(OrderEvent{0, 0, 1, true, false, 300'000, 6'000'000'000'000});
-    b->order(OrderEvent{1, 0, 2, false, false, 300'000, 6'000'000'000'000});
-    b->fill(FillEvent{1, 300'000, 6'000'000'000'000, 0});
-    b->fill(FillEvent{2, 300'000, 6'000'000'000'000, 0});
-    for (i64 r : rates) {
-      b->funding(0, r);
-      b->query(0);
-      b->query(1);
-    }
-  }
+  const std::vector<i64> rates = {100'000'001, -100'000'001, 200'000'000, std::numeric_limits<i64>::min(),
+                                  std::numeric_limits<i64>::max(), 100'000'000, -100'000'000, 12'345};
+  funding_pair(*sw, 5'000'000'000, true, rates);
+  funding_pair(*rtl, 5'000'000'000, true, rates);
   EXPECT_EQ(got.out, want.out);
   EXPECT_EQ(std::count(want.out.begin(), want.out.end(), '\n'), 2 + 5 + 2 * 8) << want.out;  // acks, errors, queries
   EXPECT_NE(want.out.find("error funding rate must be between -1 and 1; not applied"), std::string::npos);
@@ -285,21 +291,9 @@ TEST(Funding, SaturatesCollateralAtItsBound) {
   Recorder want, got;
   auto sw = make_backend("sw", want);
   auto rtl = make_rtl_backend(got, RtlOptions{9, 0.0, 0.0});
-  for (Backend* b : {static_cast<Backend*>(sw.get()), static_cast<Backend*>(rtl.get())}) {
-    b->define_symbol(0, one_tier_symbol());
-    b->create_account(0, kMoneyMax - 1);  // short: receives when the rate is positive
-    b->create_account(1, 5'000'000'000);
-    b->mark(0, 6'000'000'000'000);
-    b->order(OrderEvent{0, 0, 1, false, false, 300'000, 6'000'000'000'000});
-    b->order(OrderEvent{1, 0, 2, true, false, 300'000, 6'000'000'000'000});
-    b->fill(FillEvent{1, 300'000, 6'000'000'000'000, 0});
-    b->fill(FillEvent{2, 300'000, 6'000'000'000'000, 0});
-    for (i64 r : {1'000'000, 0, -1'000'000, 1'000'000}) {
-      b->funding(0, r);
-      b->query(0);
-      b->query(1);
-    }
-  }
+  const std::vector<i64> rates = {1'000'000, 0, -1'000'000, 1'000'000};
+  funding_pair(*sw, kMoneyMax - 1, false, rates);  // account 0 short: receives at a positive rate
+  funding_pair(*rtl, kMoneyMax - 1, false, rates);
   EXPECT_EQ(got.out, want.out);
   EXPECT_NE(want.out.find("error collateral saturated at its bound by funding"), std::string::npos) << want.out;
 }
