@@ -1,8 +1,9 @@
 // The pre-trade check of a new order (Engine::check_order in hls/include/perpgate/engine.hpp), as
-// a pipeline: an order every cycle, its decision Latency cycles later, no stage deeper than a few
-// LUT levels. The risk core (pg_risk_core) reads the tables, finds the structural rejects (unknown
-// account or symbol, duplicate id, kill switch, no free slot or way) and hands in the rest; this
-// unit has no state but a copy of the tier table (floors and rates), written with the core's.
+// a pipeline: an order every cycle, its decision Latency - 1 cycles later and its IM a cycle after
+// that, no stage deeper than a few LUT levels. The risk core (pg_risk_core) reads the tables,
+// finds the structural rejects (unknown account or symbol, duplicate id, kill switch, no free slot
+// or way) and hands in the rest; this unit has no state but a copy of the tier table (floors and
+// rates), written with the core's.
 //
 // Stages (values registered at the end of each; stage 0 is the inputs, which must come straight
 // from registers, or through a gate or two, and be valid with valid_i only):
@@ -24,8 +25,9 @@
 //    8-10  (eqf + 1) x 1e18
 //   11  the margin test: IM <= eqf, which for an integer eqf is raw x rate + 1e18 - 1 <
 //       (eqf + 1) x 1e18: a compare of two products, not of the IM, so that it does not wait
-//       for the division (a stage earlier than IM > eqf could be tested)
-//   12  the decision, beside the IM
+//       for the division (a stage earlier than IM > eqf could be tested); the decision leaves
+//   12  the IM leaves, a cycle after its decision (im_valid_o, im_tag_o): only the core's
+//       write-back of an accepted order needs it, not the reply
 `default_nettype none
 
 module pg_order_check #(
@@ -57,16 +59,18 @@ module pg_order_check #(
   input  wire logic [$clog2(Symbols)-1:0]      tier_wa_i,
   input  wire logic [16*pg_risk_pkg::TierBits-1:0] tier_wd_i,
 
-  output      logic                            valid_o,
+  output      logic                            valid_o,       // the decision
   output      logic                            tag_o,
   output      logic [7:0]                      reason_o,
   output      logic                            tok_upd_o,     // tokens and refill changed
   output      logic signed [63:0]              tokens_o,
   output      logic signed [63:0]              refill_ts_o,
+  output      logic                            im_valid_o,    // a cycle after valid_o
+  output      logic                            im_tag_o,
   output      logic signed [127:0]             im_o           // the order's IM (not reduce-only)
 );
 
-  localparam int unsigned Latency = 12;                       // valid_i -> valid_o
+  localparam int unsigned Latency = 12;                       // valid_i -> im_valid_o
   localparam int unsigned SW      = $clog2(Symbols);
   localparam int unsigned TierW   = pg_risk_pkg::TierBits;
   localparam int unsigned TierCW  = 96 + 27;                  // floor_raw and imr of a tier
@@ -81,8 +85,10 @@ module pg_order_check #(
     else         v_q <= {v_q[Latency-2:0], valid_i};
   end
   always_ff @(posedge clk_i) tag_q <= {tag_q[Latency-2:0], tag_i};
-  assign valid_o = v_q[Latency-1];
-  assign tag_o = tag_q[Latency-1];
+  assign valid_o = v_q[Latency-2];
+  assign tag_o = tag_q[Latency-2];
+  assign im_valid_o = v_q[Latency-1];
+  assign im_tag_o = tag_q[Latency-1];
 
   // ---- stage 0: the inputs ------------------------------------------------------------------------
   // whole entries come in; the check reads some of their fields (synthesis drops the rest)
@@ -349,25 +355,14 @@ module pg_order_check #(
     .clk_i, .a_i(eqc_7), .b_i(UnitW'(perpgate_fixed_pkg::RateUnit)), .p_o(lim_10)
   );
 
-  // ---- stage 11: the margin test ------------------------------------------------------------------
-  logic [7:0]         reason_11;
-  logic               tok_11;
-  logic signed [63:0] tokens_11, refill_ts_11;
+  // ---- stage 11: the margin test, and the decision leaves -----------------------------------------
   always_ff @(posedge clk_i) begin
-    reason_11    <= reason_10 == perpgate_wire_pkg::ReasonNone && !ro_d[10] &&
-                    (eq_neg_10 || (EqcW+UnitW)'(prod_10) >= lim_10)
-                    ? perpgate_wire_pkg::ReasonInsufficientMargin : reason_10;
-    tok_11       <= tok_10;                                   // refilled, and taken unless rl
-    tokens_11    <= tokens_10;
-    refill_ts_11 <= refill_ts_10;
-  end
-
-  // ---- stage 12: the decision, with the IM --------------------------------------------------------
-  always_ff @(posedge clk_i) begin
-    reason_o    <= reason_11;
-    tok_upd_o   <= tok_11;
-    tokens_o    <= tokens_11;
-    refill_ts_o <= refill_ts_11;
+    reason_o    <= reason_10 == perpgate_wire_pkg::ReasonNone && !ro_d[10] &&
+                   (eq_neg_10 || (EqcW+UnitW)'(prod_10) >= lim_10)
+                   ? perpgate_wire_pkg::ReasonInsufficientMargin : reason_10;
+    tok_upd_o   <= tok_10;                                    // refilled, and taken unless rl
+    tokens_o    <= tokens_10;
+    refill_ts_o <= refill_ts_10;
   end
 
 endmodule

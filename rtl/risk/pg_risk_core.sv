@@ -567,23 +567,35 @@ module pg_risk_core #(
   // SO1 issues an order to the check pipeline with a context: what its retirement writes back (the
   // entries read for it, the message) and where. Two contexts, issued and retired in order: the
   // pipeline is longer than an order's turn in the sequencer, so two orders of different accounts
-  // overlap.
+  // overlap. Retiring takes two steps: the reply as the decision leaves the check (retire), the
+  // table writes in the next cycle (write_back_q), when the order's IM leaves it; the context stays
+  // in flight until then.
   localparam int unsigned EvB  = 8 * perpgate_wire_pkg::NewOrderSize;
   localparam int unsigned TagW = AW + SetW + SW + HW + 1;       // what another order must not share
   localparam int unsigned CtxW = EvB + pg_risk_pkg::AcctBits + pg_risk_pkg::PosBits + Slots * SlotB + 64 +
                                  OrderWays * OrdW + LW + WayW + 1;
-  localparam int unsigned ResW = 8 + 1 + 64 + 64 + 128;
+  localparam int unsigned ResW = 8 + 1 + 64 + 64;
   logic [1:0]      ctx_v_q, ctx_done_q;
   logic            iptr_q, rptr_q;                              // next to issue, next to retire
-  logic [TagW-1:0] tag0_q, tag1_q, tag_new, tag_r;
-  logic [CtxW-1:0] ctx0_q, ctx1_q, ctx_new, ctx_r;
-  logic [ResW-1:0] res0_q, res1_q, res_new, res_r;
+  logic [TagW-1:0] tag0_q, tag1_q, tag_new, tag_w;
+  logic [CtxW-1:0] ctx0_q, ctx1_q, ctx_new, ctx_w;
+  logic [ResW-1:0] res0_q, res1_q, res_new, res_w;
+  logic signed [127:0] im0_q, im1_q;                           // the IM of each, a cycle after res
   logic            issue, retire;
+  logic            write_back_q;                                // the order retired last cycle is written back
+  logic            wptr_q;                                      // the context written back (write_back_q)
   logic            ctx_conflict, retired_conflict;
-  logic            last_v_q;                                    // an order was retired last cycle
+  logic            last_v_q;                                    // an order was written back last cycle
   logic [TagW-1:0] last_tag_q;
 
-  // the order being retired, unpacked
+  // the order replied to (retire): its message and decision, as the decision leaves the check or
+  // from where it waited for the channels
+  logic [EvB-1:0]             rp_ev;
+  logic [7:0]                 rp_reason;
+  assign rp_ev     = rptr_q ? ctx1_q[CtxW-1 -: EvB] : ctx0_q[CtxW-1 -: EvB];
+  assign rp_reason = !ctx_done_q[rptr_q] ? chk_reason : rptr_q ? res1_q[ResW-1 -: 8] : res0_q[ResW-1 -: 8];
+
+  // the order written back (write_back_q), unpacked
   logic [EvB-1:0]             r_ev;
   pg_risk_pkg::acct_t         r_acc;
   pg_risk_pkg::pos_t          r_pos;
@@ -601,13 +613,14 @@ module pg_risk_core #(
   logic                       r_tok;
   logic signed [63:0]         r_tokens, r_refill;
   logic signed [127:0]        r_im;
-  assign tag_r = rptr_q ? tag1_q : tag0_q;
-  assign ctx_r = rptr_q ? ctx1_q : ctx0_q;
-  // a decision is retired as it leaves the check, or from where it waited for the channels
-  assign res_r = !ctx_done_q[rptr_q] ? res_new : rptr_q ? res1_q : res0_q;
-  assign {r_ev, r_acc, r_pos, r_slots, r_hbits, r_oset, r_slot, r_way, r_aok} = ctx_r;
-  assign {r_a, r_set, r_s, r_hw, r_claim} = tag_r;
-  assign {r_reason, r_tok, r_tokens, r_refill, r_im} = res_r;
+  assign tag_w = wptr_q ? tag1_q : tag0_q;
+  assign ctx_w = wptr_q ? ctx1_q : ctx0_q;
+  assign res_w = wptr_q ? res1_q : res0_q;                      // stored as the decision left
+  assign {r_ev, r_acc, r_pos, r_slots, r_hbits, r_oset, r_slot, r_way, r_aok} = ctx_w;
+  assign {r_a, r_set, r_s, r_hw, r_claim} = tag_w;
+  assign {r_reason, r_tok, r_tokens, r_refill} = res_w;
+  // the IM leaves the check a cycle after the decision: here, or stored if the reply waited
+  assign r_im = chk_im_valid && chk_im_tag == wptr_q ? chk_im : wptr_q ? im1_q : im0_q;
 
   // Issue (SO1): the structural checks of Engine::check_order, which need the tables' words. The
   // searches run in SLoad on the words just read (SO1 holds the same words: a conflicting write
@@ -640,7 +653,7 @@ module pg_risk_core #(
                     iss_found[LW] ? iss_free[LW-1:0] : iss_found[LW-1:0], iss_way[WayW-1:0],
                     a_ok_q};
 
-  logic               chk_valid, chk_tag, chk_tok;
+  logic               chk_valid, chk_tag, chk_tok, chk_im_valid, chk_im_tag;
   logic [7:0]         chk_reason;
   logic signed [63:0] chk_tokens, chk_refill;
   logic signed [127:0] chk_im;
@@ -653,16 +666,18 @@ module pg_risk_core #(
     .imr_i (imr_q), .now_i (now_q),
     .tier_we_i (tier_we), .tier_wa_i (sym_wa), .tier_wd_i (tier_wd),
     .valid_o (chk_valid), .tag_o (chk_tag), .reason_o (chk_reason), .tok_upd_o (chk_tok),
-    .tokens_o (chk_tokens), .refill_ts_o (chk_refill), .im_o (chk_im)
+    .tokens_o (chk_tokens), .refill_ts_o (chk_refill),
+    .im_valid_o (chk_im_valid), .im_tag_o (chk_im_tag), .im_o (chk_im)
   );
-  assign res_new = {chk_reason, chk_tok, chk_tokens, chk_refill, chk_im};
+  assign res_new = {chk_reason, chk_tok, chk_tokens, chk_refill};
 
-  // Retire: the oldest order with its decision, once channels 0 and 1 are free.
+  // Retire: the oldest order with its decision, once channels 0 and 1 are free; its write-back
+  // follows in the next cycle.
   assign retire = (ctx_done_q[rptr_q] || (chk_valid && chk_tag == rptr_q)) && !out_v_q[0] && !out_v_q[1];
 
   // An order (u) conflicts with one in flight (t) that shares its account (entry, slots, positions)
   // or its order set, or when both claim a slot and so set bits of the same holder word; in SLoad
-  // also with the one retired as its tables were read.
+  // also with the one written back as its tables were read.
   function automatic logic tag_hit(input logic [TagW-1:0] t, input logic [TagW-1:0] u);
     tag_hit = t[TagW-1 -: AW] == u[TagW-1 -: AW] || t[SW+HW+1 +: SetW] == u[SW+HW+1 +: SetW] ||
               (t[0] && u[0] && t[SW+HW:1] == u[SW+HW:1]);
@@ -676,6 +691,8 @@ module pg_risk_core #(
       ctx_done_q <= '0;
       iptr_q <= 1'b0;
       rptr_q <= 1'b0;
+      write_back_q <= 1'b0;
+      wptr_q <= 1'b0;
       last_v_q <= 1'b0;
     end else begin
       if (issue) begin
@@ -684,11 +701,13 @@ module pg_risk_core #(
       end
       if (chk_valid) ctx_done_q[chk_tag] <= 1'b1;
       if (retire) begin
-        ctx_v_q[rptr_q] <= 1'b0;
         ctx_done_q[rptr_q] <= 1'b0;
         rptr_q <= !rptr_q;
       end
-      last_v_q <= retire;
+      write_back_q <= retire;
+      wptr_q <= rptr_q;
+      if (write_back_q) ctx_v_q[wptr_q] <= 1'b0;
+      last_v_q <= write_back_q;
     end
   end
   always_ff @(posedge clk_i) begin
@@ -696,7 +715,9 @@ module pg_risk_core #(
     if (issue && iptr_q)  begin tag1_q <= tag_new; ctx1_q <= ctx_new; end
     if (chk_valid && !chk_tag) res0_q <= res_new;
     if (chk_valid && chk_tag)  res1_q <= res_new;
-    last_tag_q <= tag_r;
+    if (chk_im_valid && !chk_im_tag) im0_q <= chk_im;
+    if (chk_im_valid && chk_im_tag)  im1_q <= chk_im;
+    last_tag_q <= tag_w;
   end
 
   // Working entry of the sequencer (module scope: yosys 0.23 resolves struct members only there).
@@ -752,31 +773,38 @@ module pg_risk_core #(
     oe = '0; oacc = '0; opos = '0; oslots = '0; ooset = '0; r27 = '0; s128 = '0; s64 = '0;
 
     // Retire the oldest order in flight (the sequencer is then in SIdle, SLoad, SOWait, SO1 or
-    // SDrain, none of which writes a table or a channel): its reply, and if accepted its
-    // reservation, IM, slot, holder bit and order entry. The rate-limit token stays taken on a reject.
+    // SDrain, none of which writes a channel): its reply, a reject or an ack and the forward.
     if (retire) begin
+      if (rp_reason != perpgate_wire_pkg::ReasonNone) begin
+        out_v_d[0] = 1'b1;
+        out_m_d[0] = header(perpgate_wire_pkg::MsgReject, 16'(perpgate_wire_pkg::RejectSize));
+        out_m_d[0][8*perpgate_wire_pkg::RejectAcctOff +: 32] = rp_ev[8*perpgate_wire_pkg::NewOrderAcctOff +: 32];
+        out_m_d[0][8*perpgate_wire_pkg::RejectSymOff +: 16] = rp_ev[8*perpgate_wire_pkg::NewOrderSymOff +: 16];
+        out_m_d[0][8*perpgate_wire_pkg::RejectReasonOff +: 8] = rp_reason;
+        out_m_d[0][8*perpgate_wire_pkg::RejectIdOff +: 64] = rp_ev[8*perpgate_wire_pkg::NewOrderIdOff +: 64];
+      end else begin
+        out_v_d[1:0] = 2'b11;
+        out_m_d[1] = 512'(rp_ev);
+        out_m_d[1][7:0] = perpgate_wire_pkg::MsgForwardOrder;
+        out_m_d[1][63:32] = '0;
+        out_m_d[1][127:64] = '0;
+        out_m_d[0] = header(perpgate_wire_pkg::MsgAck, 16'(perpgate_wire_pkg::AckSize));
+        out_m_d[0][8*perpgate_wire_pkg::AckAcctOff +: 32] = rp_ev[8*perpgate_wire_pkg::NewOrderAcctOff +: 32];
+        out_m_d[0][8*perpgate_wire_pkg::AckIdOff +: 64] = rp_ev[8*perpgate_wire_pkg::NewOrderIdOff +: 64];
+      end
+    end
+    // Write back the order retired last cycle (its context is still in flight, so the sequencer is
+    // in one of the same states, none of which writes a table): the rate-limit token, which stays
+    // taken on a reject, and if accepted its reservation, IM, slot, holder bit and order entry.
+    if (write_back_q) begin
       oacc = r_acc;
       if (r_tok) begin
         oacc.tokens = r_tokens;
         oacc.refill_ts = r_refill;
       end
       if (r_reason != perpgate_wire_pkg::ReasonNone) begin
-        out_v_d[0] = 1'b1;
-        out_m_d[0] = header(perpgate_wire_pkg::MsgReject, 16'(perpgate_wire_pkg::RejectSize));
-        out_m_d[0][8*perpgate_wire_pkg::RejectAcctOff +: 32] = r_ev[8*perpgate_wire_pkg::NewOrderAcctOff +: 32];
-        out_m_d[0][8*perpgate_wire_pkg::RejectSymOff +: 16] = r_ev[8*perpgate_wire_pkg::NewOrderSymOff +: 16];
-        out_m_d[0][8*perpgate_wire_pkg::RejectReasonOff +: 8] = r_reason;
-        out_m_d[0][8*perpgate_wire_pkg::RejectIdOff +: 64] = r_ev[8*perpgate_wire_pkg::NewOrderIdOff +: 64];
         acct_we = r_aok; acct_wa = r_a; acct_wd = oacc;
       end else begin
-        out_v_d[1:0] = 2'b11;
-        out_m_d[1] = 512'(r_ev);
-        out_m_d[1][7:0] = perpgate_wire_pkg::MsgForwardOrder;
-        out_m_d[1][63:32] = '0;
-        out_m_d[1][127:64] = '0;
-        out_m_d[0] = header(perpgate_wire_pkg::MsgAck, 16'(perpgate_wire_pkg::AckSize));
-        out_m_d[0][8*perpgate_wire_pkg::AckAcctOff +: 32] = r_ev[8*perpgate_wire_pkg::NewOrderAcctOff +: 32];
-        out_m_d[0][8*perpgate_wire_pkg::AckIdOff +: 64] = r_ev[8*perpgate_wire_pkg::NewOrderIdOff +: 64];
         opos = r_pos;
         if (r_claim) begin                        // the (highest) free slot, found at issue
           oslots = r_slots;
@@ -1890,7 +1918,7 @@ module pg_risk_core #(
       error_code_q <= '0;
     end else begin
       reply_q <= retire;
-      reply_reason_q <= r_reason;
+      reply_reason_q <= rp_reason;
       error_q <= (state_q == SEmitErr && !out_v_q[2]) ||          // SEmitErr sends and leaves
                  (state_q == SDone && is_cmd && err_q != perpgate_wire_pkg::ErrNone);
       error_code_q <= err_q;
