@@ -10,6 +10,9 @@
 // on the beat that brings the id (pg_mulu, 3 cycles), so it is there with the last beat of a new
 // order or a fill (the id is two or more beats from the end); a cancel_ack, whose id is its last
 // word, is offered two cycles later. The core then reads the set in the cycle it takes the event.
+//
+// And ahead of a new order, its account and symbol (peek_*) from the beat that brings them, four
+// beats before its last: the core reads their table entries while the rest of the order arrives.
 `default_nettype none
 
 module pg_msg_rx #(
@@ -30,6 +33,11 @@ module pg_msg_rx #(
   output      logic [7:0]   msg_type_o,
   output      logic [511:0] msg_data_o,
   output      logic [SetW-1:0] msg_set_o,          // a new order's, fill's or cancel_ack's order set
+
+  // the message being gathered, or offered, is a new order whose account and symbol are in
+  output      logic         peek_valid_o,
+  output      logic [31:0]  peek_acct_o,
+  output      logic [15:0]  peek_sym_o,
 
   output      logic         msg_ok_o,         // one-cycle pulses, one per payload
   output      logic         msg_malformed_o
@@ -202,6 +210,12 @@ module pg_msg_rx #(
   assign msg_fire      = msg_valid_o && msg_ready_i;
   assign msg_type_o    = data_q[8*perpgate_wire_pkg::HdrTypeOff +: perpgate_wire_pkg::HdrTypeBits];
   assign msg_data_o    = data_q;
+  // (registered bytes only; they stay as they are until the message is taken: later beats of it
+  // write further bytes, and the next message's first beat comes after)
+  assign peek_valid_o  = (out_valid_q || bytes_q >= 7'(perpgate_wire_pkg::NewOrderSymOff + 2)) &&
+                         msg_type_o == perpgate_wire_pkg::MsgNewOrder;
+  assign peek_acct_o   = data_q[8*perpgate_wire_pkg::NewOrderAcctOff +: 32];
+  assign peek_sym_o    = data_q[8*perpgate_wire_pkg::NewOrderSymOff +: 16];
 
 `ifndef SYNTHESIS
   // The registered header check needs every inbound message to be longer than two beats.

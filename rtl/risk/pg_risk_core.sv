@@ -29,6 +29,12 @@ module pg_risk_core #(
   input  wire logic [7:0]     ev_type_i,
   input  wire logic [511:0]   ev_data_i,
   input  wire logic [$clog2(OrderSets)-1:0] ev_set_i,   // its order id's set (pg_msg_rx)
+  input  wire logic           ev_client_i,   // the event comes from the client port
+  // The client port's next new order, ahead of it: its account and symbol (pg_msg_rx). While
+  // idle the core reads their entries, so that the order skips SLoad (see SIdle).
+  input  wire logic           peek_valid_i,
+  input  wire logic [31:0]    peek_acct_i,
+  input  wire logic [15:0]    peek_sym_i,
 
   output      logic [2:0]     out_valid_o,   // 0 client, 1 venue, 2 desk
   input  wire logic [2:0]     out_ready_i,
@@ -622,23 +628,37 @@ module pg_risk_core #(
   // the IM leaves the check a cycle after the decision: here, or stored if the reply waited
   assign r_im = chk_im_valid && chk_im_tag == wptr_q ? chk_im : wptr_q ? im1_q : im0_q;
 
+  // Reading ahead: while the sequencer idles, the client port's next new order is arriving, and
+  // its account and symbol are in (peek_*), SIdle points the table reads at them. When that order
+  // is taken in the next cycle, the words it needs are already read and no write has landed since
+  // (pre_q): SIdle does SLoad's work and the order goes on to SO1 a cycle earlier (fast_load),
+  // unless an order is in flight (which SLoad would check it against). Its order set is read from
+  // SIdle, as the set only comes with the order: the id searches run on it in SO1.
+  logic pre_q, fast_load;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) pre_q <= 1'b0;
+    else         pre_q <= state_q == SIdle && !ev_valid_i && peek_valid_i && !write_back_q;
+  end
+  assign fast_load = state_q == SIdle && ev_valid_i && ev_client_i && pre_q && ctx_v_q == 2'b00 &&
+                     ev_type_i == perpgate_wire_pkg::MsgNewOrder;
+
   // Issue (SO1): the structural checks of Engine::check_order, which need the tables' words. The
-  // searches run in SLoad on the words just read (SO1 holds the same words: a conflicting write
-  // sends the order to SOWait and back through SLoad), registered, so that what SO1 hands the
-  // check is a few gates from registers.
+  // slot searches run in SLoad (or SIdle, fast_load) on the words just read, registered; the id
+  // searches in SO1 on the order set read for it. SO1 holds the same words: a conflicting write
+  // sends the order to SOWait and back through SLoad.
   logic [WayW:0]  iss_dup, iss_way;                       // the id's way (none: not a duplicate), a free way
   logic [LW:0]    iss_found, iss_free;                    // the symbol's slot, a free slot
   logic [7:0]     iss_pre;
   pg_risk_pkg::pos_t iss_pos;
   assign issue     = state_q == SO1;
   always_ff @(posedge clk_i) begin
-    if (state_q == SLoad) begin
-      iss_dup   <= find_way(ord_rd, o_id);
-      iss_way   <= free_way(ord_rd);
+    if (state_q == SLoad || fast_load) begin
       iss_found <= slot_of_rd;
       iss_free  <= free_slot(slots_rd);
     end
   end
+  assign iss_dup   = find_way(ord_rd, o_id);
+  assign iss_way   = free_way(ord_rd);
   assign iss_pos   = f0_q ? pos_rd : '0;
   always_comb begin
     if (!a_ok_q)                           iss_pre = perpgate_wire_pkg::ReasonUnknownAccount;
@@ -649,7 +669,7 @@ module pg_risk_core #(
   end
   // whether the order claims a slot: known from the slots read in SLoad; in SOWait assumed
   assign tag_new = {a_q, set_q, s_q, hw_q, state_q == SO1 ? iss_found[LW] : state_q == SLoad ? slot_of_rd[LW] : 1'b1};
-  assign ctx_new = {ev_q[EvB-1:0], acc_q, iss_pos, slots_q, hbits_q, oset_q,
+  assign ctx_new = {ev_q[EvB-1:0], acc_q, iss_pos, slots_q, hbits_q, ord_rd,
                     iss_found[LW] ? iss_free[LW-1:0] : iss_found[LW-1:0], iss_way[WayW-1:0],
                     a_ok_q};
 
@@ -732,6 +752,7 @@ module pg_risk_core #(
     logic [63:0]  x64, y64;
     logic [127:0] y128;
     logic [LW:0]  sl;
+    logic         load;                    // the words for the event's first addresses are here
     logic [WayW:0] wy;
     logic [26:0]  r27;
     logic signed [127:0] s128;
@@ -769,7 +790,7 @@ module pg_risk_core #(
     div_go = 1'b0;
     mul_go = 1'b0;
 
-    x64 = '0; y64 = '0; y128 = '0; sl = '0; wy = '0;
+    x64 = '0; y64 = '0; y128 = '0; sl = '0; wy = '0; load = 1'b0;
     oe = '0; oacc = '0; opos = '0; oslots = '0; ooset = '0; r27 = '0; s128 = '0; s64 = '0;
 
     // Retire the oldest order in flight (the sequencer is then in SIdle, SLoad, SOWait, SO1 or
@@ -887,6 +908,17 @@ module pg_risk_core #(
           s_d = y64[SW-1:0];
           hw_d = x64[AW-1:6];
           state_d = ev_type_i == perpgate_wire_pkg::MsgNewOrder || ctx_v_q == 2'b00 ? SLoad : SDrain;
+          if (fast_load) begin                  // its words are read: SLoad's work (below) here
+            load = 1'b1;
+            state_d = SO1;
+          end
+        end else if (peek_valid_i) begin
+          // read ahead: the entries of the client port's next new order
+          a_ok_d = peek_acct_i < 32'(Accounts);
+          s_ok_d = peek_sym_i < 16'(Symbols);
+          a_d = peek_acct_i[AW-1:0];
+          s_d = peek_sym_i[SW-1:0];
+          hw_d = peek_acct_i[AW-1:6];
         end
       end
 
@@ -894,14 +926,7 @@ module pg_risk_core #(
       SLoad: if (op_q == perpgate_wire_pkg::MsgNewOrder && (ctx_conflict || retired_conflict || ctx_v_q[iptr_q])) begin
         state_d = SOWait;                     // read again once the conflicting order is retired
       end else begin
-        acc_d = acct_rd; slots_d = slots_rd; cfg_d = cfg_rd; tiers_d = tier_rd; sst_d = sst_rd;
-        imr_d = imr_rd; hbits_d = hold_rd; oset_d = ord_rd;
-        a_ok_d = a_ok_q && acct_rd.exists;
-        s_ok_d = s_ok_q && cfg_rd.defined;
-        // The position slot of (account, symbol), for the reads of the next cycle.
-        sl = slot_of_rd;
-        f0_d = !sl[LW];                       // slot found
-        if (op_q != perpgate_regs_pkg::CmdQuerySlot) slot_d = sl[LW-1:0];
+        load = 1'b1;
         state_d = op_q == perpgate_wire_pkg::MsgNewOrder ? SO1 : SDispatch;
       end
 
@@ -1855,6 +1880,18 @@ module pg_risk_core #(
 
       default: state_d = SIdle;
     endcase
+
+    // SLoad's work, or SIdle's for an order read ahead (fast_load): take the words read, and find
+    // the position slot of (account, symbol) for the reads of the next cycle.
+    if (load) begin
+      acc_d = acct_rd; slots_d = slots_rd; cfg_d = cfg_rd; tiers_d = tier_rd; sst_d = sst_rd;
+      imr_d = imr_rd; hbits_d = hold_rd; oset_d = ord_rd;
+      a_ok_d = a_ok_q && acct_rd.exists;
+      s_ok_d = s_ok_q && cfg_rd.defined;
+      sl = slot_of_rd;
+      f0_d = !sl[LW];                          // slot found
+      if (fast_load || op_q != perpgate_regs_pkg::CmdQuerySlot) slot_d = sl[LW-1:0];
+    end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
