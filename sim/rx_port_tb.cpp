@@ -67,6 +67,10 @@ class RxPortBench {
       EXPECT_EQ(top_->msg_type_o, msg[0]);
       set = top_->msg_set_o;
     }
+    // The peek: how many cycles in a row it has shown the same account and symbol, up to this one.
+    const std::pair<std::uint32_t, std::uint32_t> peek{top_->peek_acct_o, top_->peek_sym_o};
+    peek_run_ = top_->peek_valid_o ? (peek_run_ > 0 && peek == peek_last_ ? peek_run_ + 1 : 1) : 0;
+    peek_last_ = peek;
     got_.frames_ok += top_->frame_ok_o;
     got_.not_for_us += top_->drop_not_for_us_o;
     got_.malformed += top_->drop_malformed_o;
@@ -86,6 +90,7 @@ class RxPortBench {
       msg.resize(want.size());  // bytes past the message's size are not part of it
       EXPECT_EQ(msg, want);
       check_set(want, set);
+      check_peek(want);
       expected_.pop_front();
     }
   }
@@ -98,6 +103,7 @@ class RxPortBench {
   }
   const Counts& counted() const { return got_; }
   std::uint64_t sets_checked() const { return sets_checked_; }
+  std::uint64_t peeks_checked() const { return peeks_checked_; }
   std::uint64_t cycles() const { return top_.cycles(); }
 
  private:
@@ -136,7 +142,23 @@ class RxPortBench {
     ++sets_checked_;
   }
 
+  // A new order's account and symbol were shown ahead of it (peek_*), unchanged, for at least the
+  // three cycles its last beats take at line rate; no other message shows them.
+  void check_peek(const std::vector<std::uint8_t>& m) {
+    if (static_cast<wire::MsgType>(m[wire::header::kType]) != wire::NewOrder::kType) {
+      EXPECT_EQ(peek_run_, 0u) << "a peek beside a message that is not a new order";
+      return;
+    }
+    EXPECT_EQ(peek_last_.first, wire::get_le<std::uint32_t>(&m[wire::NewOrder::kAcct]));
+    EXPECT_EQ(peek_last_.second, wire::get_le<std::uint16_t>(&m[wire::NewOrder::kSym]));
+    EXPECT_GE(peek_run_, 4u) << "the peek came less than three cycles ahead";
+    ++peeks_checked_;
+  }
+
   std::uint64_t sets_checked_ = 0;
+  std::uint64_t peeks_checked_ = 0;
+  std::uint32_t peek_run_ = 0;
+  std::pair<std::uint32_t, std::uint32_t> peek_last_{};
   ClockedModel<Vpg_rx_port> top_;
   AxisSource src_;
   std::mt19937_64 rng_;
@@ -194,6 +216,7 @@ TEST(RxPort, EveryInboundTypeDecodedBackToBack) {
   tb.run_until_idle();
   EXPECT_EQ(tb.counted().msg_ok, 2000u);
   EXPECT_GT(tb.sets_checked(), 500u);   // a third of the types carry an order id
+  EXPECT_GT(tb.peeks_checked(), 150u);  // one in nine is a new order
 }
 
 class RxPortRandom : public ::testing::TestWithParam<std::uint64_t> {};

@@ -1,8 +1,11 @@
-// The risk core: applies events one at a time, in arrival order, exactly as the golden model
-// (hls/include/perpgate/engine.hpp) does. Because one event finishes before the next starts, an
-// order right behind a fill or a mark tick always sees its effect: there are no hazards to
-// forward around. A new order takes a fixed number of cycles, fewer than a minimum-size order
-// frame takes to arrive on a 64-bit bus, so orders run at line rate.
+// The risk core: applies events in arrival order with the effect of applying them one at a time,
+// exactly as the golden model (hls/include/perpgate/engine.hpp) does. Every event but a new order
+// runs alone in the sequencer, after every order in flight has been written back, so an order
+// right behind a fill or a mark tick sees its effect. New orders overlap (two in flight: the
+// sequencer issues one into the check pipeline, pg_order_check, in three cycles, or two when its
+// tables were read ahead) unless they share an account, an order set or a holder word; such an
+// order waits until the one in flight is written back. An order takes the sequencer for fewer
+// cycles than a minimum-size order frame takes to arrive on a 64-bit bus, so orders run at line rate.
 //
 // Inputs: wire messages as pg_rx_port hands them on (type, whole message) and control commands
 // from the AXI-Lite mailbox (type = command opcode, 8 x 64-bit arguments). Outputs: whole wire
@@ -338,7 +341,7 @@ module pg_risk_core #(
     SMark, SFund, SFund1, SFundMul, SFund2, SFund3, SFund4, SLocal, SEma1, SEma1Clamp, SEma1Mul, SEma1Div, SEma2,
     SEma2Mul, SEma2Num, SEma2Den, SEma3, SLm1, SLm2, SLm3, SLm4, SLm5, SLm6, SLmEmit,
     // control
-    SCreate, SCreateImr, SLev1, SLevWb, SDeposit, SWithdraw, SCommit1, SCommitInv, SCommitInv1,
+    SCreate, SCreateImr, SLev1, SLevWb, SDeposit, SDepositTest, SWithdraw, SCommit1, SCommitInv, SCommitInv1,
     SCommitInv2, SCommitLim, SCommitTier, SCommitWrite, SCommitRead, SCommitLoad, SAcctWb,
     SQuerySlot, STierMul, SWithdrawTest,
     // subroutines: context load, refresh, liquidation check, revaluation loop
@@ -432,11 +435,24 @@ module pg_risk_core #(
   // One tier search, registered, for both: t0 (the MM raw, written in SR0Mm) is searched in SR0Im,
   // t1 (the IM raw, written in SR0Im) in SR1Tier; SR1 reads both. (With no mark, SR0 skips to
   // SR1Tier with both raws 0 and tier_t0 not searched: the MM and IM are 0 whatever the tier.)
+  // Which raw is searched comes from a register, set on the two ways into SR1Tier (so that the
+  // state's decode is not in front of the 114-bit mux and the 16 compares).
   logic [3:0] tier_found;
-  assign tier_found = tier_index(tiers_q, cfg_q.tier_count, state_q == SR1Tier ? t1_q : t0_q);
+  logic       tier_sel_q;                                 // state_q == SR1Tier
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      tier_sel_q <= 1'b0;
+    end else begin
+      tier_sel_q <= (state_q == SR0Im && mul_valid) || (state_q == SR0 && !(sst_q.mark > 0));
+`ifndef SYNTHESIS
+      assert (tier_sel_q == (state_q == SR1Tier));
+`endif
+    end
+  end
+  assign tier_found = tier_index(tiers_q, cfg_q.tier_count, tier_sel_q ? t1_q : t0_q);
   always_ff @(posedge clk_i) begin
-    if (state_q == SR1Tier) tier_t1 <= tier_found;
-    else                    tier_t0 <= tier_found;
+    if (tier_sel_q) tier_t1 <= tier_found;
+    else            tier_t0 <= tier_found;
   end
   localparam int unsigned TierRW = pg_risk_pkg::TierMmBits;
   logic [16*TierRW-1:0] tier_rates;                       // each tier's mmr and maint (above imr)
@@ -591,6 +607,7 @@ module pg_risk_core #(
   logic            write_back_q;                                // the order retired last cycle is written back
   logic            wptr_q;                                      // the context written back (write_back_q)
   logic            ctx_conflict, retired_conflict;
+  logic            order_conflict;                              // either, or no free context
   logic            last_v_q;                                    // an order was written back last cycle
   logic [TagW-1:0] last_tag_q;
 
@@ -631,15 +648,17 @@ module pg_risk_core #(
   // Reading ahead: while the sequencer idles, the client port's next new order is arriving, and
   // its account and symbol are in (peek_*), SIdle points the table reads at them. When that order
   // is taken in the next cycle, the words it needs are already read and no write has landed since
-  // (pre_q): SIdle does SLoad's work and the order goes on to SO1 a cycle earlier (fast_load),
-  // unless an order is in flight (which SLoad would check it against). Its order set is read from
-  // SIdle, as the set only comes with the order: the id searches run on it in SO1.
+  // (pre_q): SIdle does SLoad's work and the order goes on to SO1 a cycle earlier (fast_load).
+  // Its order set is read from SIdle, as the set only comes with the order: the id searches run
+  // on it in SO1, and so does the check against the orders in flight (SO1 checks every order:
+  // one that came through SLoad passes it again, as nothing was issued or written back since
+  // that SLoad did not see).
   logic pre_q, fast_load;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) pre_q <= 1'b0;
     else         pre_q <= state_q == SIdle && !ev_valid_i && peek_valid_i && !write_back_q;
   end
-  assign fast_load = state_q == SIdle && ev_valid_i && ev_client_i && pre_q && ctx_v_q == 2'b00 &&
+  assign fast_load = state_q == SIdle && ev_valid_i && ev_client_i && pre_q &&
                      ev_type_i == perpgate_wire_pkg::MsgNewOrder;
 
   // Issue (SO1): the structural checks of Engine::check_order, which need the tables' words. The
@@ -650,7 +669,7 @@ module pg_risk_core #(
   logic [LW:0]    iss_found, iss_free;                    // the symbol's slot, a free slot
   logic [7:0]     iss_pre;
   pg_risk_pkg::pos_t iss_pos;
-  assign issue     = state_q == SO1;
+  assign issue     = state_q == SO1 && !order_conflict;
   always_ff @(posedge clk_i) begin
     if (state_q == SLoad || fast_load) begin
       iss_found <= slot_of_rd;
@@ -704,6 +723,7 @@ module pg_risk_core #(
   endfunction
   assign ctx_conflict     = (ctx_v_q[0] && tag_hit(tag0_q, tag_new)) || (ctx_v_q[1] && tag_hit(tag1_q, tag_new));
   assign retired_conflict = last_v_q && tag_hit(last_tag_q, tag_new);
+  assign order_conflict   = ctx_conflict || retired_conflict || ctx_v_q[iptr_q];
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -923,7 +943,7 @@ module pg_risk_core #(
       end
 
       // Table data for the event's first addresses is here.
-      SLoad: if (op_q == perpgate_wire_pkg::MsgNewOrder && (ctx_conflict || retired_conflict || ctx_v_q[iptr_q])) begin
+      SLoad: if (op_q == perpgate_wire_pkg::MsgNewOrder && order_conflict) begin
         state_d = SOWait;                     // read again once the conflicting order is retired
       end else begin
         load = 1'b1;
@@ -1066,11 +1086,12 @@ module pg_risk_core #(
       end
 
       // ---- new order: the structural checks here, the rest in pg_order_check -------------------
-      // SIdle -> SLoad -> SO1 hands the order and what was read for it to the check pipeline and
-      // takes the next event; the decision comes back Latency cycles later and is retired (reply,
-      // state update) beside the sequencer, below. An order meets a conflicting one still in
-      // flight (same account, order set or holder word) in SLoad and waits in SOWait.
-      SO1: state_d = SIdle;                      // the position read in SLoad is here: issue
+      // SIdle -> SLoad -> SO1 (or SIdle -> SO1, read ahead) hands the order and what was read for
+      // it to the check pipeline and takes the next event; the decision comes back and is retired
+      // (reply, then write-back) beside the sequencer, above. An order meets a conflicting one
+      // still in flight (same account, order set or holder word) in SLoad or SO1 and waits in
+      // SOWait. In SO1 the position read in SLoad (or SIdle) is here.
+      SO1: state_d = order_conflict ? SOWait : SIdle;
 
       SOWait: if (!ctx_conflict && !ctx_v_q[iptr_q]) state_d = SLoad;
 
@@ -1551,11 +1572,17 @@ module pg_risk_core #(
         if (!a_ok_q) begin
           err_d = perpgate_wire_pkg::ErrUnknownAccount;
           state_d = SDone;
-        end else if ($signed(128'(acc_q.coll)) + $signed(128'($signed(ev_w1))) > $signed(128'(MoneyMax))) begin
+        end else begin
+          eq_d = $signed(128'(acc_q.coll)) + $signed(128'($signed(ev_w1)));
+          state_d = SDepositTest;                // the sum and its test in cycles of their own
+        end
+      end
+      SDepositTest: begin
+        if (eq_q > $signed(128'(MoneyMax))) begin
           err_d = perpgate_wire_pkg::ErrDepositOverflow;
           state_d = SDone;
         end else begin
-          acc_d.coll = acc_q.coll + ev_w1;
+          acc_d.coll = eq_q[63:0];
           ret_d = SAcctWb;
           state_d = SL0;
         end
