@@ -1,8 +1,9 @@
 // Transmit path: one message in (whole, as pg_msg_rx hands them on), one Ethernet II / IPv4 /
 // UDP frame out on a 64-bit AXI-Stream towards the MAC. Headers come from the port's
-// configuration; IPv4 id 0 with don't-fragment (RFC 6864), TTL 64, UDP checksum 0 (none). The
-// first beat leaves the cycle after the message is taken. The byte layout is the one
-// host/wire/udp_frame.hpp builds, and the testbench holds it to that, byte for byte.
+// configuration; IPv4 id 0 with don't-fragment (RFC 6864), TTL 64, UDP checksum 0 (none). An idle
+// port sends the first beat (the two MAC addresses: configuration only) in the cycle it takes the
+// message, a busy one in the cycle after its previous frame's last beat. The byte layout is the
+// one host/wire/udp_frame.hpp builds, and the testbench holds it to that, byte for byte.
 `default_nettype none
 
 module pg_udp_tx (
@@ -103,7 +104,7 @@ module pg_udp_tx (
       frame_d[8*HdrBytes +: 512] = msg_data_i;
       beats_d = frame_len[6:3] + {3'd0, frame_len[2:0] != 3'd0};
       tail_d  = frame_len[2:0];
-      beat_d  = 4'd0;
+      beat_d  = (!busy_q && m_axis_tready) ? 4'd1 : 4'd0;   // beat 0 already left (idle port)
       busy_d  = 1'b1;
     end
   end
@@ -127,14 +128,17 @@ module pg_udp_tx (
   wire logic last_beat = beat_q + 4'd1 == beats_q;
 
   // A new message is taken when idle or as the previous frame's last beat leaves, so frames
-  // follow each other without an idle beat.
+  // follow each other without an idle beat. Idle, the port offers the message's first beat as
+  // the message is offered; if the MAC does not take it, it stays (frame_q holds the same beat 0).
+  logic [63:0] frame_beat;
   assign msg_ready_o   = !busy_q || (last_beat && m_axis_tready);
-  assign m_axis_tvalid = busy_q;
+  assign m_axis_tvalid = busy_q || msg_valid_i;
   pg_index_mux #(.N(FrameBeats), .W(64), .IW(4)) u_beat (
-    .data_i (frame_q), .idx_i (beat_q), .data_o (m_axis_tdata)
+    .data_i (frame_q), .idx_i (beat_q), .data_o (frame_beat)
   );
-  assign m_axis_tlast  = last_beat;
-  assign m_axis_tkeep  = (last_beat && tail_q != 3'd0) ? 8'((9'd1 << tail_q) - 9'd1) : 8'hff;
+  assign m_axis_tdata  = busy_q ? frame_beat : hdr[63:0];
+  assign m_axis_tlast  = busy_q && last_beat;
+  assign m_axis_tkeep  = (busy_q && last_beat && tail_q != 3'd0) ? 8'((9'd1 << tail_q) - 9'd1) : 8'hff;
   assign m_axis_tuser  = 1'b0;
 
 `ifndef SYNTHESIS
