@@ -36,8 +36,8 @@ module pg_msg_rx #(
 
   // the message being gathered, or offered, is a new order whose account and symbol are in
   output      logic         peek_valid_o,
-  output      logic [31:0]  peek_acct_o,
-  output      logic [15:0]  peek_sym_o,
+  output      logic [perpgate_wire_pkg::NewOrderAcctBits-1:0] peek_acct_o,
+  output      logic [perpgate_wire_pkg::NewOrderSymBits-1:0]  peek_sym_o,
 
   output      logic         msg_ok_o,         // one-cycle pulses, one per payload
   output      logic         msg_malformed_o
@@ -212,10 +212,11 @@ module pg_msg_rx #(
   assign msg_data_o    = data_q;
   // (registered bytes only; they stay as they are until the message is taken: later beats of it
   // write further bytes, and the next message's first beat comes after)
-  assign peek_valid_o  = (out_valid_q || bytes_q >= 7'(perpgate_wire_pkg::NewOrderSymOff + 2)) &&
+  assign peek_valid_o  = (out_valid_q ||
+                          bytes_q >= 7'(perpgate_wire_pkg::NewOrderSymOff + perpgate_wire_pkg::NewOrderSymBits / 8)) &&
                          msg_type_o == perpgate_wire_pkg::MsgNewOrder;
-  assign peek_acct_o   = data_q[8*perpgate_wire_pkg::NewOrderAcctOff +: 32];
-  assign peek_sym_o    = data_q[8*perpgate_wire_pkg::NewOrderSymOff +: 16];
+  assign peek_acct_o   = data_q[8*perpgate_wire_pkg::NewOrderAcctOff +: perpgate_wire_pkg::NewOrderAcctBits];
+  assign peek_sym_o    = data_q[8*perpgate_wire_pkg::NewOrderSymOff +: perpgate_wire_pkg::NewOrderSymBits];
 
 `ifndef SYNTHESIS
   // The registered header check needs every inbound message to be longer than two beats.

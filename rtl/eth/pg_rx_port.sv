@@ -24,8 +24,8 @@ module pg_rx_port #(
   output      logic [511:0] msg_data_o,
   output      logic [SetW-1:0] msg_set_o,
   output      logic         peek_valid_o,     // a new order's account and symbol, ahead of it
-  output      logic [31:0]  peek_acct_o,
-  output      logic [15:0]  peek_sym_o,
+  output      logic [perpgate_wire_pkg::NewOrderAcctBits-1:0] peek_acct_o,
+  output      logic [perpgate_wire_pkg::NewOrderSymBits-1:0]  peek_sym_o,
 
   output      logic         frame_ok_o,
   output      logic         drop_not_for_us_o,

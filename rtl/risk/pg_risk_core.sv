@@ -36,8 +36,8 @@ module pg_risk_core #(
   // The client port's next new order, ahead of it: its account and symbol (pg_msg_rx). While
   // idle the core reads their entries, so that the order skips SLoad (see SIdle).
   input  wire logic           peek_valid_i,
-  input  wire logic [31:0]    peek_acct_i,
-  input  wire logic [15:0]    peek_sym_i,
+  input  wire logic [perpgate_wire_pkg::NewOrderAcctBits-1:0] peek_acct_i,
+  input  wire logic [perpgate_wire_pkg::NewOrderSymBits-1:0]  peek_sym_i,
 
   output      logic [2:0]     out_valid_o,   // 0 client, 1 venue, 2 desk
   input  wire logic [2:0]     out_ready_i,
@@ -904,8 +904,8 @@ module pg_risk_core #(
           // Addresses of the tables this event reads first.
           unique case (ev_type_i)
             perpgate_wire_pkg::MsgNewOrder: begin
-              x64 = 64'(ev_data_i[8*perpgate_wire_pkg::NewOrderAcctOff +: 32]);
-              y64 = 64'(ev_data_i[8*perpgate_wire_pkg::NewOrderSymOff +: 16]);
+              x64 = 64'(ev_data_i[8*perpgate_wire_pkg::NewOrderAcctOff +: perpgate_wire_pkg::NewOrderAcctBits]);
+              y64 = 64'(ev_data_i[8*perpgate_wire_pkg::NewOrderSymOff +: perpgate_wire_pkg::NewOrderSymBits]);
               set_d = ev_set_i;
             end
             perpgate_wire_pkg::MsgCancel: ;          // forwarded: no table read
@@ -922,23 +922,21 @@ module pg_risk_core #(
             end
             default: x64 = ev_in_w0;
           endcase
-          a_ok_d = x64 < 64'(Accounts);
-          s_ok_d = y64 < 64'(Symbols);
-          a_d = x64[AW-1:0];
-          s_d = y64[SW-1:0];
-          hw_d = x64[AW-1:6];
           state_d = ev_type_i == perpgate_wire_pkg::MsgNewOrder || ctx_v_q == 2'b00 ? SLoad : SDrain;
           if (fast_load) begin                  // its words are read: SLoad's work (below) here
             load = 1'b1;
             state_d = SO1;
           end
-        end else if (peek_valid_i) begin
-          // read ahead: the entries of the client port's next new order
-          a_ok_d = peek_acct_i < 32'(Accounts);
-          s_ok_d = peek_sym_i < 16'(Symbols);
-          a_d = peek_acct_i[AW-1:0];
-          s_d = peek_sym_i[SW-1:0];
-          hw_d = peek_acct_i[AW-1:6];
+        end else begin                          // read ahead: the client port's next new order
+          x64 = 64'(peek_acct_i);
+          y64 = 64'(peek_sym_i);
+        end
+        if (ev_valid_i || peek_valid_i) begin
+          a_ok_d = x64 < 64'(Accounts);
+          s_ok_d = y64 < 64'(Symbols);
+          a_d = x64[AW-1:0];
+          s_d = y64[SW-1:0];
+          hw_d = x64[AW-1:6];
         end
       end
 

@@ -141,8 +141,8 @@ module pg_gateway_top #(
   // the other ports carry no new orders, so theirs never become valid.
   /* verilator lint_off UNUSEDSIGNAL */
   logic         peek_valid [Ports];
-  logic [31:0]  peek_acct [Ports];
-  logic [15:0]  peek_sym [Ports];
+  logic [perpgate_wire_pkg::NewOrderAcctBits-1:0] peek_acct [Ports];
+  logic [perpgate_wire_pkg::NewOrderSymBits-1:0]  peek_sym [Ports];
   /* verilator lint_on UNUSEDSIGNAL */
 
   assign rx_tdata[0] = s_axis_client_tdata;  assign rx_tdata[1] = s_axis_venue_tdata;  assign rx_tdata[2] = s_axis_market_tdata;
