@@ -48,7 +48,7 @@ synth divu pg_divu "" rtl/risk/pg_divu.sv
 synth mul pg_mul "" rtl/risk/pg_mul.sv
 synth money_floor pg_money_floor "" rtl/common/pg_delay.sv rtl/risk/pg_mulu.sv rtl/risk/pg_money_floor.sv
 synth median_present pg_median_present "" rtl/risk/pg_median_present.sv
-synth order_check pg_order_check "" rtl/common/pg_delay.sv rtl/risk/pg_rate_of_notional.sv rtl/risk/pg_mulu.sv rtl/risk/pg_money_floor.sv \
+synth order_check pg_order_check "" rtl/common/pg_delay.sv rtl/risk/pg_rate_of_notional.sv rtl/risk/pg_mulu.sv \
   rtl/risk/pg_order_check.sv
 }
 

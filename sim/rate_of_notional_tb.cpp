@@ -62,11 +62,11 @@ TEST(RateOfNotional, ExactAgainstTheGoldenModel) {
       [&](i128 want) { return get_money(top) == static_cast<u128>(want); });
 }
 
-// prod_o: raw x rate plus the rounding term (1e18 - 1 when rounding up), the product the quotient
-// comes from, registered kProdLatency cycles after the operands (the order check compares it
-// instead of the quotient). Up to 142 bits: checked as 32-bit words.
-TEST(RateOfNotional, RegistersTheProductItDivides) {
-  constexpr int kProdLatency = 3;
+// prod_a_o + prod_b_o: raw x rate plus the rounding term (1e18 - 1 when rounding up), the product
+// the quotient comes from, in carry-save form kProdLatency cycles after the operands (the order
+// check compares it instead of the quotient). Up to 142 bits: summed and checked as 32-bit words.
+TEST(RateOfNotional, ShowsTheProductItDividesInCarrySaveForm) {
+  constexpr int kProdLatency = 2;
   constexpr int kOps = 100'000;
   using Words = std::array<std::uint32_t, 5>;
   ClockedModel<Vpg_rate_of_notional> top(2);
@@ -103,7 +103,13 @@ TEST(RateOfNotional, RegistersTheProductItDivides) {
     want.push_back(w);
     top.settle();
     if (i >= kProdLatency) {
-      for (int k = 0; k < 5; ++k) ASSERT_EQ(top->prod_o[k], want.front()[k]) << "operation " << i - kProdLatency << ", word " << k;
+      std::uint64_t sum_carry = 0;
+      for (int k = 0; k < 5; ++k) {
+        const std::uint64_t sum = static_cast<std::uint64_t>(top->prod_a_o[k]) + top->prod_b_o[k] + sum_carry;
+        sum_carry = sum >> 32;
+        ASSERT_EQ(static_cast<std::uint32_t>(sum), want.front()[k]) << "operation " << i - kProdLatency << ", word " << k;
+      }
+      ASSERT_EQ(sum_carry, 0u) << "operation " << i - kProdLatency << ": the sum is over 160 bits";
       want.pop_front();
     }
     top.tick();

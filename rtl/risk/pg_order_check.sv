@@ -1,32 +1,35 @@
 // The pre-trade check of a new order (Engine::check_order in hls/include/perpgate/engine.hpp), as
-// a pipeline: an order every cycle, its decision Latency - 1 cycles later and its IM a cycle after
-// that, no stage deeper than a few LUT levels. The risk core (pg_risk_core) reads the tables,
+// a pipeline: an order every cycle, its decision DecisionLatency cycles later and its IM two cycles
+// after that, no stage deeper than a few LUT levels. The risk core (pg_risk_core) reads the tables,
 // finds the structural rejects (unknown account or symbol, duplicate id, kill switch, no free slot
 // or way) and hands in the rest; this unit has no state but a copy of the tier table (floors and
 // rates), written with the core's.
 //
 // Stages (values registered at the end of each; stage 0 is the inputs, which must come straight
-// from registers, or through a gate or two, and be valid with valid_i only):
-//    1  token-bucket elapsed time and cap; worst-case sums; px - mark; ranges; eqf's sums
-//    1-5  floor(uPnL / 1e10) (pg_money_floor)
+// from registers, or through a gate or two, and be valid with valid_i only). The longest chain is
+// the margin's: quantity -> worst case -> x mark -> tier -> x rate -> compare.
+//    1  token-bucket elapsed time and cap; worst-case sums; px - mark; ranges; equity's sums
+//       (the account's floor(uPnL / 1e10) comes stored beside its uPnL, acct_t.upf)
 //    1-3  band x mark, qty x px, max_notional x 1e10, qty x lot_inv, px x tick_inv (pg_mulu)
-//    2  worst-case quantity u0; |px - mark|; stale mark; reduce-only room;
+//    2  worst-case quantity u0; |px - mark|; stale mark; reduce-only room; eqf;
 //       dt x max_rate (2-4)
-//    3  max position; u0 x mark (3-5); |px - mark| x 1e8 (3-5)
-//    4  lot and tick rotations by multiples of 8; max notional
-//    5  the rest of the rotations; the token sum and its test; the tier table read
-//    6  lot and tick tests; band; the refilled tokens; eqf; tier floors against the worst-case
-//       raw notional, each tier's effective rate
-//    7  the rate of the raw notional's tier; the token; eqf + 1, capped
+//    3  max position; u0 x mark (3-5); |px - mark| x 1e8 (3-5); eqf + 1, capped
+//    4  lot and tick rotations by multiples of 8; max notional; the tier rates read;
+//       (eqf + 1) x 1e18 (4-6)
+//    5  the rest of the rotations; the token sum and its test; each tier's effective rate; the
+//       tier floors read
+//    6  lot and tick tests; band; the refilled tokens; the worst-case raw notional's tier (its
+//       floors compared, the thermometer's top, its rate selected: one stage)
+//    7  the token
+//    7-11  ceil(raw x rate / 1e18), the order's IM (pg_rate_of_notional, Latency 5: at 4 its
+//       last stage maps 9 LUT levels deep here); its product raw x rate + 1e18 - 1 in carry-save
+//       form (two addends) at the end of stage 8
 //    8  the first failing reason but margin
-//    8-12  ceil(raw x rate / 1e18), the order's IM (pg_rate_of_notional, Latency 5: at 4 its
-//       last stage maps 9 LUT levels deep here); its product raw x rate + 1e18 - 1 registered
-//       in stage 10
-//    8-10  (eqf + 1) x 1e18
-//   11  the margin test: IM <= eqf, which for an integer eqf is raw x rate + 1e18 - 1 <
+//    9  the margin test: IM <= eqf, which for an integer eqf is raw x rate + 1e18 - 1 <
 //       (eqf + 1) x 1e18: a compare of two products, not of the IM, so that it does not wait
-//       for the division (a stage earlier than IM > eqf could be tested); the decision leaves
-//   12  the IM leaves, a cycle after its decision (im_valid_o, im_tag_o): only the core's
+//       for the division, and made on the product's two addends (a + b >= lim in one carry
+//       chain), so that it does not wait for their sum; the decision leaves
+//   11  the IM leaves, two cycles after its decision (im_valid_o, im_tag_o): only the core's
 //       write-back of an accepted order needs it, not the reply
 `default_nettype none
 
@@ -65,15 +68,15 @@ module pg_order_check #(
   output      logic                            tok_upd_o,     // tokens and refill changed
   output      logic signed [63:0]              tokens_o,
   output      logic signed [63:0]              refill_ts_o,
-  output      logic                            im_valid_o,    // a cycle after valid_o
+  output      logic                            im_valid_o,    // two cycles after valid_o
   output      logic                            im_tag_o,
   output      logic signed [127:0]             im_o           // the order's IM (not reduce-only)
 );
 
-  localparam int unsigned Latency = 12;                       // valid_i -> im_valid_o
+  localparam int unsigned DecisionLatency = 9;                // valid_i -> valid_o
+  localparam int unsigned Latency = DecisionLatency + 2;      // valid_i -> im_valid_o
   localparam int unsigned SW      = $clog2(Symbols);
   localparam int unsigned TierW   = pg_risk_pkg::TierBits;
-  localparam int unsigned TierCW  = 96 + 27;                  // floor_raw and imr of a tier
   localparam logic signed [63:0] QtyMax = 64'(perpgate_fixed_pkg::QtyMax);
   localparam logic signed [63:0] PxMax  = 64'(perpgate_fixed_pkg::PxMax);
 
@@ -85,8 +88,8 @@ module pg_order_check #(
     else         v_q <= {v_q[Latency-2:0], valid_i};
   end
   always_ff @(posedge clk_i) tag_q <= {tag_q[Latency-2:0], tag_i};
-  assign valid_o = v_q[Latency-2];
-  assign tag_o = tag_q[Latency-2];
+  assign valid_o = v_q[DecisionLatency-1];
+  assign tag_o = tag_q[DecisionLatency-1];
   assign im_valid_o = v_q[Latency-1];
   assign im_tag_o = tag_q[Latency-1];
 
@@ -106,20 +109,21 @@ module pg_order_check #(
   logic [2:0]   lot_shift_4, tick_shift_4;
   logic [63:0]  lot_lim_5, tick_lim_5;
   logic signed [63:0] mark_2, refill_ts_5, now_5;
-  logic [SW-1:0] sym_4;
+  logic [SW-1:0] sym_3, sym_4;
   logic [4:0]   tier_count_5;
   logic [7:0]   pre_7;
   logic         no_way_7, no_slot_7;
-  logic [10:1]  ro_d;                                         // ro_d[k]: ro as of stage k
+  logic [8:1]   ro_d;                                         // ro_d[k]: ro as of stage k
   pg_delay #(.W(12), .N(3)) u_shift_3 (.clk_i, .d_i({cfg_0.lot_shift, cfg_0.tick_shift}), .q_o({lot_shift_3, tick_shift_3}));
   pg_delay #(.W(6), .N(1)) u_shift_4 (.clk_i, .d_i({lot_shift_3[2:0], tick_shift_3[2:0]}), .q_o({lot_shift_4, tick_shift_4}));
   pg_delay #(.W(128), .N(5)) u_lim_5 (.clk_i, .d_i({cfg_0.lot_lim, cfg_0.tick_lim}), .q_o({lot_lim_5, tick_lim_5}));
   pg_delay #(.W(64), .N(2)) u_mark_2 (.clk_i, .d_i(mark_i), .q_o(mark_2));
   pg_delay #(.W(128), .N(5)) u_time_5 (.clk_i, .d_i({acc_0.refill_ts, now_i}), .q_o({refill_ts_5, now_5}));
-  pg_delay #(.W(SW), .N(4)) u_sym_4 (.clk_i, .d_i(sym_i), .q_o(sym_4));
+  pg_delay #(.W(SW), .N(3)) u_sym_3 (.clk_i, .d_i(sym_i), .q_o(sym_3));
+  pg_delay #(.W(SW), .N(1)) u_sym_4 (.clk_i, .d_i(sym_3), .q_o(sym_4));
   pg_delay #(.W(5), .N(5)) u_tier_count_5 (.clk_i, .d_i(cfg_0.tier_count), .q_o(tier_count_5));
   pg_delay #(.W(10), .N(7)) u_pre_7 (.clk_i, .d_i({pre_reason_i, no_way_i, no_slot_i}), .q_o({pre_7, no_way_7, no_slot_7}));
-  always_ff @(posedge clk_i) ro_d <= {ro_d[9:1], ro_i};
+  always_ff @(posedge clk_i) ro_d <= {ro_d[7:1], ro_i};
 
   // ---- products (pg_mulu, 3 cycles each) ------------------------------------------------------------
   logic [127:0] band_rhs_3, notional_3;
@@ -138,7 +142,7 @@ module pg_order_check #(
   // ---- stage 1 ---------------------------------------------------------------------------------------
   logic signed [63:0]  dt_1, cap_1, wa_1, wb_1, room_1, dpx_1, stale_age_1, pos_cap_1, max_rate_1, tokens_1;
   logic signed [63:0]  qty_1, stale_ms_1;
-  logic signed [127:0] eq_sum_1;
+  logic signed [127:0] eq_a_1, eq_b_1;
   logic                rate_on_1, stale_on_1, mn_on_1, band_on_1;
   logic [3:0]          early_1;                               // qty range, px range, no mark, max qty
   logic [26:0]         imr_base_1;
@@ -163,26 +167,25 @@ module pg_order_check #(
     pos_cap_1   <= cfg_0.max_pos > 0 ? ($signed(cfg_0.max_pos) < QtyMax ? $signed(cfg_0.max_pos) : QtyMax)
                                      : QtyMax;
     // eqf = collateral + floor(uPnL / 1e10) - (IM without this symbol's)
-    eq_sum_1    <= $signed(128'(acc_0.coll)) - acc_0.im + pos_0.im;
+    eq_a_1      <= $signed(128'(acc_0.coll)) + $signed(128'(acc_0.upf));
+    eq_b_1      <= pos_0.im - acc_0.im;
     early_1     <= {qty_i <= 0 || qty_i > QtyMax, px_i <= 0 || px_i > PxMax, mark_i <= 0,
                     cfg_0.max_qty > 0 && qty_i > $signed(cfg_0.max_qty)};
     imr_base_1  <= imr_i > cfg_0.imr ? imr_i : cfg_0.imr;
   end
   logic signed [63:0]  tokens_4, tokens_5, cap_5;
-  logic signed [127:0] eq_sum_5;
   logic                rate_on_6, band_on_5, mn_on_3;
   logic [63:0]         pos_cap_2;
-  logic [26:0]         imr_base_5;
+  logic [26:0]         imr_base_4;
   logic [3:0]          early_7;
   pg_delay #(.W(64), .N(3)) u_tokens_4 (.clk_i, .d_i(tokens_1), .q_o(tokens_4));
   pg_delay #(.W(64), .N(1)) u_tokens_5 (.clk_i, .d_i(tokens_4), .q_o(tokens_5));
   pg_delay #(.W(64), .N(4)) u_cap_5 (.clk_i, .d_i(cap_1), .q_o(cap_5));
-  pg_delay #(.W(128), .N(4)) u_eq_sum_5 (.clk_i, .d_i(eq_sum_1), .q_o(eq_sum_5));
   pg_delay #(.W(1), .N(2)) u_mn_on_3 (.clk_i, .d_i(mn_on_1), .q_o(mn_on_3));
   pg_delay #(.W(1), .N(4)) u_band_on_5 (.clk_i, .d_i(band_on_1), .q_o(band_on_5));
   pg_delay #(.W(64), .N(1)) u_pos_cap_2 (.clk_i, .d_i(pos_cap_1), .q_o(pos_cap_2));
   pg_delay #(.W(1), .N(5)) u_rate_on_6 (.clk_i, .d_i(rate_on_1), .q_o(rate_on_6));
-  pg_delay #(.W(27), .N(4)) u_imr_base_5 (.clk_i, .d_i(imr_base_1), .q_o(imr_base_5));
+  pg_delay #(.W(27), .N(3)) u_imr_base_4 (.clk_i, .d_i(imr_base_1), .q_o(imr_base_4));
   pg_delay #(.W(4), .N(6)) u_early_7 (.clk_i, .d_i(early_1), .q_o(early_7));
 
   // ---- stage 2 ---------------------------------------------------------------------------------------
@@ -190,7 +193,9 @@ module pg_order_check #(
   logic signed [63:0] u0_2;                                   // the worst case
   logic               stale_2, ro_bad_2, dt_pos_2, dt_ge_cap_2;
   logic signed [65:0] tok_room_2;                             // cap - tokens: the refill that fills
+  logic signed [127:0] eqf_2;
   always_ff @(posedge clk_i) begin
+    eqf_2       <= eq_a_1 + eq_b_1;
     u0_2        <= pg_risk_pkg::worst_of(wa_1, wb_1);
     dpx_abs_2   <= dpx_1 < 0 ? -dpx_1 : dpx_1;
     stale_2     <= stale_on_1 && stale_age_1 > stale_ms_1;
@@ -207,13 +212,27 @@ module pg_order_check #(
   // dt x max_rate (2-4): only used when both are positive
   logic [127:0] refill_4;
   pg_mulu #(.AW(64), .BW(64)) u_refill (.clk_i, .a_i(dt_1), .b_i(max_rate_1), .p_o(refill_4));
-  // floor(uPnL / 1e10) (1-5)
-  logic signed [127:0] floor_5;
-  pg_money_floor u_floor (.clk_i, .u_i(acc_0.upnl), .q_o(floor_5));
 
   // ---- stage 3 ---------------------------------------------------------------------------------------
-  logic max_pos_3;
-  always_ff @(posedge clk_i) max_pos_3 <= u0_2 > $signed(pos_cap_2);
+  // (eqf + 1), capped at 2^84 (from eqf >= 2^83 on, (eqf + 1) x 1e18 is beyond any raw x rate)
+  localparam int unsigned EqcW = 85;
+  logic            max_pos_3, eq_neg_3;
+  logic [EqcW-1:0] eqc_3;
+  always_ff @(posedge clk_i) begin
+    max_pos_3 <= u0_2 > $signed(pos_cap_2);
+    eq_neg_3  <= eqf_2 < 0;
+    eqc_3     <= eqf_2[127:83] != '0 ? EqcW'(1) << 84 : EqcW'(eqf_2[82:0]) + EqcW'(1);
+  end
+  logic eq_neg_8;
+  pg_delay #(.W(1), .N(5)) u_eq_neg_8 (.clk_i, .d_i(eq_neg_3), .q_o(eq_neg_8));
+  // (eqf + 1) x 1e18 (6-8), ready with the product's addends of stage 8
+  localparam int unsigned UnitW = 60;                         // 1e18 < 2^60
+  logic [EqcW-1:0]       eqc_5;
+  logic [EqcW+UnitW-1:0] lim_8;
+  pg_delay #(.W(EqcW), .N(2)) u_eqc_5 (.clk_i, .d_i(eqc_3), .q_o(eqc_5));
+  pg_mulu #(.AW(EqcW), .BW(UnitW)) u_lim (
+    .clk_i, .a_i(eqc_5), .b_i(UnitW'(perpgate_fixed_pkg::RateUnit)), .p_o(lim_8)
+  );
   logic [127:0] t0_5;                                         // u0 x mark, the worst raw notional
   pg_mulu #(.AW(64), .BW(64)) u_worst_raw (.clk_i, .a_i(u0_2), .b_i(mark_2), .p_o(t0_5));
   logic [90:0] band_lhs_5;                                    // |px - mark| x 1e8 (3-5)
@@ -236,85 +255,84 @@ module pg_order_check #(
   pg_delay #(.W(1), .N(3)) u_max_not_7 (.clk_i, .d_i(max_not_4), .q_o(max_not_7));
   pg_delay #(.W(1), .N(4)) u_max_pos_7 (.clk_i, .d_i(max_pos_3), .q_o(max_pos_7));
 
+  // ---- the symbol's tiers: rates read in stage 4, floors in stage 5 ----------------------------------
+  // Two copies of the core's tier table, each with the fields one stage needs, written together.
+  logic [16*27-1:0] tier_rate_mem [Symbols];
+  logic [16*96-1:0] tier_floor_mem [Symbols];
+  logic [16*27-1:0] tier_rate_wd, tier_rate_4;
+  logic [16*96-1:0] tier_floor_wd, tier_floor_5;
+  always_comb begin
+    for (int unsigned k = 0; k < 16; k++) begin
+      tier_rate_wd[k*27 +: 27]  = tier_wd_i[k*TierW +: 27];                  // imr
+      tier_floor_wd[k*96 +: 96] = tier_wd_i[k*TierW + TierW - 96 +: 96];     // floor_raw
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (tier_we_i) begin
+      tier_rate_mem[tier_wa_i]  <= tier_rate_wd;
+      tier_floor_mem[tier_wa_i] <= tier_floor_wd;
+    end
+    tier_rate_4  <= tier_rate_mem[sym_3];
+    tier_floor_5 <= tier_floor_mem[sym_4];
+  end
+
   // ---- stage 5 ---------------------------------------------------------------------------------------
   logic [63:0]        lot_rot_5, tick_rot_5;
   logic               tok_over_5;
   logic signed [63:0] tok_sum_5;
+  logic [16*27-1:0]   rate_5;                                 // tier k's effective rate
   always_ff @(posedge clk_i) begin
     lot_rot_5  <= pg_risk_pkg::rotr64(lot_rot_4, {3'd0, lot_shift_4});
     tick_rot_5 <= pg_risk_pkg::rotr64(tick_rot_4, {3'd0, tick_shift_4});
     tok_over_5 <= tok_room_4 < 0 || $signed({1'b0, refill_4}) > $signed(129'(tok_room_4));
     tok_sum_5  <= tokens_4 + refill_4[63:0];
+    for (int unsigned k = 0; k < 16; k++)
+      rate_5[k*27 +: 27] <= tier_rate_4[k*27 +: 27] > imr_base_4 ? tier_rate_4[k*27 +: 27] : imr_base_4;
   end
 
   // ---- stage 6 ---------------------------------------------------------------------------------------
   logic               band_6, lot_ok_6, tick_ok_6;
   logic signed [63:0] tokens_6, refill_ts_6;
-  logic signed [127:0] eqf_6;
   always_ff @(posedge clk_i) begin
     lot_ok_6    <= lot_rot_5 <= lot_lim_5;
     tick_ok_6   <= tick_rot_5 <= tick_lim_5;
     band_6      <= band_on_5 && 128'(band_lhs_5) > band_rhs_5;
     tokens_6    <= !dt_pos_5 ? tokens_5 : (dt_ge_cap_5 || tok_over_5) ? cap_5 : tok_sum_5;
     refill_ts_6 <= dt_pos_5 ? now_5 : refill_ts_5;
-    eqf_6       <= eq_sum_5 + floor_5;
   end
   logic band_7, lot_ok_7, tick_ok_7;
   pg_delay #(.W(3), .N(1)) u_flags6_7 (.clk_i, .d_i({band_6, lot_ok_6, tick_ok_6}), .q_o({band_7, lot_ok_7, tick_ok_7}));
-  // The symbol's tiers, read as the raw notional arrives.
-  logic [16*TierCW-1:0] tier_mem [Symbols];
-  logic [16*TierCW-1:0] tier_wd_c, tier_5;
+  // The raw notional's tier: the highest whose floor it reaches (k < count; ge_5 is a thermometer
+  // code), one-hot, then an and-or of the rates: flat, where a chain of 16 ifs maps to a deeper
+  // mux. The compares, the top and the and-or in one stage: each a LUT level or two.
+  logic [15:0]  ge_5, top_5;
+  logic [26:0]  rate_sel_5;
   always_comb begin
     for (int unsigned k = 0; k < 16; k++)
-      tier_wd_c[k*TierCW +: TierCW] = {tier_wd_i[k*TierW + TierW - 96 +: 96], tier_wd_i[k*TierW +: 27]};
+      ge_5[k] = k == 0 || (5'(k) < tier_count_5 && 128'(tier_floor_5[k*96 +: 96]) <= t0_5);
+    top_5 = pg_risk_pkg::thermo_top(ge_5);
+    rate_sel_5 = '0;
+    for (int unsigned k = 0; k < 16; k++) rate_sel_5 = rate_sel_5 | (top_5[k] ? rate_5[k*27 +: 27] : 27'd0);
   end
+  logic [26:0]  rate_6;
+  logic [113:0] raw_6;
   always_ff @(posedge clk_i) begin
-    if (tier_we_i) tier_mem[tier_wa_i] <= tier_wd_c;
-    tier_5 <= tier_mem[sym_4];
-  end
-  logic [15:0]         ge_6;                                  // tier k's floor <= raw (k < count)
-  logic [16*27-1:0]    rate_6;                                // tier k's effective rate
-  logic [113:0]        raw_6;
-  always_ff @(posedge clk_i) begin
-    for (int unsigned k = 0; k < 16; k++) begin
-      ge_6[k] <= k == 0 || (5'(k) < tier_count_5 && 128'(tier_5[k*TierCW + 27 +: 96]) <= t0_5);
-      rate_6[k*27 +: 27] <= tier_5[k*TierCW +: 27] > imr_base_5 ? tier_5[k*TierCW +: 27] : imr_base_5;
-    end
-    raw_6 <= t0_5[113:0];                                     // < 2^114 for the margin that matters
+    rate_6 <= rate_sel_5;
+    raw_6  <= t0_5[113:0];                                    // < 2^114 for the margin that matters
   end
 
   // ---- stage 7 ---------------------------------------------------------------------------------------
-  // The highest tier whose floor the raw notional reaches, one-hot (ge_6 is a thermometer code),
-  // then an and-or of the rates: flat, where a chain of 16 ifs maps to a deeper mux.
-  logic [15:0] top_6;
-  logic [26:0] rate_sel_6;
-  assign top_6 = pg_risk_pkg::thermo_top(ge_6);
-  always_comb begin
-    rate_sel_6 = '0;
-    for (int unsigned k = 0; k < 16; k++) rate_sel_6 = rate_sel_6 | (top_6[k] ? rate_6[k*27 +: 27] : 27'd0);
-  end
-  // (eqf + 1), capped at 2^84 (from eqf >= 2^83 on, (eqf + 1) x 1e18 is beyond any raw x rate)
-  localparam int unsigned EqcW = 85;
-  logic [26:0]         rate_7;
-  logic [113:0]        raw_7;
-  logic                rl_7, rate_on_7, eq_neg_7;
-  logic [EqcW-1:0]     eqc_7;
-  logic signed [63:0]  tokens_7, tokens_left_7;
+  logic               rl_7, rate_on_7;
+  logic signed [63:0] tokens_7, tokens_left_7;
   always_ff @(posedge clk_i) begin
-    rate_7        <= rate_sel_6;
-    eq_neg_7      <= eqf_6 < 0;
-    eqc_7         <= eqf_6[127:83] != '0 ? EqcW'(1) << 84 : EqcW'(eqf_6[82:0]) + EqcW'(1);
-    raw_7         <= raw_6;
     rl_7          <= rate_on_6 && tokens_6 < 64'sd1000;
     rate_on_7     <= rate_on_6;
     tokens_7      <= tokens_6;
     tokens_left_7 <= tokens_6 - 64'sd1000;
   end
-  logic signed [63:0] tokens_10, refill_ts_10;
-  logic               eq_neg_10;
-  pg_delay #(.W(64), .N(3)) u_tok_10 (.clk_i, .d_i(rl_7 ? tokens_7 : tokens_left_7), .q_o(tokens_10));
-  pg_delay #(.W(64), .N(4)) u_refill_10 (.clk_i, .d_i(refill_ts_6), .q_o(refill_ts_10));
-  pg_delay #(.W(1), .N(3)) u_eq_neg_10 (.clk_i, .d_i(eq_neg_7), .q_o(eq_neg_10));
+  logic signed [63:0] tokens_8, refill_ts_8;
+  pg_delay #(.W(64), .N(1)) u_tok_8 (.clk_i, .d_i(rl_7 ? tokens_7 : tokens_left_7), .q_o(tokens_8));
+  pg_delay #(.W(64), .N(2)) u_refill_8 (.clk_i, .d_i(refill_ts_6), .q_o(refill_ts_8));
 
   // ---- stage 8 ---------------------------------------------------------------------------------------
   logic [7:0] reason_8;
@@ -335,34 +353,42 @@ module pg_order_check #(
     else if ((!ro_d[7] && no_slot_7) || no_way_7) reason_8 <= perpgate_wire_pkg::ReasonCapacity;
     else                                         reason_8 <= perpgate_wire_pkg::ReasonNone;
   end
-  logic [7:0] reason_10;
-  logic       tok_10;
-  pg_delay #(.W(9), .N(2)) u_reason_10 (.clk_i, .d_i({reason_8, tok_8}), .q_o({reason_10, tok_10}));
 
-  // ---- stages 8-12: the order's IM, rounded up, and the product it comes from ---------------------
+  // ---- stages 7-11: the order's IM, rounded up, and the product it comes from ---------------------
+  localparam int unsigned ProdW = perpgate_fixed_pkg::RateProdBits;
   /* verilator lint_off UNUSEDSIGNAL */
-  logic         im_valid;                                     // v_q[11]: the same cycle
+  logic             im_valid;                                 // v_q[10]: the same cycle
   /* verilator lint_on UNUSEDSIGNAL */
-  logic [perpgate_fixed_pkg::RateProdBits-1:0] prod_10;       // raw x rate + 1e18 - 1
+  logic [ProdW-1:0] prod_a_8, prod_b_8;                       // raw x rate + 1e18 - 1 = a + b
   pg_rate_of_notional #(.Latency(5)) u_im (
-    .clk_i, .rst_ni, .valid_i (v_q[6]), .raw_i (raw_7), .rate_i (rate_7), .round_up_i (1'b1),
-    .valid_o (im_valid), .prod_o (prod_10), .money_o (im_o)
-  );
-  // ---- stages 8-10: (eqf + 1) x 1e18 --------------------------------------------------------------
-  localparam int unsigned UnitW = 60;                         // 1e18 < 2^60
-  logic [EqcW+UnitW-1:0] lim_10;
-  pg_mulu #(.AW(EqcW), .BW(UnitW)) u_lim (
-    .clk_i, .a_i(eqc_7), .b_i(UnitW'(perpgate_fixed_pkg::RateUnit)), .p_o(lim_10)
+    .clk_i, .rst_ni, .valid_i (v_q[5]), .raw_i (raw_6), .rate_i (rate_6), .round_up_i (1'b1),
+    .valid_o (im_valid), .prod_a_o (prod_a_8), .prod_b_o (prod_b_8), .money_o (im_o)
   );
 
-  // ---- stage 11: the margin test, and the decision leaves -----------------------------------------
+  // ---- stage 9: the margin test, and the decision leaves -----------------------------------------
+  // a + b >= lim, as the sign of a + b + ~lim + 1 in CmpW bits (a + b < 2^142, lim < 2^145): a
+  // carry-save add (one LUT level), then one carry chain, the + 1 in the carry word's free bit.
+  localparam int unsigned CmpW = EqcW + UnitW + 2;
+  logic [CmpW-1:0] cmp_a, cmp_b, cmp_c, cmp_s, cmp_k, cmp_sum;
+  logic [CmpW-2:0] cmp_maj;                                   // the carries, but out of the top bit
+  logic            prod_ge_lim;
+  always_comb begin
+    cmp_a = CmpW'(prod_a_8);
+    cmp_b = CmpW'(prod_b_8);
+    cmp_c = ~(CmpW'(lim_8));
+    cmp_s = cmp_a ^ cmp_b ^ cmp_c;
+    cmp_maj = (cmp_a[CmpW-2:0] & cmp_b[CmpW-2:0]) | (cmp_a[CmpW-2:0] & cmp_c[CmpW-2:0]) |
+              (cmp_b[CmpW-2:0] & cmp_c[CmpW-2:0]);
+    cmp_k = {cmp_maj, 1'b1};
+    cmp_sum = cmp_s + cmp_k;
+    prod_ge_lim = !cmp_sum[CmpW-1];
+  end
   always_ff @(posedge clk_i) begin
-    reason_o    <= reason_10 == perpgate_wire_pkg::ReasonNone && !ro_d[10] &&
-                   (eq_neg_10 || (EqcW+UnitW)'(prod_10) >= lim_10)
-                   ? perpgate_wire_pkg::ReasonInsufficientMargin : reason_10;
-    tok_upd_o   <= tok_10;                                    // refilled, and taken unless rl
-    tokens_o    <= tokens_10;
-    refill_ts_o <= refill_ts_10;
+    reason_o    <= reason_8 == perpgate_wire_pkg::ReasonNone && !ro_d[8] && (eq_neg_8 || prod_ge_lim)
+                   ? perpgate_wire_pkg::ReasonInsufficientMargin : reason_8;
+    tok_upd_o   <= tok_8;                                     // refilled, and taken unless rl
+    tokens_o    <= tokens_8;
+    refill_ts_o <= refill_ts_8;
   end
 
 endmodule

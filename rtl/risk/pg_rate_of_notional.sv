@@ -8,9 +8,10 @@
 // every cycle, Latency cycles after valid_i. Both products are cut into 26 x 17 partial products
 // (one DSP48E2 each); one add makes a row of them (pg_risk_pkg::pp_row).
 //   1  raw x rate: 5 x 2 partial products
-//   2  its two rows, the rounding term added to the first
-//   3  the product (one add) straight into prod x RateMagic: 6 x 9 partial products; the
-//      product itself registered too (prod_o: the order check compares it, not the quotient)
+//   2  its two rows, the rounding term added to the first: the product in carry-save form
+//      (prod_a_o + prod_b_o; the order check compares it, not the quotient, a cycle before
+//      the product itself is summed)
+//   3  the product (one add) straight into prod x RateMagic: 6 x 9 partial products
 //   4  nine rows, added in pairs, and the five pairs summed (34 bits apart): its bits from
 //      RateShift up are the quotient (four LUT levels in yosys; a stage more would cost the
 //      revaluation a cycle per holder)
@@ -28,7 +29,9 @@ module pg_rate_of_notional #(
   input  wire logic [26:0]   rate_i,
   input  wire logic          round_up_i,
   output      logic          valid_o,
-  output      logic [perpgate_fixed_pkg::RateProdBits-1:0] prod_o,  // raw x rate + the rounding term, 3 cycles after valid_i
+  // raw x rate + the rounding term = prod_a_o + prod_b_o (each below 2^141), 2 cycles after valid_i
+  output      logic [perpgate_fixed_pkg::RateProdBits-1:0] prod_a_o,
+  output      logic [perpgate_fixed_pkg::RateProdBits-1:0] prod_b_o,
   output      logic [127:0]  money_o
 );
 
@@ -102,7 +105,9 @@ module pg_rate_of_notional #(
   assign prod_ext  = (26*ProdC)'(prod);
   assign magic_ext = (17*MagicC)'(perpgate_fixed_pkg::RateMagic);
   logic [ProdC*PpW-1:0] pp2_q [MagicC];
-  always_ff @(posedge clk_i) prod_o <= prod;
+  // the two rows' bits above RateProdBits are 0 (raw < 2^114, rate < 2^27)
+  assign prod_a_o = ProdBits'(row1_q[0]);
+  assign prod_b_o = ProdBits'({row1_q[1], 17'd0});
   always_ff @(posedge clk_i) begin
     for (int unsigned j = 0; j < MagicC; j++)
       pp2_q[j] <= (ProdC*PpW)'(pg_risk_pkg::pp_slices(PpA'(prod_ext), magic_ext[17*j +: 17], ProdC));

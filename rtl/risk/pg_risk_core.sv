@@ -267,12 +267,12 @@ module pg_risk_core #(
   logic          ron_valid;
   logic [127:0]  ron_money;
   /* verilator lint_off UNUSEDSIGNAL */
-  logic [perpgate_fixed_pkg::RateProdBits-1:0] ron_prod;  // the quotient is what the core uses
+  logic [perpgate_fixed_pkg::RateProdBits-1:0] ron_prod_a, ron_prod_b;  // the quotient is what the core uses
   /* verilator lint_on UNUSEDSIGNAL */
 
   pg_rate_of_notional u_ron (
     .clk_i, .rst_ni, .valid_i (ron_go), .raw_i (ron_raw), .rate_i (ron_rate),
-    .round_up_i (ron_up), .valid_o (ron_valid), .prod_o (ron_prod), .money_o (ron_money)
+    .round_up_i (ron_up), .valid_o (ron_valid), .prod_a_o (ron_prod_a), .prod_b_o (ron_prod_b), .money_o (ron_money)
   );
 
   // floor(x / 1e10), pipelined (pg_money_floor): the equity of check_liquidation and withdraw
@@ -446,6 +446,9 @@ module pg_risk_core #(
       tier_sel_q <= (state_q == SR0Im && mul_valid) || (state_q == SR0 && !(sst_q.mark > 0));
 `ifndef SYNTHESIS
       assert (tier_sel_q == (state_q == SR1Tier));
+      // SR3Im writes the floor of the uPnL it writes (acct_t.upf) from the unit SR1 started: five
+      // cycles on, as SR1, SR2, SR2Im and SR3's wait for the MM take at least that.
+      assert (state_q != SR3Im || (fl_ready && fl_pre_q));
 `endif
     end
   end
@@ -590,8 +593,8 @@ module pg_risk_core #(
   // entries read for it, the message) and where. Two contexts, issued and retired in order: the
   // pipeline is longer than an order's turn in the sequencer, so two orders of different accounts
   // overlap. Retiring takes two steps: the reply as the decision leaves the check (retire), the
-  // table writes in the next cycle (write_back_q), when the order's IM leaves it; the context stays
-  // in flight until then.
+  // table writes two cycles later (write_back_q), when the order's IM has left it; the context
+  // stays in flight until then.
   localparam int unsigned EvB  = 8 * perpgate_wire_pkg::NewOrderSize;
   localparam int unsigned TagW = AW + SetW + SW + HW + 1;       // what another order must not share
   localparam int unsigned CtxW = EvB + pg_risk_pkg::AcctBits + pg_risk_pkg::PosBits + Slots * SlotB + 64 +
@@ -602,9 +605,10 @@ module pg_risk_core #(
   logic [TagW-1:0] tag0_q, tag1_q, tag_new, tag_w;
   logic [CtxW-1:0] ctx0_q, ctx1_q, ctx_new, ctx_w;
   logic [ResW-1:0] res0_q, res1_q, res_new, res_w;
-  logic signed [127:0] im0_q, im1_q;                           // the IM of each, a cycle after res
+  logic signed [127:0] im0_q, im1_q;                           // the IM of each, two cycles after res
   logic            issue, retire;
-  logic            write_back_q;                                // the order retired last cycle is written back
+  logic            retired_q, rptr_was_q;                       // an order retired last cycle, its context
+  logic            write_back_q;                                // the order retired two cycles ago is written back
   logic            wptr_q;                                      // the context written back (write_back_q)
   logic            ctx_conflict, retired_conflict;
   logic            order_conflict;                              // either, or no free context
@@ -642,7 +646,7 @@ module pg_risk_core #(
   assign {r_ev, r_acc, r_pos, r_slots, r_hbits, r_oset, r_slot, r_way, r_aok} = ctx_w;
   assign {r_a, r_set, r_s, r_hw, r_claim} = tag_w;
   assign {r_reason, r_tok, r_tokens, r_refill} = res_w;
-  // the IM leaves the check a cycle after the decision: here, or stored if the reply waited
+  // the IM leaves the check two cycles after the decision: here, or stored if the reply waited
   assign r_im = chk_im_valid && chk_im_tag == wptr_q ? chk_im : wptr_q ? im1_q : im0_q;
 
   // Reading ahead: while the sequencer idles, the client port's next new order is arriving, and
@@ -711,7 +715,7 @@ module pg_risk_core #(
   assign res_new = {chk_reason, chk_tok, chk_tokens, chk_refill};
 
   // Retire: the oldest order with its decision, once channels 0 and 1 are free; its write-back
-  // follows in the next cycle.
+  // follows two cycles later, with its IM.
   assign retire = (ctx_done_q[rptr_q] || (chk_valid && chk_tag == rptr_q)) && !out_v_q[0] && !out_v_q[1];
 
   // An order (u) conflicts with one in flight (t) that shares its account (entry, slots, positions)
@@ -731,6 +735,8 @@ module pg_risk_core #(
       ctx_done_q <= '0;
       iptr_q <= 1'b0;
       rptr_q <= 1'b0;
+      retired_q <= 1'b0;
+      rptr_was_q <= 1'b0;
       write_back_q <= 1'b0;
       wptr_q <= 1'b0;
       last_v_q <= 1'b0;
@@ -744,8 +750,10 @@ module pg_risk_core #(
         ctx_done_q[rptr_q] <= 1'b0;
         rptr_q <= !rptr_q;
       end
-      write_back_q <= retire;
-      wptr_q <= rptr_q;
+      retired_q <= retire;
+      rptr_was_q <= rptr_q;
+      write_back_q <= retired_q;
+      wptr_q <= rptr_was_q;
       if (write_back_q) ctx_v_q[wptr_q] <= 1'b0;
       last_v_q <= write_back_q;
     end
@@ -834,7 +842,7 @@ module pg_risk_core #(
         out_m_d[0][8*perpgate_wire_pkg::AckIdOff +: 64] = rp_ev[8*perpgate_wire_pkg::NewOrderIdOff +: 64];
       end
     end
-    // Write back the order retired last cycle (its context is still in flight, so the sequencer is
+    // Write back the order retired two cycles ago (its context is still in flight, so the sequencer is
     // in one of the same states, none of which writes a table): the rate-limit token, which stays
     // taken on a reject, and if accepted its reservation, IM, slot, holder bit and order entry.
     if (write_back_q) begin
@@ -1803,6 +1811,7 @@ module pg_risk_core #(
       SR3Im: begin                                 // the IM: right behind the MM (a result a cycle)
         y128 = sst_q.mark > 0 ? ron_money : '0;
         acc_d.upnl = acc_q.upnl + t2_q - pos_q.upnl;
+        acc_d.upf = fl_money[95:0];                // its floor, started in SR1: ready here
         acc_d.mm = acc_q.mm + t3_q - pos_q.mm;
         acc_d.im = acc_q.im + $signed(y128) - pos_q.im;
         pos_d.upnl = t2_q;

@@ -13,13 +13,15 @@ package pg_risk_pkg;
     logic                liq_armed;
     logic signed [63:0]  coll;        // money
     logic signed [127:0] upnl;        // sum of position uPnL, raw notional units
+    logic signed [95:0]  upf;         // floor(upnl / 1e10), money: written with upnl, so that the
+                                      // order check reads its equity without a division
     logic signed [127:0] mm;          // sum of position MM, money
     logic signed [127:0] im;          // sum of position IM, money
     logic signed [63:0]  max_rate;    // orders per second, 0: unlimited
     logic signed [63:0]  tokens;      // thousandths of an order
     logic signed [63:0]  refill_ts;
   } acct_t;
-  localparam int unsigned AcctBits = 3 + 64 + 3 * 128 + 3 * 64;   // $bits(acct_t), spelled out for yosys
+  localparam int unsigned AcctBits = 3 + 64 + 3 * 128 + 96 + 3 * 64;   // $bits(acct_t), spelled out for yosys
 
   typedef struct packed {
     logic signed [63:0]  qty;
