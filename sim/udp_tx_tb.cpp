@@ -35,6 +35,7 @@ class UdpTxBench {
     top_->cfg_src_port_i = src_.port;
     top_->cfg_dst_port_i = dst_.port;
     top_->msg_valid_i = 0;
+    top_->msg_soon_i = 0;
     top_.assert_reset();
     for (int i = 0; i < 3; ++i) top_.tick();
     top_->rst_ni = 1;
@@ -45,8 +46,15 @@ class UdpTxBench {
   void run() {
     std::uint64_t taken_at = 0;
     bool first_beat_due = false;
+    // Between messages 0-3 idle cycles, or (one in three) 12-19, past a frame's length so that
+    // the port is idle; in half of the gaps the last idle cycle announces the message
+    // (msg_soon_i), as the risk core does for an order's reply.
+    int gap = 0;
+    bool announce = false;
     for (int guard = 0; guard < 1'000'000 && !(pending_.empty() && expected_.empty()); ++guard) {
-      const bool offer = !pending_.empty();
+      const bool offer = !pending_.empty() && gap == 0;
+      const bool soon = !pending_.empty() && gap == 1 && announce;
+      const bool idle_port = expected_.empty();             // every frame taken has left
       if (offer) {
         const auto& m = pending_.front();
         top_->msg_len_i = static_cast<std::uint8_t>(m.size());
@@ -60,8 +68,13 @@ class UdpTxBench {
         }
       }
       top_->msg_valid_i = offer;
+      top_->msg_soon_i = soon;
       top_->m_axis_tready = sink_.ready();
       top_.settle();
+      if (soon && idle_port) {
+        EXPECT_TRUE(top_->m_axis_tvalid) << "an idle port told of a message sends no beat";
+        ++early_beats_;
+      }
       const bool took = offer && top_->msg_ready_o;
       if (first_beat_due && top_->m_axis_tvalid) {
         EXPECT_EQ(top_.cycles(), taken_at + 1) << "first beat not on the cycle after the message";
@@ -76,7 +89,10 @@ class UdpTxBench {
       if (took && !(valid && out.last)) EXPECT_TRUE(valid) << "first beat not in the cycle the message is taken";
       const bool behind_a_frame = took && valid && out.last;
       top_.tick();
+      if (gap > 0) --gap;
       if (took) {
+        gap = static_cast<int>(rng_() % 3 == 0 ? 12 + rng_() % 8 : rng_() % 4);
+        announce = (rng_() & 1) != 0;
         expected_.push_back(wire::build_udp_frame(src_, dst_, pending_.front().data(), pending_.front().size()));
         pending_.pop_front();
         taken_at = top_.cycles() - 1;
@@ -93,6 +109,7 @@ class UdpTxBench {
     EXPECT_TRUE(expected_.empty());
   }
   std::uint64_t frames() const { return frames_; }
+  std::uint64_t early_beats() const { return early_beats_; }
   std::uint64_t cycles() const { return top_.cycles(); }
 
  private:
@@ -103,6 +120,7 @@ class UdpTxBench {
   std::deque<std::vector<std::uint8_t>> pending_;
   std::deque<std::vector<std::uint8_t>> expected_;
   std::uint64_t frames_ = 0;
+  std::uint64_t early_beats_ = 0;                           // first beats sent before the message
 };
 
 class UdpTxRandom : public ::testing::TestWithParam<std::uint64_t> {};
@@ -118,6 +136,7 @@ TEST_P(UdpTxRandom, FramesMatchTheReferenceBuilder) {
   }
   tb.run();
   EXPECT_EQ(tb.frames(), 3000u);
+  EXPECT_GT(tb.early_beats(), 100u);                        // the announced path ran
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, UdpTxRandom, ::testing::Values(41u, 42u, 43u));

@@ -2,7 +2,9 @@
 // UDP frame out on a 64-bit AXI-Stream towards the MAC. Headers come from the port's
 // configuration; IPv4 id 0 with don't-fragment (RFC 6864), TTL 64, UDP checksum 0 (none). An idle
 // port sends the first beat (the two MAC addresses: configuration only) in the cycle it takes the
-// message, a busy one in the cycle after its previous frame's last beat. The byte layout is the
+// message, a busy one in the cycle after its previous frame's last beat. Told a cycle ahead that a
+// message comes (msg_soon_i), an idle port sends the first beat then, and the second (the rest of
+// the source MAC, the ethertype, IPv4's first two bytes: configuration only too) as it takes it. The byte layout is the
 // one host/wire/udp_frame.hpp builds, and the testbench holds it to that, byte for byte.
 `default_nettype none
 
@@ -17,6 +19,7 @@ module pg_udp_tx (
   input  wire logic [15:0]  cfg_src_port_i,
   input  wire logic [15:0]  cfg_dst_port_i,
 
+  input  wire logic         msg_soon_i,     // a message is offered in the next cycle, none in this one
   input  wire logic         msg_valid_i,
   output      logic         msg_ready_o,
   input  wire logic [6:0]   msg_len_i,      // bytes, 16..64
@@ -39,6 +42,7 @@ module pg_udp_tx (
   logic [3:0]                beat_d, beat_q;    // next beat to send
   logic [2:0]                tail_d, tail_q;    // bytes in the last beat, 0 = 8
   logic                      busy_d, busy_q;
+  logic                      pre_d, pre_q;      // beat 0 left ahead of the message offered now
 
   // The header bytes for a message of msg_len_i bytes.
   logic [8*HdrBytes-1:0] hdr;
@@ -87,6 +91,7 @@ module pg_udp_tx (
   wire logic msg_fire = msg_valid_i && msg_ready_o;
   wire logic out_fire = m_axis_tvalid && m_axis_tready;
   wire logic [6:0] frame_len = 7'(HdrBytes) + msg_len_i;  // <= 106
+  wire logic early = !busy_q && !pre_q && msg_soon_i;      // beat 0 before the message
 
   always_comb begin
     frame_d = frame_q;
@@ -94,7 +99,8 @@ module pg_udp_tx (
     beat_d  = beat_q;
     tail_d  = tail_q;
     busy_d  = busy_q;
-    if (out_fire) begin
+    pre_d   = early && m_axis_tready;                      // not taken: offered again with the message
+    if (out_fire && busy_q) begin
       beat_d = beat_q + 4'd1;
       if (beat_q + 4'd1 == beats_q) busy_d = 1'b0;
     end
@@ -104,7 +110,10 @@ module pg_udp_tx (
       frame_d[8*HdrBytes +: 512] = msg_data_i;
       beats_d = frame_len[6:3] + {3'd0, frame_len[2:0] != 3'd0};
       tail_d  = frame_len[2:0];
-      beat_d  = (!busy_q && m_axis_tready) ? 4'd1 : 4'd0;   // beat 0 already left (idle port)
+      // idle, beat 0 leaves now (or left, pre_q: then beat 1 leaves now)
+      if (busy_q)     beat_d = 4'd0;
+      else if (pre_q) beat_d = m_axis_tready ? 4'd2 : 4'd1;
+      else            beat_d = m_axis_tready ? 4'd1 : 4'd0;
       busy_d  = 1'b1;
     end
   end
@@ -113,9 +122,11 @@ module pg_udp_tx (
     if (!rst_ni) begin
       busy_q <= 1'b0;
       beat_q <= 4'd0;
+      pre_q  <= 1'b0;
     end else begin
       busy_q <= busy_d;
       beat_q <= beat_d;
+      pre_q  <= pre_d;
     end
   end
 
@@ -129,14 +140,15 @@ module pg_udp_tx (
 
   // A new message is taken when idle or as the previous frame's last beat leaves, so frames
   // follow each other without an idle beat. Idle, the port offers the message's first beat as
-  // the message is offered; if the MAC does not take it, it stays (frame_q holds the same beat 0).
+  // the message is offered, or a cycle before when told (early); if the MAC does not take it, it
+  // stays (frame_q holds the same beat 0; after an early beat 0, beat 1 likewise).
   logic [63:0] frame_beat;
   assign msg_ready_o   = !busy_q || (last_beat && m_axis_tready);
-  assign m_axis_tvalid = busy_q || msg_valid_i;
+  assign m_axis_tvalid = busy_q || msg_valid_i || early;
   pg_index_mux #(.N(FrameBeats), .W(64), .IW(4)) u_beat (
     .data_i (frame_q), .idx_i (beat_q), .data_o (frame_beat)
   );
-  assign m_axis_tdata  = busy_q ? frame_beat : hdr[63:0];
+  assign m_axis_tdata  = busy_q ? frame_beat : pre_q ? hdr[127:64] : hdr[63:0];
   assign m_axis_tlast  = busy_q && last_beat;
   assign m_axis_tkeep  = (busy_q && last_beat && tail_q != 3'd0) ? 8'((9'd1 << tail_q) - 9'd1) : 8'hff;
   assign m_axis_tuser  = 1'b0;
@@ -144,6 +156,8 @@ module pg_udp_tx (
 `ifndef SYNTHESIS
   always_ff @(posedge clk_i) begin
     if (msg_fire) assert (msg_len_i >= 7'd16 && msg_len_i <= 7'd64);
+    if (msg_soon_i) assert (!msg_valid_i);
+    if (pre_q) assert (msg_valid_i);              // the message announced
   end
 `endif
 

@@ -41,6 +41,7 @@ module pg_risk_core #(
 
   output      logic [2:0]     out_valid_o,   // 0 client, 1 venue, 2 desk
   input  wire logic [2:0]     out_ready_i,
+  output      logic [2:0]     out_soon_o,    // channel c offers a message in the next cycle
   output      logic [1535:0]  out_data_o,    // channel c at [512c +: 512]
 
   output      logic           cmd_done_o,    // one-cycle pulse per completed command
@@ -2002,6 +2003,9 @@ module pg_risk_core #(
 
   assign ev_ready_o = state_q == SIdle;
   assign out_valid_o = out_v_q;
+  // An order's reply (and forward, when accepted) is offered in the cycle after it retires: the
+  // transmit ports start the frame (its first beat is configuration only) as it retires.
+  assign out_soon_o = {1'b0, retire && rp_reason == perpgate_wire_pkg::ReasonNone, retire};
   assign out_data_o = {out_m_q[2], out_m_q[1], out_m_q[0]};
   assign cmd_done_o = done_q;
   assign cmd_err_o = err_q;

@@ -242,7 +242,7 @@ module pg_gateway_top #(
   end
 
   // ---- the risk core --------------------------------------------------------------------------------
-  logic [2:0]    out_valid, out_ready;
+  logic [2:0]    out_valid, out_ready, out_soon;
   logic [1535:0] out_data;
 
   pg_risk_core #(
@@ -252,7 +252,7 @@ module pg_gateway_top #(
     .ev_valid_i (ev_valid), .ev_ready_o (ev_ready), .ev_type_i (ev_type), .ev_data_i (ev_data),
     .ev_set_i (ev_set), .ev_client_i (grant == 2'd1),
     .peek_valid_i (peek_valid[0]), .peek_acct_i (peek_acct[0]), .peek_sym_i (peek_sym[0]),
-    .out_valid_o (out_valid), .out_ready_i (out_ready), .out_data_o (out_data),
+    .out_valid_o (out_valid), .out_ready_i (out_ready), .out_soon_o (out_soon), .out_data_o (out_data),
     .cmd_done_o (cmd_done), .cmd_err_o (cmd_err), .cmd_result_o (cmd_result), .idle_o (core_idle_o),
     .reply_o (reply), .reply_reason_o (reply_reason), .error_o (error), .error_code_o (error_code)
   );
@@ -291,7 +291,7 @@ module pg_gateway_top #(
       .cfg_src_mac_i (cfg_mac[48*gp +: 48]), .cfg_dst_mac_i (cfg_peer_mac[48*gp +: 48]),
       .cfg_src_ip_i (cfg_ip[32*gp +: 32]), .cfg_dst_ip_i (cfg_peer_ip[32*gp +: 32]),
       .cfg_src_port_i (cfg_port[16*gp +: 16]), .cfg_dst_port_i (cfg_peer_port[16*gp +: 16]),
-      .msg_valid_i (out_valid[gp]), .msg_ready_o (tx_msg_ready),
+      .msg_soon_i (out_soon[gp]), .msg_valid_i (out_valid[gp]), .msg_ready_o (tx_msg_ready),
       .msg_len_i (7'(msg[8*perpgate_wire_pkg::HdrLengthOff +: 16])), .msg_data_i (msg),
       .m_axis_tdata (tx_tdata[gp]), .m_axis_tkeep (tx_tkeep[gp]), .m_axis_tvalid (tx_tvalid[gp]),
       .m_axis_tready (tx_tready[gp]), .m_axis_tlast (tx_tlast[gp]), .m_axis_tuser (tx_tuser[gp])
