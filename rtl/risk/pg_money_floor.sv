@@ -6,7 +6,8 @@
 //   2-4   n x MoneyMagic (pg_mulu)
 //   5     the quotient (the product's bits from MoneyShift up), its sign restored
 // A result every cycle, Latency = 5 cycles after u_i, which must come straight from a register (or
-// a gate or two). Used by the order check (floor(uPnL / 1e10) of eqf) and the risk core (equity).
+// a gate or two). Used by the risk core: the equity, and the floor of the uPnL it stores for the
+// order check (acct_t.upf), a fill's credit.
 `default_nettype none
 
 module pg_money_floor (

@@ -14,12 +14,12 @@
 //    2  worst-case quantity u0; |px - mark|; stale mark; reduce-only room; eqf;
 //       dt x max_rate (2-4)
 //    3  max position; u0 x mark (3-5); |px - mark| x 1e8 (3-5); eqf + 1, capped
-//    4  lot and tick rotations by multiples of 8; max notional; the tier rates read;
-//       (eqf + 1) x 1e18 (4-6)
+//    4  lot and tick rotations by multiples of 8; max notional; the tier rates read
 //    5  the rest of the rotations; the token sum and its test; each tier's effective rate; the
 //       tier floors read
 //    6  lot and tick tests; band; the refilled tokens; the worst-case raw notional's tier (its
 //       floors compared, the thermometer's top, its rate selected: one stage)
+//    6-8  (eqf + 1) x 1e18
 //    7  the token
 //    7-11  ceil(raw x rate / 1e18), the order's IM (pg_rate_of_notional, Latency 5: at 4 its
 //       last stage maps 9 LUT levels deep here); its product raw x rate + 1e18 - 1 in carry-save
