@@ -4,8 +4,9 @@
 // port sends the first beat (the two MAC addresses: configuration only) in the cycle it takes the
 // message, a busy one in the cycle after its previous frame's last beat. Told a cycle ahead that a
 // message comes (msg_soon_i), an idle port sends the first beat then, and the second (the rest of
-// the source MAC, the ethertype, IPv4's first two bytes: configuration only too) as it takes it. The byte layout is the
-// one host/wire/udp_frame.hpp builds, and the testbench holds it to that, byte for byte.
+// the source MAC, the ethertype, IPv4's first two bytes: configuration only too) as it takes it.
+// The byte layout is the one host/wire/udp_frame.hpp builds, and the testbench holds it to that,
+// byte for byte.
 `default_nettype none
 
 module pg_udp_tx (

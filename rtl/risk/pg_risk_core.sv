@@ -276,11 +276,11 @@ module pg_risk_core #(
     .round_up_i (ron_up), .valid_o (ron_valid), .prod_a_o (ron_prod_a), .prod_b_o (ron_prod_b), .money_o (ron_money)
   );
 
-  // floor(x / 1e10), pipelined (pg_money_floor): the equity of check_liquidation and withdraw
-  // (x = the account's uPnL), a fill's credit (x = the realised value). fl_go loads the operand
-  // (chosen by the state alone) and the result is there FlLat cycles later (fl_ready); fl_pre_q
-  // says the unit holds the floor a state needs: the refresh starts it in SR1 with the uPnL it
-  // writes in SR3Im, so the revaluation's check_liquidation right behind does not wait.
+  // floor(x / 1e10), pipelined (pg_money_floor): the floor of the account's uPnL that the refresh
+  // writes beside it (acct_t.upf, which the equity of check_liquidation, withdraw and the order
+  // check reads), a fill's credit (x = the realised value). fl_go loads the operand (chosen by the
+  // state alone) and the result is there FlLat cycles later (fl_ready); fl_pre_q says the unit
+  // holds the floor a state needs: the refresh starts it in SR1 with the uPnL it writes in SR3Im.
   localparam int unsigned FlLat = 5;
   logic                fl_go, fl_pre_d, fl_pre_q, fl_ready;
   logic signed [127:0] fl_u, fl_u_q, fl_money, eq_d, eq_q;
@@ -577,8 +577,7 @@ module pg_risk_core #(
   always_comb begin
     unique case (state_q)
       SR1:      fl_u = acc_q.upnl + t2_q - pos_q.upnl;          // the uPnL SR3Im writes
-      SFCredit: fl_u = t3_q;                                    // the realised value
-      default:  fl_u = acc_q.upnl;                              // SL0, SWithdraw
+      default:  fl_u = t3_q;                                    // SFCredit: the realised value
     endcase
   end
   always_comb begin
@@ -1603,15 +1602,8 @@ module pg_risk_core #(
           // ok = amount <= collateral && equity - amount >= IM. The model's upnl >= (IM + amount -
           // collateral) x 1e10 is floor(upnl / 1e10) >= IM + amount - collateral (an integer): no
           // product needed.
-          if (!fl_pre_q) begin
-            fl_go = 1'b1;
-            fl_pre_d = 1'b1;
-          end else if (fl_ready) begin
-            eq_d = $signed(128'(acc_q.coll)) + fl_money - $signed(128'($signed(ev_w1)));
-            state_d = SWithdrawTest;
-          end else begin
-            fl_pre_d = 1'b1;
-          end
+          eq_d = $signed(128'(acc_q.coll)) + $signed(128'(acc_q.upf)) - $signed(128'($signed(ev_w1)));
+          state_d = SWithdrawTest;
         end
       end
       SWithdrawTest: begin
@@ -1820,7 +1812,6 @@ module pg_risk_core #(
         pos_d.im = y128;
         state_d = ret_q;
         if (keep_sym_q) begin                     // the revaluation loop: then the check
-          fl_pre_d = fl_pre_q;                    // the floor of the uPnL written here
           ret_d = SRvChecked;
           state_d = SL0;
         end
@@ -1830,15 +1821,8 @@ module pg_risk_core #(
       // The model's upnl < (mm - coll) x 1e10 is floor(upnl / 1e10) < mm - coll (an integer):
       // equity < mm, no product needed.
       SL0: begin
-        if (!fl_pre_q) begin
-          fl_go = 1'b1;
-          fl_pre_d = 1'b1;
-        end else if (fl_ready) begin
-          eq_d = $signed(128'(acc_q.coll)) + fl_money;     // equity
-          state_d = SL0Test;
-        end else begin
-          fl_pre_d = 1'b1;
-        end
+        eq_d = $signed(128'(acc_q.coll)) + $signed(128'(acc_q.upf));     // equity
+        state_d = SL0Test;
       end
       SL0Test: begin
         if (eq_q < acc_q.mm) begin
