@@ -68,7 +68,10 @@ class RxPortBench {
       set = top_->msg_set_o;
     }
     // The peek: how many cycles in a row it has shown the same account and symbol, up to this one.
-    const std::pair<std::uint32_t, std::uint32_t> peek{top_->peek_acct_o, top_->peek_sym_o};
+    // (the message register: the account is its word 4, the symbol the low half of word 5)
+    static_assert(wire::NewOrder::kAcct % 4 == 0 && wire::NewOrder::kSym % 4 == 0);
+    const std::pair<std::uint32_t, std::uint32_t> peek{top_->msg_data_o[wire::NewOrder::kAcct / 4],
+                                                       top_->msg_data_o[wire::NewOrder::kSym / 4] & 0xffffu};
     peek_run_ = top_->peek_valid_o ? (peek_run_ > 0 && peek == peek_last_ ? peek_run_ + 1 : 1) : 0;
     peek_last_ = peek;
     got_.frames_ok += top_->frame_ok_o;

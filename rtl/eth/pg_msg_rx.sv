@@ -11,8 +11,9 @@
 // order or a fill (the id is two or more beats from the end); a cancel_ack, whose id is its last
 // word, is offered two cycles later. The core then reads the set in the cycle it takes the event.
 //
-// And ahead of a new order, its account and symbol (peek_*) from the beat that brings them, four
-// beats before its last: the core reads their table entries while the rest of the order arrives.
+// And ahead of a new order, from the beat that brings its account and symbol, four beats before
+// its last: peek_valid_o, the message register (msg_data_o) holding them; the core reads their
+// table entries while the rest of the order arrives.
 `default_nettype none
 
 module pg_msg_rx #(
@@ -35,9 +36,8 @@ module pg_msg_rx #(
   output      logic [SetW-1:0] msg_set_o,          // a new order's, fill's or cancel_ack's order set
 
   // the message being gathered, or offered, is a new order whose account and symbol are in
+  // msg_data_o
   output      logic         peek_valid_o,
-  output      logic [perpgate_wire_pkg::NewOrderAcctBits-1:0] peek_acct_o,
-  output      logic [perpgate_wire_pkg::NewOrderSymBits-1:0]  peek_sym_o,
 
   output      logic         msg_ok_o,         // one-cycle pulses, one per payload
   output      logic         msg_malformed_o
@@ -215,8 +215,6 @@ module pg_msg_rx #(
   assign peek_valid_o  = (out_valid_q ||
                           bytes_q >= 7'(perpgate_wire_pkg::NewOrderSymOff + perpgate_wire_pkg::NewOrderSymBits / 8)) &&
                          msg_type_o == perpgate_wire_pkg::MsgNewOrder;
-  assign peek_acct_o   = data_q[8*perpgate_wire_pkg::NewOrderAcctOff +: perpgate_wire_pkg::NewOrderAcctBits];
-  assign peek_sym_o    = data_q[8*perpgate_wire_pkg::NewOrderSymOff +: perpgate_wire_pkg::NewOrderSymBits];
 
 `ifndef SYNTHESIS
   // The registered header check needs every inbound message to be longer than two beats.

@@ -23,9 +23,7 @@ module pg_rx_port #(
   output      logic [7:0]   msg_type_o,
   output      logic [511:0] msg_data_o,
   output      logic [SetW-1:0] msg_set_o,
-  output      logic         peek_valid_o,     // a new order's account and symbol, ahead of it
-  output      logic [perpgate_wire_pkg::NewOrderAcctBits-1:0] peek_acct_o,
-  output      logic [perpgate_wire_pkg::NewOrderSymBits-1:0]  peek_sym_o,
+  output      logic         peek_valid_o,     // a new order's account and symbol in msg_data_o, ahead of it
 
   output      logic         frame_ok_o,
   output      logic         drop_not_for_us_o,
@@ -52,7 +50,7 @@ module pg_rx_port #(
     .s_axis_tdata (pl_tdata), .s_axis_tkeep (pl_tkeep), .s_axis_tvalid (pl_tvalid),
     .s_axis_tready (pl_tready), .s_axis_tlast (pl_tlast), .s_axis_tuser (pl_tuser),
     .msg_valid_o, .msg_ready_i, .msg_type_o, .msg_data_o, .msg_set_o,
-    .peek_valid_o, .peek_acct_o, .peek_sym_o, .msg_ok_o, .msg_malformed_o
+    .peek_valid_o, .msg_ok_o, .msg_malformed_o
   );
 
 endmodule

@@ -6,7 +6,8 @@
 // rates), written with the core's.
 //
 // Stages (values registered at the end of each; stage 0 is the inputs, which must come straight
-// from registers, or through a gate or two, and be valid with valid_i only). The longest chain is
+// from registers or table reads, or through a gate or two, and be valid with valid_i only; the
+// structural reasons come a cycle later, in stage 1). The longest chain is
 // the margin's: quantity -> worst case -> x mark -> tier -> x rate -> compare.
 //    1  token-bucket elapsed time and cap; worst-case sums; px - mark; ranges; equity's sums
 //       (the account's floor(uPnL / 1e10) comes stored beside its uPnL, acct_t.upf)
@@ -46,6 +47,7 @@ module pg_order_check #(
   input  wire logic signed [63:0]              qty_i,
   input  wire logic signed [63:0]              px_i,
   input  wire logic [$clog2(Symbols)-1:0]      sym_i,
+  // (these three a cycle after valid_i: the core searches the order set read as it issues)
   input  wire logic [7:0]                      pre_reason_i,  // structural reject, or ReasonNone
   input  wire logic                            no_way_i,      // the order set has no free way
   input  wire logic                            no_slot_i,     // no position slot, none free
@@ -122,7 +124,7 @@ module pg_order_check #(
   pg_delay #(.W(SW), .N(3)) u_sym_3 (.clk_i, .d_i(sym_i), .q_o(sym_3));
   pg_delay #(.W(SW), .N(1)) u_sym_4 (.clk_i, .d_i(sym_3), .q_o(sym_4));
   pg_delay #(.W(5), .N(5)) u_tier_count_5 (.clk_i, .d_i(cfg_0.tier_count), .q_o(tier_count_5));
-  pg_delay #(.W(10), .N(7)) u_pre_7 (.clk_i, .d_i({pre_reason_i, no_way_i, no_slot_i}), .q_o({pre_7, no_way_7, no_slot_7}));
+  pg_delay #(.W(10), .N(6)) u_pre_7 (.clk_i, .d_i({pre_reason_i, no_way_i, no_slot_i}), .q_o({pre_7, no_way_7, no_slot_7}));
   always_ff @(posedge clk_i) ro_d <= {ro_d[7:1], ro_i};
 
   // ---- products (pg_mulu, 3 cycles each) ------------------------------------------------------------

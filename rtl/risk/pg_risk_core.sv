@@ -33,11 +33,11 @@ module pg_risk_core #(
   input  wire logic [511:0]   ev_data_i,
   input  wire logic [$clog2(OrderSets)-1:0] ev_set_i,   // its order id's set (pg_msg_rx)
   input  wire logic           ev_client_i,   // the event comes from the client port
-  // The client port's next new order, ahead of it: its account and symbol (pg_msg_rx). While
-  // idle the core reads their entries, so that the order skips SLoad (see SIdle).
+  // The client port's next new order, ahead of it (pg_msg_rx): its account and symbol are in
+  // peek_msg_i (the port's message register) while peek_valid_i. While idle the core reads their
+  // entries, so that the order skips SLoad, or is issued as it is taken (see SIdle).
   input  wire logic           peek_valid_i,
-  input  wire logic [perpgate_wire_pkg::NewOrderAcctBits-1:0] peek_acct_i,
-  input  wire logic [perpgate_wire_pkg::NewOrderSymBits-1:0]  peek_sym_i,
+  input  wire logic [8*perpgate_wire_pkg::NewOrderSize-1:0] peek_msg_i,
 
   output      logic [2:0]     out_valid_o,   // 0 client, 1 venue, 2 desk
   input  wire logic [2:0]     out_ready_i,
@@ -400,15 +400,20 @@ module pg_risk_core #(
   assign ev_in_w0 = ev_data_i[63:0];
   assign ev_in_w1 = ev_data_i[127:64];
 
-  // New order fields (byte offsets of perpgate_wire_pkg, 8-byte aligned groups).
+  // The new order being issued (SO1: the one taken; SIdle, read ahead two deep: the one being
+  // taken, pre2_q) and its fields (byte offsets of perpgate_wire_pkg, 8-byte aligned groups).
+  localparam int unsigned EvB  = 8 * perpgate_wire_pkg::NewOrderSize;
+  logic           pre2_q;
+  logic [EvB-1:0] o_ev;
   logic        o_buy, o_ro;
   logic [63:0] o_id;
   logic signed [63:0] o_qty, o_px;
-  assign o_buy  = ev_q[8*perpgate_wire_pkg::NewOrderFlagsOff];
-  assign o_ro   = ev_q[8*perpgate_wire_pkg::NewOrderFlagsOff + 1];
-  assign o_id   = ev_q[8*perpgate_wire_pkg::NewOrderIdOff +: 64];
-  assign o_qty  = ev_q[8*perpgate_wire_pkg::NewOrderQtyOff +: 64];
-  assign o_px   = ev_q[8*perpgate_wire_pkg::NewOrderPxOff +: 64];
+  assign o_ev   = pre2_q ? peek_msg_i : ev_q[EvB-1:0];
+  assign o_buy  = o_ev[8*perpgate_wire_pkg::NewOrderFlagsOff];
+  assign o_ro   = o_ev[8*perpgate_wire_pkg::NewOrderFlagsOff + 1];
+  assign o_id   = o_ev[8*perpgate_wire_pkg::NewOrderIdOff +: 64];
+  assign o_qty  = o_ev[8*perpgate_wire_pkg::NewOrderQtyOff +: 64];
+  assign o_px   = o_ev[8*perpgate_wire_pkg::NewOrderPxOff +: 64];
 
   wire logic is_cmd = op_q >= 8'hc0;
 
@@ -589,21 +594,25 @@ module pg_risk_core #(
   end
 
   // ---- orders in flight ------------------------------------------------------------------------
-  // SO1 issues an order to the check pipeline with a context: what its retirement writes back (the
+  // An order is issued to the check pipeline with a context: what its retirement writes back (the
   // entries read for it, the message) and where. Two contexts, issued and retired in order: the
   // pipeline is longer than an order's turn in the sequencer, so two orders of different accounts
-  // overlap. Retiring takes two steps: the reply as the decision leaves the check (retire), the
-  // table writes two cycles later (write_back_q), when the order's IM has left it; the context
-  // stays in flight until then.
-  localparam int unsigned EvB  = 8 * perpgate_wire_pkg::NewOrderSize;
+  // overlap. The order set comes a cycle after the issue (read in the issue cycle, as the id's set
+  // is known only when the order is taken): its searches (duplicate id, free way) run then, and
+  // their results join the check's structural reasons (pre_reason_i, a cycle after valid_i) and the
+  // context (cord*_q). Retiring takes two steps: the reply as the decision leaves the check
+  // (retire), the table writes two cycles later (write_back_q), when the order's IM has left it;
+  // the context stays in flight until then.
   localparam int unsigned TagW = AW + SetW + SW + HW + 1;       // what another order must not share
   localparam int unsigned CtxW = EvB + pg_risk_pkg::AcctBits + pg_risk_pkg::PosBits + Slots * SlotB + 64 +
-                                 OrderWays * OrdW + LW + WayW + 1;
+                                 LW + 1;
+  localparam int unsigned CordW = OrderWays * OrdW + WayW;      // the order set read and the way
   localparam int unsigned ResW = 8 + 1 + 64 + 64;
   logic [1:0]      ctx_v_q, ctx_done_q;
   logic            iptr_q, rptr_q;                              // next to issue, next to retire
   logic [TagW-1:0] tag0_q, tag1_q, tag_new, tag_w;
   logic [CtxW-1:0] ctx0_q, ctx1_q, ctx_new, ctx_w;
+  logic [CordW-1:0] cord0_q, cord1_q, cord_new, cord_w;
   logic [ResW-1:0] res0_q, res1_q, res_new, res_w;
   logic signed [127:0] im0_q, im1_q;                           // the IM of each, two cycles after res
   logic            issue, retire;
@@ -640,61 +649,113 @@ module pg_risk_core #(
   logic                       r_tok;
   logic signed [63:0]         r_tokens, r_refill;
   logic signed [127:0]        r_im;
-  assign tag_w = wptr_q ? tag1_q : tag0_q;
-  assign ctx_w = wptr_q ? ctx1_q : ctx0_q;
-  assign res_w = wptr_q ? res1_q : res0_q;                      // stored as the decision left
-  assign {r_ev, r_acc, r_pos, r_slots, r_hbits, r_oset, r_slot, r_way, r_aok} = ctx_w;
+  assign tag_w  = wptr_q ? tag1_q : tag0_q;
+  assign ctx_w  = wptr_q ? ctx1_q : ctx0_q;
+  assign cord_w = wptr_q ? cord1_q : cord0_q;
+  assign res_w  = wptr_q ? res1_q : res0_q;                     // stored as the decision left
+  assign {r_ev, r_acc, r_pos, r_slots, r_hbits, r_slot, r_aok} = ctx_w;
+  assign {r_oset, r_way} = cord_w;
   assign {r_a, r_set, r_s, r_hw, r_claim} = tag_w;
   assign {r_reason, r_tok, r_tokens, r_refill} = res_w;
   // the IM leaves the check two cycles after the decision: here, or stored if the reply waited
   assign r_im = chk_im_valid && chk_im_tag == wptr_q ? chk_im : wptr_q ? im1_q : im0_q;
 
   // Reading ahead: while the sequencer idles, the client port's next new order is arriving, and
-  // its account and symbol are in (peek_*), SIdle points the table reads at them. When that order
-  // is taken in the next cycle, the words it needs are already read and no write has landed since
-  // (pre_q): SIdle does SLoad's work and the order goes on to SO1 a cycle earlier (fast_load).
-  // Its order set is read from SIdle, as the set only comes with the order: the id searches run
-  // on it in SO1, and so does the check against the orders in flight (SO1 checks every order:
-  // one that came through SLoad passes it again, as nothing was issued or written back since
-  // that SLoad did not see).
-  logic pre_q, fast_load;
+  // its account and symbol are in (peek_*), SIdle points the table reads at them, and the
+  // position's at the slot the slot map read a cycle before shows. Read one deep (pre_q: the
+  // entries read in the last cycle, no write landed since): SIdle does SLoad's work as it takes
+  // the order, which goes on to SO1 (fast_load). Read two deep (pre2_q: the same peek for two
+  // cycles, no write in either, so the position is read too): SIdle issues the order as it takes
+  // it (fast_issue), from the entries just read and the port's message register; only its order
+  // set, whose address comes with the order, is read then, and searched a cycle later (above).
+  // SO1 issues from the entries read in the cycle before it as well (the sequencer keeps the
+  // addresses since SLoad: the same entries again, unless a write since, which order_conflict
+  // catches).
+  logic pre_q, fast_load, fast_issue;
+  logic peek_same;                                       // the peek is the one read last cycle
+  assign peek_same = peek_msg_i[8*perpgate_wire_pkg::NewOrderAcctOff +: AW] == a_q &&
+                     peek_msg_i[8*perpgate_wire_pkg::NewOrderSymOff +: SW] == s_q &&
+                     (64'(peek_msg_i[8*perpgate_wire_pkg::NewOrderAcctOff +: 32]) < 64'(Accounts)) == a_ok_q &&
+                     (64'(peek_msg_i[8*perpgate_wire_pkg::NewOrderSymOff +: 16]) < 64'(Symbols)) == s_ok_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) pre_q <= 1'b0;
-    else         pre_q <= state_q == SIdle && !ev_valid_i && peek_valid_i && !write_back_q;
+    if (!rst_ni) begin
+      pre_q <= 1'b0;
+      pre2_q <= 1'b0;
+    end else begin
+      pre_q  <= state_q == SIdle && !ev_valid_i && peek_valid_i && !write_back_q;
+      pre2_q <= state_q == SIdle && !ev_valid_i && peek_valid_i && !write_back_q && pre_q && peek_same;
+    end
   end
-  assign fast_load = state_q == SIdle && ev_valid_i && ev_client_i && pre_q &&
-                     ev_type_i == perpgate_wire_pkg::MsgNewOrder;
+  assign fast_load  = state_q == SIdle && ev_valid_i && ev_client_i && pre_q &&
+                      ev_type_i == perpgate_wire_pkg::MsgNewOrder;
+  // (pre2_q is set only from SIdle with no event, which stays in SIdle)
+  assign fast_issue = pre2_q && ev_valid_i && ev_client_i && ev_type_i == perpgate_wire_pkg::MsgNewOrder &&
+                      !order_conflict;
 
-  // Issue (SO1): the structural checks of Engine::check_order, which need the tables' words. The
-  // slot searches run in SLoad (or SIdle, fast_load) on the words just read, registered; the id
-  // searches in SO1 on the order set read for it. SO1 holds the same words: a conflicting write
-  // sends the order to SOWait and back through SLoad.
+`ifndef SYNTHESIS
+  // The order issued as it is taken is the one read ahead: the message in the client port's
+  // register, its account and symbol those the entries were read for.
+  always_ff @(posedge clk_i) begin
+    if (fast_issue) begin                 // (pre2_q is clear in reset)
+      assert (state_q == SIdle && ev_data_i[EvB-1:0] == peek_msg_i);
+      assert (ev_data_i[8*perpgate_wire_pkg::NewOrderAcctOff +: AW] == a_q &&
+              ev_data_i[8*perpgate_wire_pkg::NewOrderSymOff +: SW] == s_q);
+    end
+  end
+`endif
+
+  // Issue (SO1, or SIdle for an order read ahead two deep): the structural checks of
+  // Engine::check_order that need the tables' words. The slot searches run on the slot map read
+  // (in SLoad, or SIdle: fast_load and every read-ahead cycle), registered; the id searches on the
+  // order set a cycle after the issue. A conflicting write sends an order in SO1 to SOWait and back
+  // through SLoad; one read ahead two deep goes on to SO1 instead (fast_load).
   logic [WayW:0]  iss_dup, iss_way;                       // the id's way (none: not a duplicate), a free way
   logic [LW:0]    iss_found, iss_free;                    // the symbol's slot, a free slot
+  logic           iss_aok, iss_sok;                       // account, symbol known
   logic [7:0]     iss_pre;
   pg_risk_pkg::pos_t iss_pos;
-  assign issue     = state_q == SO1 && !order_conflict;
+  assign issue     = (state_q == SO1 && !order_conflict) || fast_issue;
   always_ff @(posedge clk_i) begin
-    if (state_q == SLoad || fast_load) begin
+    if (state_q == SLoad || fast_load || (state_q == SIdle && !ev_valid_i)) begin
       iss_found <= slot_of_rd;
       iss_free  <= free_slot(slots_rd);
     end
   end
-  assign iss_dup   = find_way(ord_rd, o_id);
-  assign iss_way   = free_way(ord_rd);
+  assign iss_aok   = a_ok_q && acct_rd.exists;
+  assign iss_sok   = s_ok_q && cfg_rd.defined;
   assign iss_pos   = f0_q ? pos_rd : '0;
-  always_comb begin
-    if (!a_ok_q)                           iss_pre = perpgate_wire_pkg::ReasonUnknownAccount;
-    else if (!s_ok_q)                      iss_pre = perpgate_wire_pkg::ReasonUnknownSymbol;
-    else if (!iss_dup[WayW])               iss_pre = perpgate_wire_pkg::ReasonDuplicateId;
-    else if (killed_all_q || acc_q.killed) iss_pre = perpgate_wire_pkg::ReasonKilled;
-    else                                   iss_pre = perpgate_wire_pkg::ReasonNone;
-  end
   // whether the order claims a slot: known from the slots read in SLoad; in SOWait assumed
-  assign tag_new = {a_q, set_q, s_q, hw_q, state_q == SO1 ? iss_found[LW] : state_q == SLoad ? slot_of_rd[LW] : 1'b1};
-  assign ctx_new = {ev_q[EvB-1:0], acc_q, iss_pos, slots_q, hbits_q, ord_rd,
-                    iss_found[LW] ? iss_free[LW-1:0] : iss_found[LW-1:0], iss_way[WayW-1:0],
-                    a_ok_q};
+  assign tag_new = {a_q, pre2_q ? ev_set_i : set_q, s_q, hw_q,
+                    state_q == SO1 || pre2_q ? iss_found[LW] : state_q == SLoad ? slot_of_rd[LW] : 1'b1};
+  assign ctx_new = {o_ev, acct_rd, iss_pos, slots_rd, hold_rd,
+                    iss_found[LW] ? iss_free[LW-1:0] : iss_found[LW-1:0], iss_aok};
+
+  // A cycle after the issue: the order set is here (read at the order's set in the issue cycle).
+  logic               late_q, late_ptr_q;                 // an order was issued last cycle, its context
+  logic [63:0]        late_id_q;
+  logic               late_aok_q, late_sok_q, late_killed_q, late_no_slot_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) late_q <= 1'b0;
+    else         late_q <= issue;
+  end
+  always_ff @(posedge clk_i) begin
+    late_ptr_q     <= iptr_q;
+    late_id_q      <= o_id;
+    late_aok_q     <= iss_aok;
+    late_sok_q     <= iss_sok;
+    late_killed_q  <= killed_all_q || acct_rd.killed;
+    late_no_slot_q <= iss_found[LW] && iss_free[LW];
+  end
+  assign iss_dup  = find_way(ord_rd, late_id_q);
+  assign iss_way  = free_way(ord_rd);
+  assign cord_new = {ord_rd, iss_way[WayW-1:0]};
+  always_comb begin
+    if (!late_aok_q)                  iss_pre = perpgate_wire_pkg::ReasonUnknownAccount;
+    else if (!late_sok_q)             iss_pre = perpgate_wire_pkg::ReasonUnknownSymbol;
+    else if (!iss_dup[WayW])          iss_pre = perpgate_wire_pkg::ReasonDuplicateId;
+    else if (late_killed_q)           iss_pre = perpgate_wire_pkg::ReasonKilled;
+    else                              iss_pre = perpgate_wire_pkg::ReasonNone;
+  end
 
   logic               chk_valid, chk_tag, chk_tok, chk_im_valid, chk_im_tag;
   logic [7:0]         chk_reason;
@@ -703,10 +764,9 @@ module pg_risk_core #(
   pg_order_check #(.Symbols(Symbols)) u_check (
     .clk_i, .rst_ni,
     .valid_i (issue), .tag_i (iptr_q), .buy_i (o_buy), .ro_i (o_ro), .qty_i (o_qty), .px_i (o_px),
-    .sym_i (s_q), .pre_reason_i (iss_pre), .no_way_i (iss_way[WayW]),
-    .no_slot_i (iss_found[LW] && iss_free[LW]),
-    .acc_i (acc_q), .pos_i (iss_pos), .cfg_i (cfg_q), .mark_i (sst_q.mark), .mark_ts_i (sst_q.mark_ts),
-    .imr_i (imr_q), .now_i (now_q),
+    .sym_i (s_q), .pre_reason_i (iss_pre), .no_way_i (iss_way[WayW]), .no_slot_i (late_no_slot_q),
+    .acc_i (acct_rd), .pos_i (iss_pos), .cfg_i (cfg_rd), .mark_i (sst_rd.mark), .mark_ts_i (sst_rd.mark_ts),
+    .imr_i (imr_rd), .now_i (now_q),
     .tier_we_i (tier_we), .tier_wa_i (sym_wa), .tier_wd_i (tier_wd),
     .valid_o (chk_valid), .tag_o (chk_tag), .reason_o (chk_reason), .tok_upd_o (chk_tok),
     .tokens_o (chk_tokens), .refill_ts_o (chk_refill),
@@ -761,6 +821,8 @@ module pg_risk_core #(
   always_ff @(posedge clk_i) begin
     if (issue && !iptr_q) begin tag0_q <= tag_new; ctx0_q <= ctx_new; end
     if (issue && iptr_q)  begin tag1_q <= tag_new; ctx1_q <= ctx_new; end
+    if (late_q && !late_ptr_q) cord0_q <= cord_new;
+    if (late_q && late_ptr_q)  cord1_q <= cord_new;
     if (chk_valid && !chk_tag) res0_q <= res_new;
     if (chk_valid && chk_tag)  res1_q <= res_new;
     if (chk_im_valid && !chk_im_tag) im0_q <= chk_im;
@@ -931,13 +993,19 @@ module pg_risk_core #(
             default: x64 = ev_in_w0;
           endcase
           state_d = ev_type_i == perpgate_wire_pkg::MsgNewOrder || ctx_v_q == 2'b00 ? SLoad : SDrain;
-          if (fast_load) begin                  // its words are read: SLoad's work (below) here
+          if (fast_issue) begin                 // read two deep: issued (above) as it is taken
+            state_d = SIdle;
+          end else if (fast_load) begin         // its words are read: SLoad's work (below) here
             load = 1'b1;
             state_d = SO1;
           end
         end else begin                          // read ahead: the client port's next new order
-          x64 = 64'(peek_acct_i);
-          y64 = 64'(peek_sym_i);
+          x64 = 64'(peek_msg_i[8*perpgate_wire_pkg::NewOrderAcctOff +: perpgate_wire_pkg::NewOrderAcctBits]);
+          y64 = 64'(peek_msg_i[8*perpgate_wire_pkg::NewOrderSymOff +: perpgate_wire_pkg::NewOrderSymBits]);
+          // and its position, at the slot the slot map read for the same peek shows (pre2_q)
+          sl = slot_of_rd;
+          f0_d = !sl[LW];
+          slot_d = sl[LW-1:0];
         end
         if (ev_valid_i || peek_valid_i) begin
           a_ok_d = x64 < 64'(Accounts);
@@ -1092,11 +1160,12 @@ module pg_risk_core #(
       end
 
       // ---- new order: the structural checks here, the rest in pg_order_check -------------------
-      // SIdle -> SLoad -> SO1 (or SIdle -> SO1, read ahead) hands the order and what was read for
-      // it to the check pipeline and takes the next event; the decision comes back and is retired
-      // (reply, then write-back) beside the sequencer, above. An order meets a conflicting one
-      // still in flight (same account, order set or holder word) in SLoad or SO1 and waits in
-      // SOWait. In SO1 the position read in SLoad (or SIdle) is here.
+      // SIdle -> SLoad -> SO1 (or SIdle -> SO1, read ahead one deep; or SIdle alone, two deep)
+      // hands the order and what was read for it to the check pipeline and takes the next event;
+      // the decision comes back and is retired (reply, then write-back) beside the sequencer,
+      // above. An order meets a conflicting one still in flight (same account, order set or
+      // holder word) in SLoad or SO1 and waits in SOWait. In SO1 the position read in SLoad (or
+      // SIdle) is here.
       SO1: state_d = order_conflict ? SOWait : SIdle;
 
       SOWait: if (!ctx_conflict && !ctx_v_q[iptr_q]) state_d = SLoad;

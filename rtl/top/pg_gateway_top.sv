@@ -141,8 +141,6 @@ module pg_gateway_top #(
   // the other ports carry no new orders, so theirs never become valid.
   /* verilator lint_off UNUSEDSIGNAL */
   logic         peek_valid [Ports];
-  logic [perpgate_wire_pkg::NewOrderAcctBits-1:0] peek_acct [Ports];
-  logic [perpgate_wire_pkg::NewOrderSymBits-1:0]  peek_sym [Ports];
   /* verilator lint_on UNUSEDSIGNAL */
 
   assign rx_tdata[0] = s_axis_client_tdata;  assign rx_tdata[1] = s_axis_venue_tdata;  assign rx_tdata[2] = s_axis_market_tdata;
@@ -162,7 +160,7 @@ module pg_gateway_top #(
       .s_axis_tready (rx_tready[gp]), .s_axis_tlast (rx_tlast[gp]), .s_axis_tuser (rx_tuser[gp]),
       .msg_valid_o (msg_valid[gp]), .msg_ready_i (msg_ready[gp]), .msg_type_o (msg_type[gp]),
       .msg_data_o (msg_data[gp]), .msg_set_o (msg_set[gp]),
-      .peek_valid_o (peek_valid[gp]), .peek_acct_o (peek_acct[gp]), .peek_sym_o (peek_sym[gp]),
+      .peek_valid_o (peek_valid[gp]),
       .frame_ok_o        (cnt_inc[gp*Cnt + perpgate_regs_pkg::CntFramesOk]),
       .drop_not_for_us_o (cnt_inc[gp*Cnt + perpgate_regs_pkg::CntDropNotForUs]),
       .drop_malformed_o  (cnt_inc[gp*Cnt + perpgate_regs_pkg::CntDropMalformed]),
@@ -251,7 +249,7 @@ module pg_gateway_top #(
     .clk_i, .rst_ni,
     .ev_valid_i (ev_valid), .ev_ready_o (ev_ready), .ev_type_i (ev_type), .ev_data_i (ev_data),
     .ev_set_i (ev_set), .ev_client_i (grant == 2'd1),
-    .peek_valid_i (peek_valid[0]), .peek_acct_i (peek_acct[0]), .peek_sym_i (peek_sym[0]),
+    .peek_valid_i (peek_valid[0]), .peek_msg_i (msg_data[0][8*perpgate_wire_pkg::NewOrderSize-1:0]),
     .out_valid_o (out_valid), .out_ready_i (out_ready), .out_soon_o (out_soon), .out_data_o (out_data),
     .cmd_done_o (cmd_done), .cmd_err_o (cmd_err), .cmd_result_o (cmd_result), .idle_o (core_idle_o),
     .reply_o (reply), .reply_reason_o (reply_reason), .error_o (error), .error_code_o (error_code)
