@@ -663,9 +663,9 @@ module pg_risk_core #(
   // Reading ahead: while the sequencer idles, the client port's next new order is arriving, and
   // its account and symbol are in (peek_*), SIdle points the table reads at them, and the
   // position's at the slot the slot map read a cycle before shows. Read one deep (pre_q: the
-  // entries read in the last cycle, no write landed since): SIdle does SLoad's work as it takes
+  // entries read in the last cycle, no write to them landed since): SIdle does SLoad's work as it takes
   // the order, which goes on to SO1 (fast_load). Read two deep (pre2_q: the same peek for two
-  // cycles, no write in either, so the position is read too): SIdle issues the order as it takes
+  // cycles, no write to them in either, so the position is read too): SIdle issues the order as it takes
   // it (fast_issue), from the entries just read and the port's message register; only its order
   // set, whose address comes with the order, is read then, and searched a cycle later (above).
   // SO1 issues from the entries read in the cycle before it as well (the sequencer keeps the
@@ -673,17 +673,26 @@ module pg_risk_core #(
   // catches).
   logic pre_q, fast_load, fast_issue;
   logic peek_same;                                       // the peek is the one read last cycle
+  logic wb_hits_peek;                                    // the write-back (write_back_q) changes its entries
   assign peek_same = peek_msg_i[8*perpgate_wire_pkg::NewOrderAcctOff +: AW] == a_q &&
                      peek_msg_i[8*perpgate_wire_pkg::NewOrderSymOff +: SW] == s_q &&
                      (64'(peek_msg_i[8*perpgate_wire_pkg::NewOrderAcctOff +: 32]) < 64'(Accounts)) == a_ok_q &&
                      (64'(peek_msg_i[8*perpgate_wire_pkg::NewOrderSymOff +: 16]) < 64'(Symbols)) == s_ok_q;
+  // A write-back lands as the tables are read (the read sees the old entry) only in the entries
+  // of its account and, when it claims a slot, its holder word: an order of another account
+  // behind it, as in a burst (the previous order's write-back comes a cycle before the next
+  // order), still reads ahead.
+  assign wb_hits_peek = write_back_q &&
+                        (peek_msg_i[8*perpgate_wire_pkg::NewOrderAcctOff +: AW] == r_a ||
+                         (r_claim && peek_msg_i[8*perpgate_wire_pkg::NewOrderSymOff +: SW] == r_s &&
+                          peek_msg_i[8*perpgate_wire_pkg::NewOrderAcctOff + 6 +: HW] == r_hw));
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       pre_q <= 1'b0;
       pre2_q <= 1'b0;
     end else begin
-      pre_q  <= state_q == SIdle && !ev_valid_i && peek_valid_i && !write_back_q;
-      pre2_q <= state_q == SIdle && !ev_valid_i && peek_valid_i && !write_back_q && pre_q && peek_same;
+      pre_q  <= state_q == SIdle && !ev_valid_i && peek_valid_i && !wb_hits_peek;
+      pre2_q <= state_q == SIdle && !ev_valid_i && peek_valid_i && !wb_hits_peek && pre_q && peek_same;
     end
   end
   assign fast_load  = state_q == SIdle && ev_valid_i && ev_client_i && pre_q &&
