@@ -375,34 +375,76 @@ TEST(LineRate, BackToBackOrdersWithoutBackpressure) {
 
 // Back-to-back orders of the same accounts (two of them, at random), duplicates of the order just
 // before, and first orders that claim position slots: each waits for the conflicting order in
-// flight, and every decision and account figure is the model's.
+// flight, and every decision and account figure is the model's. Also with idle cycles between
+// beats now and then, so that an order arrives at every distance from the write-back of the one
+// before (the core reads an order's entries up to two cycles before it arrives: a write-back to
+// them in those cycles must send it the long way).
 TEST(LineRate, OrdersOfOneAccountBackToBack) {
-  Recorder want, got;
-  auto sw = make_backend("sw", want);
-  auto rtl = make_rtl_backend(got, RtlOptions{13, 0.0, 0.0});
-  for (Backend* b : {static_cast<Backend*>(sw.get()), static_cast<Backend*>(rtl.get())}) {
-    for (int s = 0; s < 3; ++s) b->define_symbol(s, one_tier_symbol());
-    b->create_account(0, 50'000'000);
-    b->create_account(1, 5'000'000'000);
-    for (int s = 0; s < 3; ++s) b->mark(s, 6'000'000'000'000);
+  for (const double idle : {0.0, 0.02, 0.1}) {
+    SCOPED_TRACE(::testing::Message() << "idle " << idle);
+    Recorder want, got;
+    auto sw = make_backend("sw", want);
+    auto rtl = make_rtl_backend(got, RtlOptions{13, idle, 0.0});
+    for (Backend* b : {static_cast<Backend*>(sw.get()), static_cast<Backend*>(rtl.get())}) {
+      for (int s = 0; s < 3; ++s) b->define_symbol(s, one_tier_symbol());
+      b->create_account(0, 50'000'000);
+      b->create_account(1, 5'000'000'000);
+      for (int s = 0; s < 3; ++s) b->mark(s, 6'000'000'000'000);
+    }
+    std::vector<OrderEvent> orders;
+    std::mt19937_64 rng(5);
+    for (i64 id = 1; id <= 600; ++id) {
+      OrderEvent o{static_cast<std::int32_t>(rng() % 2), static_cast<std::int32_t>(rng() % 3), id, (rng() & 1) != 0,
+                   rng() % 5 == 0, static_cast<i64>(1 + rng() % 20) * 100'000, 6'000'000'000'000};
+      if (id > 1 && rng() % 10 == 0) o.id = id - 1;
+      orders.push_back(o);
+      sw->order(o);
+    }
+    rtl->order_burst(orders);
+    for (Backend* b : {static_cast<Backend*>(sw.get()), static_cast<Backend*>(rtl.get())}) {
+      b->query(0);
+      b->query(1);
+    }
+    EXPECT_EQ(got.out, want.out);
+    EXPECT_NE(want.out.find("reject"), std::string::npos);
+    EXPECT_NE(want.out.find("ack"), std::string::npos);
   }
-  std::vector<OrderEvent> orders;
-  std::mt19937_64 rng(5);
-  for (i64 id = 1; id <= 600; ++id) {
-    OrderEvent o{static_cast<std::int32_t>(rng() % 2), static_cast<std::int32_t>(rng() % 3), id, (rng() & 1) != 0,
-                 rng() % 5 == 0, static_cast<i64>(1 + rng() % 20) * 100'000, 6'000'000'000'000};
-    if (id > 1 && rng() % 10 == 0) o.id = id - 1;
-    orders.push_back(o);
-    sw->order(o);
+}
+
+// First orders of an account in a symbol claim a position slot as they are written back; the
+// account's next order, right behind, must find that slot taken (the same symbol: its slot; another:
+// the next free one). Pairs of accounts take turns at random over twelve symbols (eight slots
+// each: the ninth symbol is a capacity reject), back to back and with idle cycles now and then.
+TEST(LineRate, SlotClaimsBackToBack) {
+  constexpr int kSymbols = 12, kAccounts = 40;
+  for (const double idle : {0.0, 0.02, 0.1}) {
+    SCOPED_TRACE(::testing::Message() << "idle " << idle);
+    Recorder want, got;
+    auto sw = make_backend("sw", want);
+    auto rtl = make_rtl_backend(got, RtlOptions{17, idle, 0.0});
+    for (Backend* b : {static_cast<Backend*>(sw.get()), static_cast<Backend*>(rtl.get())}) {
+      for (int s = 0; s < kSymbols; ++s) b->define_symbol(s, one_tier_symbol());
+      for (int a = 0; a < kAccounts; ++a) b->create_account(a, 5'000'000'000);
+      for (int s = 0; s < kSymbols; ++s) b->mark(s, 6'000'000'000'000);
+    }
+    std::vector<OrderEvent> orders;
+    std::mt19937_64 rng(11);
+    i64 id = 1;
+    for (int pair = 0; pair < kAccounts / 2; ++pair) {
+      for (int k = 0; k < 30; ++k, ++id) {
+        const OrderEvent o{static_cast<std::int32_t>(2 * pair + static_cast<int>(rng() % 2)),
+                           static_cast<std::int32_t>(rng() % kSymbols), id, (rng() & 1) != 0, false, 100'000,
+                           6'000'000'000'000};
+        orders.push_back(o);
+        sw->order(o);
+      }
+    }
+    rtl->order_burst(orders);
+    for (Backend* b : {static_cast<Backend*>(sw.get()), static_cast<Backend*>(rtl.get())})
+      for (int a = 0; a < kAccounts; ++a) b->query(a);
+    EXPECT_EQ(got.out, want.out);
+    EXPECT_NE(want.out.find("CAPACITY"), std::string::npos);
   }
-  rtl->order_burst(orders);
-  for (Backend* b : {static_cast<Backend*>(sw.get()), static_cast<Backend*>(rtl.get())}) {
-    b->query(0);
-    b->query(1);
-  }
-  EXPECT_EQ(got.out, want.out);
-  EXPECT_NE(want.out.find("reject"), std::string::npos);
-  EXPECT_NE(want.out.find("ack"), std::string::npos);
 }
 
 }  // namespace
