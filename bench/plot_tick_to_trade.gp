@@ -9,7 +9,8 @@ set logscale y
 set ylabel "count"
 set xlabel "cycles"
 set title "order paths (one at a time, and in back-to-back bursts)"
-set xrange [15:45]
+# (from 5: the goal of 8 cycles in view)
+set xrange [5:35]
 set yrange [1:1e7]
 set key top right
 plot in every ::1 using (($1==0) ? $2 : 1/0):4 with points pt 7 title "order -> forward (last beat in)", \
