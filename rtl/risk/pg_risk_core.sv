@@ -660,17 +660,17 @@ module pg_risk_core #(
   // the IM leaves the check two cycles after the decision: here, or stored if the reply waited
   assign r_im = chk_im_valid && chk_im_tag == wptr_q ? chk_im : wptr_q ? im1_q : im0_q;
 
-  // Reading ahead: while the sequencer idles, the client port's next new order is arriving, and
-  // its account and symbol are in (peek_*), SIdle points the table reads at them, and the
-  // position's at the slot the slot map read a cycle before shows. Read one deep (pre_q: the
-  // entries read in the last cycle, no write to them landed since): SIdle does SLoad's work as it takes
-  // the order, which goes on to SO1 (fast_load). Read two deep (pre2_q: the same peek for two
-  // cycles, no write to them in either, so the position is read too): SIdle issues the order as it takes
-  // it (fast_issue), from the entries just read and the port's message register; only its order
-  // set, whose address comes with the order, is read then, and searched a cycle later (above).
-  // SO1 issues from the entries read in the cycle before it as well (the sequencer keeps the
-  // addresses since SLoad: the same entries again, unless a write since, which order_conflict
-  // catches).
+  // Reading ahead: while the sequencer idles, the client port's next new order is arriving, its
+  // account and symbol in the port's message register (peek_msg_i); SIdle points the table reads
+  // at them, and the position's at the slot the slot map read a cycle before shows. Read one deep
+  // (pre_q: the entries read in the last cycle, no write to them landed since): SIdle does
+  // SLoad's work as it takes the order, which goes on to SO1 (fast_load). Read two deep (pre2_q:
+  // the same peek for two cycles, no write to its entries in either, so the position is read
+  // too): SIdle issues the order as it takes it (fast_issue), from the entries just read and the
+  // message register; only its order set, whose address comes with the order, is read then, and
+  // searched a cycle later (above). SO1 issues from the entries read in the cycle before it as
+  // well (the sequencer keeps the addresses since SLoad: the same entries again, unless a write
+  // since, which order_conflict catches).
   logic pre_q, fast_load, fast_issue;
   logic peek_same;                                       // the peek is the one read last cycle
   logic wb_hits_peek;                                    // the write-back (write_back_q) changes its entries
@@ -716,8 +716,9 @@ module pg_risk_core #(
   // Issue (SO1, or SIdle for an order read ahead two deep): the structural checks of
   // Engine::check_order that need the tables' words. The slot searches run on the slot map read
   // (in SLoad, or SIdle: fast_load and every read-ahead cycle), registered; the id searches on the
-  // order set a cycle after the issue. A conflicting write sends an order in SO1 to SOWait and back
-  // through SLoad; one read ahead two deep goes on to SO1 instead (fast_load).
+  // order set a cycle after the issue. An order in SO1 that conflicts with one in flight or just
+  // written back waits in SOWait and goes back through SLoad; one read ahead two deep that
+  // conflicts is taken to SO1 (fast_load), which sends it there.
   logic [WayW:0]  iss_dup, iss_way;                       // the id's way (none: not a duplicate), a free way
   logic [LW:0]    iss_found, iss_free;                    // the symbol's slot, a free slot
   logic           iss_aok, iss_sok;                       // account, symbol known
