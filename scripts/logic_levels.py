@@ -9,11 +9,14 @@ not LUT levels but are counted beside them, as the cells on the stage's longest 
 "logic levels" count them too); INV (absorbed into LUTs) and buffers count nothing. Registers are grouped by the name of the signal their output
 drives (`u_core.t0_q`), so a 128-bit register is one stage.
 
-  scripts/logic_levels.py NETLIST.json [--top N] [--limit L] [--path STAGE] [--luts N]
+  scripts/logic_levels.py NETLIST.json [--top N] [--limit L] [--path STAGE] [--luts N] [--cone STAGE]
 prints every stage deeper than L levels (all with --limit 0), deepest first, at most N lines, and
 a per-module summary; --path also prints the cells on STAGE's deepest LUT path; --luts prints
 where the LUTs are: per module and the N stages with the most LUTs in their input cone (a LUT
-shared by several cones counted in equal parts; beside it the LUTs only that stage uses). It
+shared by several cones counted in equal parts; beside it the LUTs only that stage uses); --cone
+prints what STAGE's logic is made of: its cells, the LUTs private to each of its bits, where its
+inputs start and the latest-arriving signals into the per-bit logic (a wide register whose bits
+each carry a large private mux usually means the mapper expanded a late select bit by bit). It
 reports, it does not judge: exit status 0.
 """
 import argparse
@@ -79,6 +82,66 @@ def print_lut_cones(mod, comb, driver, endpoints, n):
         print(f"  {v:>9.0f}  {own[stage]:>7}  {stage}")
 
 
+def print_cone(mod, comb, driver, stage_ffs, start_of, bit_name, cell_depth, stage):
+    """What one stage's logic is made of (see --cone in the module comment)."""
+    def cone(bits):
+        seen, stack = set(), [driver[b] for b in bits if b in driver]
+        while stack:
+            c = stack.pop()
+            if c not in seen:
+                seen.add(c)
+                stack.extend(driver[b] for b in comb[c][1] if b in driver and driver[b] not in seen)
+        return seen
+
+    def start(b):
+        return start_of.get(b) or re.sub(r"\[\d+\]$", "", bit_name.get(b, "(unnamed)"))
+
+    def is_lut(c):
+        return re.match(r"^LUT[1-6]$", mod["cells"][c]["type"]) is not None
+
+    per_bit = [cone(bits) for bits in stage_ffs[stage]]
+    uses = defaultdict(int)
+    for cells in per_bit:
+        for c in cells:
+            uses[c] += 1
+    whole = set().union(*per_bit) if per_bit else set()
+    types = defaultdict(int)
+    for c in whole:
+        types[mod["cells"][c]["type"]] += 1
+    private = [[c for c in cells if uses[c] == 1] for cells in per_bit]
+    private_luts = [sum(1 for c in cells if is_lut(c)) for cells in private]
+    print(f"\ncone of {stage}: {len(stage_ffs[stage])} register bits, {len(whole)} cells "
+          f"({', '.join(f'{n} {t}' for t, n in sorted(types.items(), key=lambda kv: -kv[1])[:8])})")
+    if private_luts:
+        print(f"  LUTs private to one bit: {sum(private_luts)} ({sum(private_luts) / len(private_luts):.1f} a bit, "
+              f"at most {max(private_luts)})")
+    starts = defaultdict(int)
+    for c in whole:
+        for b in comb[c][1]:
+            if b not in driver:
+                starts[start(b)] += 1
+    print("  where its inputs start (cell inputs fed):")
+    for name, n in sorted(starts.items(), key=lambda kv: -kv[1])[:12]:
+        print(f"    {n:>7}  {name}")
+    # The signals entering the bits' private logic from shared logic, latest first.
+    late = {}
+    for cells in private:
+        own = set(cells)
+        for c in cells:
+            for b in comb[c][1]:
+                if b in driver and driver[b] not in own:
+                    late[b] = cell_depth(driver[b], 0)
+    if late:
+        print("  latest shared signals into the per-bit logic: LUT levels, where they start")
+        for b in sorted(late, key=lambda b: -late[b])[:5]:
+            firsts = defaultdict(int)
+            for c in cone([b]):
+                for x in comb[c][1]:
+                    if x not in driver:
+                        firsts[start(x)] += 1
+            print(f"    {late[b]:>3}  " + ", ".join(n for n, _ in sorted(firsts.items(), key=lambda kv: -kv[1])[:5]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("netlist")
@@ -86,6 +149,7 @@ def main():
     ap.add_argument("--limit", type=int, default=5, help="list stages deeper than this")
     ap.add_argument("--path", help="print the deepest LUT path into this stage")
     ap.add_argument("--luts", type=int, default=0, help="print the N stages with the most LUTs")
+    ap.add_argument("--cone", help="print what this stage's logic is made of")
     args = ap.parse_args()
 
     with open(args.netlist) as f:
@@ -115,6 +179,8 @@ def main():
     driver = {}                     # bit -> cell name (combinational cells only)
     comb = {}                       # cell -> (weight, [input bits])
     endpoints = defaultdict(set)    # stage name -> input bits of its registers
+    stage_ffs = defaultdict(list)   # stage name -> the input bits of each of its register cells
+    start_of = {}                   # output bit of a register -> its stage
     unknown = set()
     for cname, cell in mod["cells"].items():
         typ = cell["type"]
@@ -133,6 +199,9 @@ def main():
                 stage = re.sub(r"\$.*$", "", cname.lstrip("\\")) or typ
             stage = re.sub(r"(\.\d+)+$", "", stage)   # a memory's RAM cells: one stage per memory
             endpoints[stage].update(ins)
+            stage_ffs[stage].append(ins)
+            for b in outs:
+                start_of[b] = stage
             continue
         if LEVEL.match(typ) or typ == "DSP48E2":
             w = (1, 1)
@@ -238,6 +307,11 @@ def main():
                       f"{', '.join(names[:2]) or c.lstrip(chr(92))[:70]}")
     if args.luts:
         print_lut_cones(mod, comb, driver, endpoints, args.luts)
+    if args.cone:
+        if args.cone not in stage_ffs:
+            print(f"no stage named {args.cone}", file=sys.stderr)
+            return 2
+        print_cone(mod, comb, driver, stage_ffs, start_of, bit_name, cell_depth, args.cone)
     return 0
 
 

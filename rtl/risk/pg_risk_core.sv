@@ -1026,12 +1026,17 @@ module pg_risk_core #(
         end
       end
 
-      // Table data for the event's first addresses is here.
-      SLoad: if (op_q == perpgate_wire_pkg::MsgNewOrder && order_conflict) begin
-        state_d = SOWait;                     // read again once the conflicting order is retired
-      end else begin
+      // Table data for the event's first addresses is here. It is taken even when the order
+      // conflicts with one in flight (it then waits and comes back here, which takes it again, as
+      // after SO1): the conflict verdict, the slot map's search through the tags, then only
+      // steers state_q, not the enables of the ~2,000 sequencer bits the words go into.
+      SLoad: begin
         load = 1'b1;
-        state_d = op_q == perpgate_wire_pkg::MsgNewOrder ? SO1 : SDispatch;
+        if (op_q == perpgate_wire_pkg::MsgNewOrder && order_conflict) begin
+          state_d = SOWait;                   // read again once the conflicting order is retired
+        end else begin
+          state_d = op_q == perpgate_wire_pkg::MsgNewOrder ? SO1 : SDispatch;
+        end
       end
 
       SDispatch: begin
