@@ -5,6 +5,7 @@
   a_q -> INV -> c_q                                         0 LUT levels
   b_q -> LUT4 (x3 in a chain) -> RAM64M8 read -> d_q        4 (the LUT-RAM read is a level);
   the RAM's own inputs end a stage too (r1: 3)
+and --cone b_q: one register bit, 5 cells, 3 LUTs private to it, its inputs starting at a_q.
 """
 import json
 import os
@@ -53,7 +54,15 @@ with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
     json.dump(design, f)
 out = subprocess.run([sys.executable, SCRIPT, f.name, "--limit", "0", "--path", "b_q"],
                      capture_output=True, text=True, check=True).stdout
+cone = subprocess.run([sys.executable, SCRIPT, f.name, "--cone", "b_q"],
+                      capture_output=True, text=True, check=True).stdout
 os.unlink(f.name)
+cone_ok = ("cone of b_q: 1 register bits, 5 cells" in cone and "LUTs private to one bit: 3 (3.0 a bit" in cone
+           and any(line.split()[-1] == "a_q" for line in cone.splitlines() if line.strip()))
+if not cone_ok:
+    print(cone)
+    print("expected b_q's cone: 1 register bit, 5 cells, 3 private LUTs, inputs from a_q")
+    sys.exit(1)
 rows = {}
 for line in out.splitlines():
     parts = line.split()
