@@ -298,6 +298,35 @@ TEST(Funding, SaturatesCollateralAtItsBound) {
   EXPECT_NE(want.out.find("error collateral saturated at its bound by funding"), std::string::npos) << want.out;
 }
 
+// A fill whose credit (realised PnL less the fee; a negative fee is a rebate) carries collateral
+// past +-kMoneyMax saturates it there and reports it (SFMoney adds, SFClamp bounds): above the
+// bound, below it, exactly at it (no error), and a plain fill beside them.
+TEST(Fill, SaturatesCollateralAtItsBound) {
+  Recorder want, got;
+  auto sw = make_backend("sw", want);
+  auto rtl = make_rtl_backend(got, RtlOptions{13, 0.0, 0.0});
+  const i64 kFeeMax = std::numeric_limits<i64>::max();
+  for (Backend* b : {static_cast<Backend*>(sw.get()), static_cast<Backend*>(rtl.get())}) {
+    b->define_symbol(0, one_tier_symbol());
+    b->create_account(0, kMoneyMax - 10);     // a rebate of 100 carries it past the bound
+    b->create_account(1, 5'000'000'000);      // a fee of i64 max carries it below -kMoneyMax
+    b->create_account(2, kMoneyMax - 100);    // a rebate of 100 lands exactly on the bound
+    b->create_account(3, 5'000'000'000);
+    b->mark(0, 6'000'000'000'000);
+    for (int a = 0; a < 4; ++a) b->order(OrderEvent{a, 0, 10 + a, true, false, 300'000, 6'000'000'000'000});
+    b->fill(FillEvent{10, 300'000, 6'000'000'000'000, -100});
+    b->fill(FillEvent{11, 300'000, 6'000'000'000'000, kFeeMax});
+    b->fill(FillEvent{12, 300'000, 6'000'000'000'000, -100});
+    b->fill(FillEvent{13, 300'000, 6'000'000'000'000, 7});
+    for (int a = 0; a < 4; ++a) b->query(a);
+  }
+  EXPECT_EQ(got.out, want.out);
+  const std::string sat = "error collateral saturated at its bound by a fill";
+  size_t n = 0;
+  for (size_t at = want.out.find(sat); at != std::string::npos; at = want.out.find(sat, at + 1)) ++n;
+  EXPECT_EQ(n, 2u) << want.out;  // accounts 0 and 1, not 2 (exactly at the bound) nor 3
+}
+
 // Redefining a symbol revalues every account holding it (Engine::define_symbol), with the new
 // tiers and leverage cap: here accounts 1 (a position) and 2 (an open order), not account 0, which
 // holds nothing; the queries show their MM and IM, an order after it sees the new IM.

@@ -337,7 +337,7 @@ module pg_risk_core #(
     SO1, SOWait, SDrain, SOFwdCancel,
     // cancel / fill
     SC1, SC2, SF1, SF1Test, SF2, SFCost, SF3, SF3Mul, SF4, SF5a, SF5b, SF5Share, SF5Real, SF5Flip, SFCredit,
-    SFMoney, SFSettle, SSettle1, SSettleWb,
+    SFMoney, SFClamp, SFSettle, SSettle1, SSettleWb,
     // market data
     SMark, SFund, SFund1, SFundMul, SFund2, SFund3, SFund4, SLocal, SEma1, SEma1Clamp, SEma1Mul, SEma1Div, SEma2,
     SEma2Mul, SEma2Num, SEma2Den, SEma3, SLm1, SLm2, SLm3, SLm4, SLm5, SLm6, SLmEmit,
@@ -610,7 +610,7 @@ module pg_risk_core #(
   localparam int unsigned ResW = 8 + 1 + 64 + 64;
   logic [1:0]      ctx_v_q, ctx_done_q;
   logic            iptr_q, rptr_q;                              // next to issue, next to retire
-  logic [TagW-1:0] tag0_q, tag1_q, tag_new, tag_w;
+  logic [TagW-1:0] tag0_q, tag1_q, tag_new, tag_load, tag_w;
   logic [CtxW-1:0] ctx0_q, ctx1_q, ctx_new, ctx_w;
   logic [CordW-1:0] cord0_q, cord1_q, cord_new, cord_w;
   logic [ResW-1:0] res0_q, res1_q, res_new, res_w;
@@ -621,6 +621,7 @@ module pg_risk_core #(
   logic            wptr_q;                                      // the context written back (write_back_q)
   logic            ctx_conflict, retired_conflict;
   logic            order_conflict;                              // either, or no free context
+  logic            load_conflict;                               // the same for SLoad (tag_load)
   logic            last_v_q;                                    // an order was written back last cycle
   logic [TagW-1:0] last_tag_q;
 
@@ -734,9 +735,12 @@ module pg_risk_core #(
   assign iss_aok   = a_ok_q && acct_rd.exists;
   assign iss_sok   = s_ok_q && cfg_rd.defined;
   assign iss_pos   = f0_q ? pos_rd : '0;
-  // whether the order claims a slot: known from the slots read in SLoad; in SOWait assumed
-  assign tag_new = {a_q, pre2_q ? ev_set_i : set_q, s_q, hw_q,
-                    state_q == SO1 || pre2_q ? iss_found[LW] : state_q == SLoad ? slot_of_rd[LW] : 1'b1};
+  // whether the order claims a slot: from the slot search registered in SLoad or while reading
+  // ahead (SO1, an order issued as it is taken); in SOWait assumed. SLoad's verdict on the slot
+  // map it has just read uses its own tag (tag_load): it steers only state_q, so no enable of the
+  // sequencer's wide registers waits for the slot search.
+  assign tag_new  = {a_q, pre2_q ? ev_set_i : set_q, s_q, hw_q, state_q == SO1 || pre2_q ? iss_found[LW] : 1'b1};
+  assign tag_load = {tag_new[TagW-1:1], slot_of_rd[LW]};
   assign ctx_new = {o_ev, acct_rd, iss_pos, slots_rd, hold_rd,
                     iss_found[LW] ? iss_free[LW-1:0] : iss_found[LW-1:0], iss_aok};
 
@@ -798,6 +802,8 @@ module pg_risk_core #(
   assign ctx_conflict     = (ctx_v_q[0] && tag_hit(tag0_q, tag_new)) || (ctx_v_q[1] && tag_hit(tag1_q, tag_new));
   assign retired_conflict = last_v_q && tag_hit(last_tag_q, tag_new);
   assign order_conflict   = ctx_conflict || retired_conflict || ctx_v_q[iptr_q];
+  assign load_conflict    = (ctx_v_q[0] && tag_hit(tag0_q, tag_load)) || (ctx_v_q[1] && tag_hit(tag1_q, tag_load)) ||
+                            (last_v_q && tag_hit(last_tag_q, tag_load)) || ctx_v_q[iptr_q];
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -1032,7 +1038,7 @@ module pg_risk_core #(
       // steers state_q, not the enables of the ~2,000 sequencer bits the words go into.
       SLoad: begin
         load = 1'b1;
-        if (op_q == perpgate_wire_pkg::MsgNewOrder && order_conflict) begin
+        if (op_q == perpgate_wire_pkg::MsgNewOrder && load_conflict) begin
           state_d = SOWait;                   // read again once the conflicting order is retired
         end else begin
           state_d = op_q == perpgate_wire_pkg::MsgNewOrder ? SO1 : SDispatch;
@@ -1375,13 +1381,18 @@ module pg_risk_core #(
           fl_pre_d = 1'b1;
         end
       end
+      // The new collateral, unbounded, then bounded a cycle later: the 128-bit sum and the two
+      // compares on it in one cycle were the sequencer's deepest path (into state_q, acc_q, err_q).
       SFMoney: begin
-        s128 = $signed(128'(acc_q.coll)) + t0_q;
-        f0_d = 1'b0;
-        if (s128 > $signed(128'(MoneyMax))) begin acc_d.coll = MoneyMax; f0_d = 1'b1; end
-        else if (s128 < -$signed(128'(MoneyMax))) begin acc_d.coll = -MoneyMax; f0_d = 1'b1; end
-        else acc_d.coll = s128[63:0];
+        t0_d = $signed(128'(acc_q.coll)) + t0_q;
         ord_we = 1'b1; ord_wd = oset_q;
+        state_d = SFClamp;
+      end
+      SFClamp: begin
+        f0_d = 1'b0;
+        if (t0_q > $signed(128'(MoneyMax))) begin acc_d.coll = MoneyMax; f0_d = 1'b1; end
+        else if (t0_q < -$signed(128'(MoneyMax))) begin acc_d.coll = -MoneyMax; f0_d = 1'b1; end
+        else acc_d.coll = t0_q[63:0];
         if (f0_d) begin
           err_d = perpgate_wire_pkg::ErrFillSaturated;
           err_ref_d = ev_w2;
