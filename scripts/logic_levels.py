@@ -45,19 +45,22 @@ def dsp_registered(cell):
     return any(param_int(p.get(r, "0")) != 0 for r in DSP_REGS)
 
 
+def input_cone(comb, driver, bits):
+    """The combinational cells on some path into these bits."""
+    seen, stack = set(), [driver[b] for b in bits if b in driver]
+    while stack:
+        c = stack.pop()
+        if c not in seen:
+            seen.add(c)
+            stack.extend(driver[b] for b in comb[c][1] if b in driver and driver[b] not in seen)
+    return seen
+
+
 def print_lut_cones(mod, comb, driver, endpoints, n):
     """LUTs per module and per stage: each LUT belongs to the input cone of every stage it feeds."""
     owners = defaultdict(set)
     for stage, bits in endpoints.items():
-        seen = set()
-        stack = [driver[b] for b in bits if b in driver]
-        while stack:
-            c = stack.pop()
-            if c in seen:
-                continue
-            seen.add(c)
-            stack.extend(driver[b] for b in comb[c][1] if b in driver and driver[b] not in seen)
-        for c in seen:
+        for c in input_cone(comb, driver, bits):
             owners[c].add(stage)
     share, own = defaultdict(float), defaultdict(int)
     for c in comb:
@@ -84,22 +87,13 @@ def print_lut_cones(mod, comb, driver, endpoints, n):
 
 def print_cone(mod, comb, driver, stage_ffs, start_of, bit_name, cell_depth, stage):
     """What one stage's logic is made of (see --cone in the module comment)."""
-    def cone(bits):
-        seen, stack = set(), [driver[b] for b in bits if b in driver]
-        while stack:
-            c = stack.pop()
-            if c not in seen:
-                seen.add(c)
-                stack.extend(driver[b] for b in comb[c][1] if b in driver and driver[b] not in seen)
-        return seen
-
     def start(b):
         return start_of.get(b) or re.sub(r"\[\d+\]$", "", bit_name.get(b, "(unnamed)"))
 
     def is_lut(c):
         return re.match(r"^LUT[1-6]$", mod["cells"][c]["type"]) is not None
 
-    per_bit = [cone(bits) for bits in stage_ffs[stage]]
+    per_bit = [input_cone(comb, driver, bits) for bits in stage_ffs[stage]]
     uses = defaultdict(int)
     for cells in per_bit:
         for c in cells:
@@ -135,7 +129,7 @@ def print_cone(mod, comb, driver, stage_ffs, start_of, bit_name, cell_depth, sta
         print("  latest shared signals into the per-bit logic: LUT levels, where they start")
         for b in sorted(late, key=lambda b: -late[b])[:5]:
             firsts = defaultdict(int)
-            for c in cone([b]):
+            for c in input_cone(comb, driver, [b]):
                 for x in comb[c][1]:
                     if x not in driver:
                         firsts[start(x)] += 1
