@@ -2,7 +2,6 @@ rtl/pkg/perpgate_fixed_pkg.sv
 rtl/pkg/perpgate_wire_pkg.sv
 rtl/pkg/perpgate_regs_pkg.sv
 rtl/risk/pg_risk_pkg.sv
-rtl/common/pg_axis_skid.sv
 rtl/common/pg_index_mux.sv
 rtl/common/pg_delay.sv
 rtl/common/pg_countdown.sv

@@ -39,7 +39,7 @@ gateway=${2:-}
   { echo "usage: scripts/synth.sh [--full | --gateway default|max | --core | --summary]" >&2; exit 2; }
 
 [[ $mode == --summary || $mode == --gateway || $mode == --core ]] || {
-synth rx_port pg_rx_port "" rtl/common/pg_axis_skid.sv rtl/common/pg_countdown.sv rtl/risk/pg_mulu.sv rtl/eth/pg_udp_rx.sv \
+synth rx_port pg_rx_port "" rtl/common/pg_countdown.sv rtl/risk/pg_mulu.sv rtl/eth/pg_udp_rx.sv \
   rtl/eth/pg_msg_rx.sv rtl/eth/pg_rx_port.sv
 synth udp_tx pg_udp_tx "" rtl/common/pg_index_mux.sv rtl/eth/pg_udp_tx.sv
 synth axil_regs pg_axil_regs "" rtl/common/pg_index_mux.sv rtl/ctrl/pg_counter_bank.sv rtl/ctrl/pg_axil_regs.sv

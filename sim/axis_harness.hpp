@@ -42,8 +42,10 @@ inline std::vector<Beat> to_beats(const Packet& p) {
 class AxisSource {
  public:
   explicit AxisSource(std::uint64_t seed, double idle = 0.0) : rng_(seed), idle_(idle) {}
-  void push(const Packet& p) {
-    for (const Beat& b : to_beats(p)) beats_.push_back(b);
+  void push(const Packet& p) { push(to_beats(p)); }
+  // A packet's beats as given (a test that shapes them: partial beats inside a packet).
+  void push(const std::vector<Beat>& beats) {
+    for (const Beat& b : beats) beats_.push_back(b);
   }
   // Before the edge: what to offer this cycle.
   bool valid() {

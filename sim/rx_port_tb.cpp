@@ -39,7 +39,26 @@ class RxPortBench {
 
   void send(const std::vector<std::uint8_t>& frame, bool mac_error) {
     src_.push(Packet{frame, mac_error});
-    inflight_.push_back({frame, mac_error});
+    inflight_.push_back({frame, mac_error, false});
+  }
+
+  // The frame with its full beat `beat` sent as two half-full beats, lanes 0-3 and then lanes 4-7
+  // moved to 0-3: the same byte stream, which the receive path passes (it counts bytes), and whose
+  // payload the message decoder counts malformed (it gathers whole 8-byte words).
+  void send_split(const std::vector<std::uint8_t>& frame, std::size_t beat) {
+    std::vector<Beat> beats = to_beats(Packet{frame, false});
+    ASSERT_LT(beat + 1, beats.size());
+    ASSERT_EQ(beats[beat].keep, 0xff);
+    Beat lo = beats[beat];
+    Beat hi = beats[beat];
+    lo.data &= 0xffff'ffffu;
+    lo.keep = 0x0f;
+    hi.data >>= 32;
+    hi.keep = 0x0f;
+    beats[beat] = lo;
+    beats.insert(beats.begin() + static_cast<std::ptrdiff_t>(beat) + 1, hi);
+    src_.push(beats);
+    inflight_.push_back({frame, false, true});
   }
 
   void cycle() {
@@ -111,7 +130,7 @@ class RxPortBench {
 
  private:
   void frame_done() {
-    const auto [frame, mac_error] = inflight_.front();
+    const auto [frame, mac_error, split] = inflight_.front();
     inflight_.pop_front();
     const wire::FrameClass c = wire::classify_frame(frame, mac_error, kOurIp, kOurPort);
     switch (c.verdict) {
@@ -123,7 +142,7 @@ class RxPortBench {
     if (c.verdict != FrameVerdict::kPass) return;
     const std::uint8_t* payload = frame.data() + wire::kPayloadOffset;
     const std::size_t len = frame.size() - wire::kPayloadOffset;
-    if (wire::inbound_message_ok(payload, len)) {
+    if (wire::inbound_message_ok(payload, len) && !split) {
       ++want_.msg_ok;
       expected_.emplace_back(payload, payload + len);
     } else {
@@ -166,7 +185,12 @@ class RxPortBench {
   AxisSource src_;
   std::mt19937_64 rng_;
   double stall_;
-  std::deque<std::pair<std::vector<std::uint8_t>, bool>> inflight_;
+  struct Sent {
+    std::vector<std::uint8_t> frame;
+    bool mac_error;
+    bool split;  // sent by send_split
+  };
+  std::deque<Sent> inflight_;
   std::deque<std::vector<std::uint8_t>> expected_;
   Counts want_, got_;
 };
@@ -200,12 +224,13 @@ std::vector<std::uint8_t> random_message(std::mt19937_64& rng, bool malformed) {
     }
   }
   if (!malformed) return m;
-  switch (rng() % 6) {
+  switch (rng() % 7) {
     case 0: m[wire::header::kType] = 0x81; break;                   // an outbound type (ack)
     case 1: m[wire::header::kType] = static_cast<std::uint8_t>(0x40 + rng() % 16); break;  // unknown
     case 2: m[wire::header::kVersion] = 2; break;
     case 3: wire::put_le<std::uint16_t>(&m[wire::header::kLength], static_cast<std::uint16_t>(m.size() + 8)); break;
     case 4: m.resize(m.size() - 8); wire::put_le<std::uint16_t>(&m[wire::header::kLength], static_cast<std::uint16_t>(m.size())); break;
+    case 5: m.resize(m.size() + 1 + rng() % 7); break;              // not whole words (a partial last beat)
     default: m.resize(64 + 8 * (1 + rng() % 4)); break;             // longer than any message
   }
   return m;
@@ -220,6 +245,27 @@ TEST(RxPort, EveryInboundTypeDecodedBackToBack) {
   EXPECT_EQ(tb.counted().msg_ok, 2000u);
   EXPECT_GT(tb.sets_checked(), 500u);   // a third of the types carry an order id
   EXPECT_GT(tb.peeks_checked(), 150u);  // one in nine is a new order
+}
+
+// A partial beat inside a payload (a stream whose bytes are all there, in order, but not packed):
+// counted malformed and not offered, whatever beat it is; the same message packed goes through.
+TEST(RxPort, PartialBeatInsideAPayloadIsMalformed) {
+  RxPortBench tb(2, 0.0, 0.0);
+  FrameGen gen(2);
+  std::mt19937_64 rng(2);
+  const std::size_t first_payload_beat = wire::kPayloadOffset / 8;  // lanes 2-7 of it
+  std::uint64_t split = 0;
+  for (int i = 0; i < 200; ++i) {
+    const auto frame = gen.around(random_message(rng, false));
+    const std::size_t beats = (frame.size() + 7) / 8;
+    for (std::size_t b = first_payload_beat; b + 1 < beats; ++b, ++split) tb.send_split(frame, b);
+    tb.send(frame, false);
+  }
+  tb.run_until_idle();
+  EXPECT_EQ(tb.counted().frames_ok, 200u + split);
+  EXPECT_EQ(tb.counted().msg_bad, split);
+  EXPECT_EQ(tb.counted().msg_ok, 200u);
+  EXPECT_GT(split, 400u);
 }
 
 class RxPortRandom : public ::testing::TestWithParam<std::uint64_t> {};

@@ -1,6 +1,9 @@
 // Message decoder: gathers one UDP payload (from pg_udp_rx, lane-0 aligned) into a message of up
 // to 64 bytes and checks its header against the wire protocol (perpgate_wire_pkg): a known inbound
-// type, version 1, length field = message size of the type = payload length. A good message is
+// type, version 1, length field = message size of the type = payload length. Every inbound message
+// is a whole number of 8-byte words, so a payload is gathered by beats: each beat must be full
+// (tkeep all ones; a partial beat anywhere makes the payload malformed) and the beat count is its
+// length. A good message is
 // offered on msg_* whole (byte i of the message at msg_data_o[8i +: 8]); anything else is counted
 // and dropped. Payloads flagged bad by the receive path (tuser on the last beat) are dropped
 // without counting: pg_udp_rx counted them.
@@ -46,17 +49,13 @@ module pg_msg_rx #(
   localparam int unsigned MaxBytes = 64;
 
   logic [511:0] data_d, data_q;
-  logic [6:0]   bytes_d, bytes_q;      // bytes gathered, saturating above MaxBytes
-  logic         too_long_d, too_long_q;
+  localparam int unsigned MaxBeats = MaxBytes / 8;
+  logic [3:0]   beat_d, beat_q;        // beats gathered, saturating at MaxBeats (too long)
+  logic         part_d, part_q;        // a beat so far was not full
   logic         out_valid_d, out_valid_q;
 
   wire logic in_fire = s_axis_tvalid && s_axis_tready;
   logic msg_fire;                      // the message offered is taken (msg_valid_o && msg_ready_i)
-
-  function automatic logic [3:0] keep_count(input logic [7:0] k);
-    keep_count = 4'd0;
-    for (int unsigned i = 0; i < 8; i++) keep_count = keep_count + {3'd0, k[i]};
-  endfunction
 
   // Message size of an inbound type, 0 for a type this port does not take.
   function automatic logic [6:0] inbound_size(input logic [7:0] t);
@@ -76,21 +75,20 @@ module pg_msg_rx #(
 
   // The beat being taken, merged into the message at its byte position.
   logic [511:0] merged;
-  logic [6:0]   bytes_after;
   logic [7:0]   hdr_type;
   logic [7:0]   hdr_version;
   logic [15:0]  hdr_length;
   logic [6:0]   hdr_size;           // message size of the header's type, 0: not ours
   logic         hdr_ok;
-  logic [6:0]   hdr_size_q;
+  logic [3:0]   hdr_last_q;         // the index of the last beat of the header's type
   logic         hdr_ok_q;
   logic         good;
 
   // The header is checked on registered data, and the result registered again: it arrives with
   // the first beat, and every inbound message is longer than two beats, so by the last beat of a
-  // payload that can be good the check of it is in hdr_ok_q and hdr_size_q. (A shorter payload
-  // fails the size check whatever they hold.) This keeps the check off the byte-position mux of
-  // the beat being merged and off the size compare of the last beat.
+  // payload that can be good the check of it is in hdr_ok_q and hdr_last_q. (A shorter payload
+  // fails the length check whatever they hold.) This keeps the check off the byte-position mux of
+  // the beat being merged and off the length compare of the last beat.
   always_comb begin
     hdr_type    = data_q[8*perpgate_wire_pkg::HdrTypeOff +: perpgate_wire_pkg::HdrTypeBits];
     hdr_version = data_q[8*perpgate_wire_pkg::HdrVersionOff +: perpgate_wire_pkg::HdrVersionBits];
@@ -101,32 +99,32 @@ module pg_msg_rx #(
   end
 
   always_comb begin
-    // Byte k of the message takes lane k % 8 in the beat where bytes_q / 8 == k / 8: constant
-    // slices, one 2:1 byte mux each (a part-select at a variable offset would build a shifter).
+    // Byte k of the message is lane k % 8 of beat k / 8: constant slices, each register's enable
+    // a compare of the beat count (a part-select at a variable offset would build a shifter). A
+    // partial beat writes whole lanes too: its payload is malformed whatever they hold.
     merged = data_q;
     for (int unsigned k = 0; k < MaxBytes; k++) begin
-      if (bytes_q[6:3] == 4'(k / 8) && s_axis_tkeep[k % 8]) merged[8*k +: 8] = s_axis_tdata[8*(k % 8) +: 8];
+      if (beat_q == 4'(k / 8)) merged[8*k +: 8] = s_axis_tdata[8*(k % 8) +: 8];
     end
-    bytes_after = (bytes_q > 7'(MaxBytes)) ? bytes_q : bytes_q + {3'd0, keep_count(s_axis_tkeep)};
-    // bytes_after == hdr_size, with the subtraction on registers beside the byte count (a
-    // difference outside 0..8, wrapped or not, matches no count; above MaxBytes too_long_q is set)
-    good = !too_long_q && hdr_ok_q && {3'd0, keep_count(s_axis_tkeep)} == hdr_size_q - bytes_q;
+    // the payload is the header's length: its last beat is the type's last, every beat full (a
+    // payload of more than MaxBeats beats ends at the saturated count, which no type's last is)
+    good = hdr_ok_q && !part_q && s_axis_tkeep == 8'hff && beat_q == hdr_last_q;
   end
 
   always_comb begin
     data_d      = data_q;
-    bytes_d     = bytes_q;
-    too_long_d  = too_long_q;
+    beat_d      = beat_q;
+    part_d      = part_q;
     out_valid_d = out_valid_q && !msg_fire;
     msg_ok_o        = 1'b0;
     msg_malformed_o = 1'b0;
     if (in_fire) begin
-      data_d     = merged;
-      bytes_d    = bytes_after;
-      too_long_d = too_long_q || bytes_after > 7'(MaxBytes);
+      data_d = merged;
+      if (beat_q != 4'(MaxBeats)) beat_d = beat_q + 4'd1;
+      part_d = part_q || s_axis_tkeep != 8'hff;
       if (s_axis_tlast) begin
-        bytes_d    = 7'd0;
-        too_long_d = 1'b0;
+        beat_d = 4'd0;
+        part_d = 1'b0;
         if (!s_axis_tuser) begin
           msg_ok_o        = good;
           msg_malformed_o = !good;
@@ -138,19 +136,19 @@ module pg_msg_rx #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      bytes_q     <= 7'd0;
-      too_long_q  <= 1'b0;
+      beat_q      <= 4'd0;
+      part_q      <= 1'b0;
       out_valid_q <= 1'b0;
     end else begin
-      bytes_q     <= bytes_d;
-      too_long_q  <= too_long_d;
+      beat_q      <= beat_d;
+      part_q      <= part_d;
       out_valid_q <= out_valid_d;
     end
   end
 
   always_ff @(posedge clk_i) begin
     data_q <= data_d;
-    hdr_size_q <= hdr_size;
+    hdr_last_q <= hdr_size[6:3] - 4'd1;   // (garbage for a type not ours: hdr_ok_q is false)
     hdr_ok_q <= hdr_ok;
   end
 
@@ -167,17 +165,17 @@ module pg_msg_rx #(
     unique case (hdr_type)
       perpgate_wire_pkg::MsgFill: begin
         id_d = data_d[8*perpgate_wire_pkg::FillIdOff +: HashW];
-        id_beat = bytes_q[6:3] == 4'(perpgate_wire_pkg::FillIdOff / 8);
+        id_beat = beat_q == 4'(perpgate_wire_pkg::FillIdOff / 8);
         has_id = 1'b1;
       end
       perpgate_wire_pkg::MsgCancelAck: begin
         id_d = data_d[8*perpgate_wire_pkg::CancelAckIdOff +: HashW];
-        id_beat = bytes_q[6:3] == 4'(perpgate_wire_pkg::CancelAckIdOff / 8);
+        id_beat = beat_q == 4'(perpgate_wire_pkg::CancelAckIdOff / 8);
         has_id = 1'b1;
       end
       default: begin                               // a new order (others: no set needed)
         id_d = data_d[8*perpgate_wire_pkg::NewOrderIdOff +: HashW];
-        id_beat = bytes_q[6:3] == 4'(perpgate_wire_pkg::NewOrderIdOff / 8);
+        id_beat = beat_q == 4'(perpgate_wire_pkg::NewOrderIdOff / 8);
         has_id = hdr_type == perpgate_wire_pkg::MsgNewOrder;
       end
     endcase
@@ -202,10 +200,11 @@ module pg_msg_rx #(
   assign hash_mix  = pg_risk_pkg::order_hash_mix(64'(hash_p));
   assign msg_set_o = hash_mix[SetW-1:0];
 
-  // A beat is taken while no message waits, or in the cycle the waiting one is consumed (it
-  // cannot be the last beat of the next message yet: a payload has at least two beats), so
-  // back-to-back frames see no bubble when the consumer keeps up.
-  assign s_axis_tready = !out_valid_q || msg_fire;
+  // A beat is taken while no message waits: a register, as pg_udp_rx needs (it passes a payload
+  // beat on in the cycle it comes in, and takes one only when this is ready). Back-to-back frames
+  // see no bubble when the consumer keeps up: the next payload beat comes six or more cycles after
+  // the last one (the next frame's headers, which pg_udp_rx takes meanwhile).
+  assign s_axis_tready = !out_valid_q;
   assign msg_valid_o   = out_valid_q && (hash_ready || !has_id_q);
   assign msg_fire      = msg_valid_o && msg_ready_i;
   assign msg_type_o    = data_q[8*perpgate_wire_pkg::HdrTypeOff +: perpgate_wire_pkg::HdrTypeBits];
@@ -213,16 +212,19 @@ module pg_msg_rx #(
   // (registered bytes only; they stay as they are until the message is taken: later beats of it
   // write further bytes, and the next message's first beat comes after)
   assign peek_valid_o  = (out_valid_q ||
-                          bytes_q >= 7'(perpgate_wire_pkg::NewOrderSymOff + perpgate_wire_pkg::NewOrderSymBits / 8)) &&
+                          {beat_q, 3'd0} >= 7'(perpgate_wire_pkg::NewOrderSymOff + perpgate_wire_pkg::NewOrderSymBits / 8)) &&
                          msg_type_o == perpgate_wire_pkg::MsgNewOrder;
 
 `ifndef SYNTHESIS
-  // The registered header check needs every inbound message to be longer than two beats.
+  // The registered header check needs every inbound message to be longer than two beats, the
+  // gathering by beats every one a whole number of 8-byte words.
   initial begin
     assert (SetW >= 1 && SetW + pg_risk_pkg::OrderHashShift <= 64) else $fatal(1, "pg_msg_rx: SetW 1 to 35");
     for (int t = 0; t < 256; t++) begin
       assert (inbound_size(8'(t)) == 7'd0 || inbound_size(8'(t)) > 7'd16)
         else $fatal(1, "pg_msg_rx: inbound message type %0d fits in two beats", t);
+      assert (inbound_size(8'(t)) % 7'd8 == 7'd0)
+        else $fatal(1, "pg_msg_rx: inbound message type %0d is not a whole number of 8-byte words", t);
     end
   end
 

@@ -6,7 +6,8 @@
 //   beat 1-4  IPv4 header, 20 bytes (14-33): no options, no fragments, checksum verified
 //   beat 4-5  UDP header (34-41): dst port and length checked; the checksum is not (cut-through:
 //             it would need the whole payload first; the Ethernet FCS covers the frame)
-//   beat 5-   UDP payload from byte 42, realigned to lane 0 on m_axis (one beat of delay).
+//   beat 5-   UDP payload from byte 42, realigned to lane 0 on m_axis (one beat of delay: lanes
+//             0-1 of an output beat come with the next input beat; no register after it).
 //
 // A frame is either passed (its payload, tlast on its last byte) or dropped and counted:
 //   not_for_us: not IPv4, not UDP, another destination address or port;
@@ -279,33 +280,28 @@ module pg_udp_rx (
     drop_nfu_q  <= drop_nfu_d;
   end
 
-  // ---- output skid register: registered tready towards the MAC -----------------------------------
-  logic skid_ready;
-  pg_axis_skid #(.DataWidth(64), .UserWidth(1)) u_out (
-    .clk_i,
-    .rst_ni,
-    .s_axis_tdata  (out_data),
-    .s_axis_tkeep  (out_keep),
-    .s_axis_tvalid (out_valid),
-    .s_axis_tready (skid_ready),
-    .s_axis_tlast  (out_last),
-    .s_axis_tuser  (out_user),
-    .m_axis_tdata,
-    .m_axis_tkeep,
-    .m_axis_tvalid,
-    .m_axis_tready,
-    .m_axis_tlast,
-    .m_axis_tuser
-  );
-  assign out_ready = skid_ready;
-  // An input beat may produce an output beat: take one only when the skid register can hold it,
-  // and never while the owed flush beat is pending. Both terms are registered.
-  assign s_axis_tready = skid_ready && !flush_q;
+  // ---- output: no register of its own ---------------------------------------------------------
+  // The payload goes out in the cycle its input beat comes in (realigned, the header verdicts
+  // already taken): the message decoder registers it. Its ready (m_axis_tready) must come
+  // straight from a register, as pg_msg_rx's does: a beat that makes an output beat is taken only
+  // when the output can go, so m_axis_tvalid is never raised without m_axis_tready and no beat
+  // waits here. Every other beat (headers, the first payload beat, a dropped frame's) makes no
+  // output and is taken whatever the decoder does, so a frame's headers come in while the
+  // previous message waits to be consumed. tready towards the MAC stays a function of registers.
+  wire logic beat_makes_output = state_q == StPass && beat_q == 3'd6;
+  assign m_axis_tdata  = out_data;
+  assign m_axis_tkeep  = out_keep;
+  assign m_axis_tvalid = out_valid;
+  assign m_axis_tlast  = out_last;
+  assign m_axis_tuser  = out_user;
+  assign out_ready     = m_axis_tready;
+  assign s_axis_tready = !flush_q && (m_axis_tready || !beat_makes_output);
 
 `ifndef SYNTHESIS
-  // An output beat is only produced when it can be taken.
+  // An output beat is only produced when it can be taken, and only by a beat that says so.
   always_ff @(posedge clk_i) begin
     if (out_valid) assert (out_ready);
+    if (in_fire && out_valid) assert (beat_makes_output);
   end
 `endif
 
