@@ -9,28 +9,28 @@
 // from registers or table reads, or through a gate or two, and be valid with valid_i only; the
 // structural reasons come a cycle later, in stage 1). The longest chain is
 // the margin's: quantity -> worst case -> x mark -> tier -> x rate -> compare.
-//    1  token-bucket elapsed time and cap; worst-case sums; px - mark; ranges; equity's sums
-//       (the account's floor(uPnL / 1e10) comes stored beside its uPnL, acct_t.upf)
+//    1  token-bucket elapsed time and cap; the worst-case quantity u0 (two sums, a compare, a
+//       select: below); px - mark; ranges; equity's sums (the account's floor(uPnL / 1e10) comes
+//       stored beside its uPnL, acct_t.upf)
 //    1-3  band x mark, qty x px, max_notional x 1e10, qty x lot_inv, px x tick_inv (pg_mulu)
-//    2  worst-case quantity u0; |px - mark|; stale mark; reduce-only room; eqf;
+//    2  max position; |px - mark|; stale mark; reduce-only room; eqf; u0 x mark (2-4);
 //       dt x max_rate (2-4)
-//    3  max position; u0 x mark (3-5); |px - mark| x 1e8 (3-5); eqf + 1, capped
-//    4  lot and tick rotations by multiples of 8; max notional; the tier rates read
-//    5  the rest of the rotations; the token sum and its test; each tier's effective rate; the
+//    3  |px - mark| x 1e8 (3-5); eqf + 1, capped; the tier rates read
+//    4  lot and tick rotations by multiples of 8; max notional; each tier's effective rate; the
 //       tier floors read
-//    6  lot and tick tests; band; the refilled tokens; the worst-case raw notional's tier (its
-//       floors compared, the thermometer's top, its rate selected: one stage)
-//    6-8  (eqf + 1) x 1e18
-//    7  the token
-//    7-11  ceil(raw x rate / 1e18), the order's IM (pg_rate_of_notional, Latency 5: at 4 its
+//    5  the rest of the rotations; the token sum and its test; the worst-case raw notional's tier
+//       (its floors compared, the thermometer's top, its rate selected: one stage)
+//    5-7  (eqf + 1) x 1e18
+//    6  lot and tick tests; band; the refilled tokens, and whether they are short of a token
+//    6-10  ceil(raw x rate / 1e18), the order's IM (pg_rate_of_notional, Latency 5: at 4 its
 //       last stage maps 9 LUT levels deep here); its product raw x rate + 1e18 - 1 in carry-save
-//       form (two addends) at the end of stage 8
-//    8  the first failing reason but margin
-//    9  the margin test: IM <= eqf, which for an integer eqf is raw x rate + 1e18 - 1 <
+//       form (two addends) at the end of stage 7
+//    7  the first failing reason but margin; the token taken
+//    8  the margin test: IM <= eqf, which for an integer eqf is raw x rate + 1e18 - 1 <
 //       (eqf + 1) x 1e18: a compare of two products, not of the IM, so that it does not wait
 //       for the division, and made on the product's two addends (a + b >= lim in one carry
 //       chain), so that it does not wait for their sum; the decision leaves
-//   11  the IM leaves, two cycles after its decision (im_valid_o, im_tag_o): only the core's
+//   10  the IM leaves, two cycles after its decision (im_valid_o, im_tag_o): only the core's
 //       write-back of an accepted order needs it, not the reply
 `default_nettype none
 
@@ -75,7 +75,7 @@ module pg_order_check #(
   output      logic signed [127:0]             im_o           // the order's IM (not reduce-only)
 );
 
-  localparam int unsigned DecisionLatency = 9;                // valid_i -> valid_o
+  localparam int unsigned DecisionLatency = 8;                // valid_i -> valid_o
   localparam int unsigned Latency = DecisionLatency + 2;      // valid_i -> im_valid_o
   localparam int unsigned SW      = $clog2(Symbols);
   localparam int unsigned TierW   = pg_risk_pkg::TierBits;
@@ -110,22 +110,22 @@ module pg_order_check #(
   logic [5:0]   lot_shift_3, tick_shift_3;
   logic [2:0]   lot_shift_4, tick_shift_4;
   logic [63:0]  lot_lim_5, tick_lim_5;
-  logic signed [63:0] mark_2, refill_ts_5, now_5;
-  logic [SW-1:0] sym_3, sym_4;
-  logic [4:0]   tier_count_5;
-  logic [7:0]   pre_7;
-  logic         no_way_7, no_slot_7;
-  logic [8:1]   ro_d;                                         // ro_d[k]: ro as of stage k
+  logic signed [63:0] mark_1, refill_ts_5, now_5;
+  logic [SW-1:0] sym_2, sym_3;
+  logic [4:0]   tier_count_4;
+  logic [7:0]   pre_6;
+  logic         no_way_6, no_slot_6;
+  logic [7:1]   ro_d;                                         // ro_d[k]: ro as of stage k
   pg_delay #(.W(12), .N(3)) u_shift_3 (.clk_i, .d_i({cfg_0.lot_shift, cfg_0.tick_shift}), .q_o({lot_shift_3, tick_shift_3}));
   pg_delay #(.W(6), .N(1)) u_shift_4 (.clk_i, .d_i({lot_shift_3[2:0], tick_shift_3[2:0]}), .q_o({lot_shift_4, tick_shift_4}));
   pg_delay #(.W(128), .N(5)) u_lim_5 (.clk_i, .d_i({cfg_0.lot_lim, cfg_0.tick_lim}), .q_o({lot_lim_5, tick_lim_5}));
-  pg_delay #(.W(64), .N(2)) u_mark_2 (.clk_i, .d_i(mark_i), .q_o(mark_2));
+  pg_delay #(.W(64), .N(1)) u_mark_1 (.clk_i, .d_i(mark_i), .q_o(mark_1));
   pg_delay #(.W(128), .N(5)) u_time_5 (.clk_i, .d_i({acc_0.refill_ts, now_i}), .q_o({refill_ts_5, now_5}));
-  pg_delay #(.W(SW), .N(3)) u_sym_3 (.clk_i, .d_i(sym_i), .q_o(sym_3));
-  pg_delay #(.W(SW), .N(1)) u_sym_4 (.clk_i, .d_i(sym_3), .q_o(sym_4));
-  pg_delay #(.W(5), .N(5)) u_tier_count_5 (.clk_i, .d_i(cfg_0.tier_count), .q_o(tier_count_5));
-  pg_delay #(.W(10), .N(6)) u_pre_7 (.clk_i, .d_i({pre_reason_i, no_way_i, no_slot_i}), .q_o({pre_7, no_way_7, no_slot_7}));
-  always_ff @(posedge clk_i) ro_d <= {ro_d[7:1], ro_i};
+  pg_delay #(.W(SW), .N(2)) u_sym_2 (.clk_i, .d_i(sym_i), .q_o(sym_2));
+  pg_delay #(.W(SW), .N(1)) u_sym_3 (.clk_i, .d_i(sym_2), .q_o(sym_3));
+  pg_delay #(.W(5), .N(4)) u_tier_count_4 (.clk_i, .d_i(cfg_0.tier_count), .q_o(tier_count_4));
+  pg_delay #(.W(10), .N(5)) u_pre_6 (.clk_i, .d_i({pre_reason_i, no_way_i, no_slot_i}), .q_o({pre_6, no_way_6, no_slot_6}));
+  always_ff @(posedge clk_i) ro_d <= {ro_d[6:1], ro_i};
 
   // ---- products (pg_mulu, 3 cycles each) ------------------------------------------------------------
   logic [127:0] band_rhs_3, notional_3;
@@ -142,12 +142,30 @@ module pg_order_check #(
   pg_mulu #(.AW(64), .BW(64)) u_tick (.clk_i, .a_i(px_i), .b_i(cfg_0.tick_inv), .p_o(tick_p_3));
 
   // ---- stage 1 ---------------------------------------------------------------------------------------
-  logic signed [63:0]  dt_1, cap_1, wa_1, wb_1, room_1, dpx_1, stale_age_1, pos_cap_1, max_rate_1, tokens_1;
+  logic signed [63:0]  dt_1, cap_1, u0_1, room_1, dpx_1, stale_age_1, pos_cap_1, max_rate_1, tokens_1;
   logic signed [63:0]  qty_1, stale_ms_1;
   logic signed [127:0] eq_a_1, eq_b_1;
   logic                rate_on_1, stale_on_1, mn_on_1, band_on_1;
   logic [3:0]          early_1;                               // qty range, px range, no mark, max qty
   logic [26:0]         imr_base_1;
+  // The worst case max(|a|, |b|), a = position + buys, b = position - sells, the order on its
+  // side: a - b = buys + sells, not negative (open quantities are, and so is a valid order's), so
+  // it is max(a, -b): two sums, a compare and a select in this stage, where the absolute values
+  // took a stage of their own. (An order whose quantity is not valid is rejected before its
+  // margin: its u0 is not read.)
+  logic signed [63:0]  wc_a_0, wc_nb_0;
+  always_comb begin
+    wc_a_0  = pos_0.qty + pos_0.ob + (buy_i ? qty_i : 64'sd0);
+    wc_nb_0 = pos_0.os - pos_0.qty + (buy_i ? 64'sd0 : qty_i);
+  end
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) begin
+    if (valid_i && qty_i > 0) begin
+      assert (pos_0.ob >= 0 && pos_0.os >= 0);
+      assert (64'(wc_a_0 >= wc_nb_0 ? wc_a_0 : wc_nb_0) == pg_risk_pkg::worst_of(wc_a_0, -wc_nb_0));
+    end
+  end
+`endif
   always_ff @(posedge clk_i) begin
     dt_1        <= now_i - acc_0.refill_ts;
     cap_1       <= pg_risk_pkg::times1000(acc_0.max_rate);
@@ -155,9 +173,7 @@ module pg_order_check #(
     tokens_1    <= acc_0.tokens;
     // the throttle counts messages past the kill switch (pre_reason_i: applied in stage 8)
     rate_on_1   <= acc_0.max_rate > 0;
-    // the worst case: max(|qty + buys|, |qty - sells|), the order on its side
-    wa_1        <= pos_0.qty + pos_0.ob + (buy_i ? qty_i : 64'sd0);
-    wb_1        <= pos_0.qty - pos_0.os - (buy_i ? 64'sd0 : qty_i);
+    u0_1        <= wc_a_0 >= wc_nb_0 ? wc_a_0 : wc_nb_0;
     room_1      <= buy_i ? -pos_0.qty - pos_0.rb : pos_0.qty - pos_0.rs;
     qty_1       <= qty_i;
     dpx_1       <= px_i - mark_i;
@@ -176,29 +192,26 @@ module pg_order_check #(
     imr_base_1  <= imr_i > cfg_0.imr ? imr_i : cfg_0.imr;
   end
   logic signed [63:0]  tokens_4, tokens_5, cap_5;
-  logic                rate_on_6, band_on_5, mn_on_3;
-  logic [63:0]         pos_cap_2;
-  logic [26:0]         imr_base_4;
-  logic [3:0]          early_7;
+  logic                rate_on_5, band_on_5, mn_on_3;
+  logic [26:0]         imr_base_3;
+  logic [3:0]          early_6;
   pg_delay #(.W(64), .N(3)) u_tokens_4 (.clk_i, .d_i(tokens_1), .q_o(tokens_4));
   pg_delay #(.W(64), .N(1)) u_tokens_5 (.clk_i, .d_i(tokens_4), .q_o(tokens_5));
   pg_delay #(.W(64), .N(4)) u_cap_5 (.clk_i, .d_i(cap_1), .q_o(cap_5));
   pg_delay #(.W(1), .N(2)) u_mn_on_3 (.clk_i, .d_i(mn_on_1), .q_o(mn_on_3));
   pg_delay #(.W(1), .N(4)) u_band_on_5 (.clk_i, .d_i(band_on_1), .q_o(band_on_5));
-  pg_delay #(.W(64), .N(1)) u_pos_cap_2 (.clk_i, .d_i(pos_cap_1), .q_o(pos_cap_2));
-  pg_delay #(.W(1), .N(5)) u_rate_on_6 (.clk_i, .d_i(rate_on_1), .q_o(rate_on_6));
-  pg_delay #(.W(27), .N(3)) u_imr_base_4 (.clk_i, .d_i(imr_base_1), .q_o(imr_base_4));
-  pg_delay #(.W(4), .N(6)) u_early_7 (.clk_i, .d_i(early_1), .q_o(early_7));
+  pg_delay #(.W(1), .N(4)) u_rate_on_5 (.clk_i, .d_i(rate_on_1), .q_o(rate_on_5));
+  pg_delay #(.W(27), .N(2)) u_imr_base_3 (.clk_i, .d_i(imr_base_1), .q_o(imr_base_3));
+  pg_delay #(.W(4), .N(5)) u_early_6 (.clk_i, .d_i(early_1), .q_o(early_6));
 
   // ---- stage 2 ---------------------------------------------------------------------------------------
   logic [63:0]        dpx_abs_2;
-  logic signed [63:0] u0_2;                                   // the worst case
-  logic               stale_2, ro_bad_2, dt_pos_2, dt_ge_cap_2;
+  logic               max_pos_2, stale_2, ro_bad_2, dt_pos_2, dt_ge_cap_2;
   logic signed [65:0] tok_room_2;                             // cap - tokens: the refill that fills
   logic signed [127:0] eqf_2;
   always_ff @(posedge clk_i) begin
     eqf_2       <= eq_a_1 + eq_b_1;
-    u0_2        <= pg_risk_pkg::worst_of(wa_1, wb_1);
+    max_pos_2   <= u0_1 > pos_cap_1;
     dpx_abs_2   <= dpx_1 < 0 ? -dpx_1 : dpx_1;
     stale_2     <= stale_on_1 && stale_age_1 > stale_ms_1;
     ro_bad_2    <= qty_1 > room_1;
@@ -206,9 +219,9 @@ module pg_order_check #(
     dt_ge_cap_2 <= dt_1 >= cap_1;
     tok_room_2  <= 66'(cap_1) - 66'(tokens_1);
   end
-  logic               stale_7, ro_bad_7, dt_pos_5, dt_ge_cap_5;
+  logic               stale_6, ro_bad_6, max_pos_6, dt_pos_5, dt_ge_cap_5;
   logic signed [65:0] tok_room_4;
-  pg_delay #(.W(2), .N(5)) u_flags2_7 (.clk_i, .d_i({stale_2, ro_bad_2}), .q_o({stale_7, ro_bad_7}));
+  pg_delay #(.W(3), .N(4)) u_flags2_6 (.clk_i, .d_i({stale_2, ro_bad_2, max_pos_2}), .q_o({stale_6, ro_bad_6, max_pos_6}));
   pg_delay #(.W(2), .N(3)) u_dt_5 (.clk_i, .d_i({dt_pos_2, dt_ge_cap_2}), .q_o({dt_pos_5, dt_ge_cap_5}));
   pg_delay #(.W(66), .N(2)) u_tok_room_4 (.clk_i, .d_i(tok_room_2), .q_o(tok_room_4));
   // dt x max_rate (2-4): only used when both are positive
@@ -218,25 +231,24 @@ module pg_order_check #(
   // ---- stage 3 ---------------------------------------------------------------------------------------
   // (eqf + 1), capped at 2^84 (from eqf >= 2^83 on, (eqf + 1) x 1e18 is beyond any raw x rate)
   localparam int unsigned EqcW = 85;
-  logic            max_pos_3, eq_neg_3;
+  logic            eq_neg_3;
   logic [EqcW-1:0] eqc_3;
   always_ff @(posedge clk_i) begin
-    max_pos_3 <= u0_2 > $signed(pos_cap_2);
     eq_neg_3  <= eqf_2 < 0;
     eqc_3     <= eqf_2[127:83] != '0 ? EqcW'(1) << 84 : EqcW'(eqf_2[82:0]) + EqcW'(1);
   end
-  logic eq_neg_8;
-  pg_delay #(.W(1), .N(5)) u_eq_neg_8 (.clk_i, .d_i(eq_neg_3), .q_o(eq_neg_8));
-  // (eqf + 1) x 1e18 (6-8), ready with the product's addends of stage 8
+  logic eq_neg_7;
+  pg_delay #(.W(1), .N(4)) u_eq_neg_7 (.clk_i, .d_i(eq_neg_3), .q_o(eq_neg_7));
+  // (eqf + 1) x 1e18 (5-7), ready with the product's addends of stage 7
   localparam int unsigned UnitW = 60;                         // 1e18 < 2^60
-  logic [EqcW-1:0]       eqc_5;
-  logic [EqcW+UnitW-1:0] lim_8;
-  pg_delay #(.W(EqcW), .N(2)) u_eqc_5 (.clk_i, .d_i(eqc_3), .q_o(eqc_5));
+  logic [EqcW-1:0]       eqc_4;
+  logic [EqcW+UnitW-1:0] lim_7;
+  pg_delay #(.W(EqcW), .N(1)) u_eqc_4 (.clk_i, .d_i(eqc_3), .q_o(eqc_4));
   pg_mulu #(.AW(EqcW), .BW(UnitW)) u_lim (
-    .clk_i, .a_i(eqc_5), .b_i(UnitW'(perpgate_fixed_pkg::RateUnit)), .p_o(lim_8)
+    .clk_i, .a_i(eqc_4), .b_i(UnitW'(perpgate_fixed_pkg::RateUnit)), .p_o(lim_7)
   );
-  logic [127:0] t0_5;                                         // u0 x mark, the worst raw notional
-  pg_mulu #(.AW(64), .BW(64)) u_worst_raw (.clk_i, .a_i(u0_2), .b_i(mark_2), .p_o(t0_5));
+  logic [127:0] t0_4;                                         // u0 x mark, the worst raw notional (2-4)
+  pg_mulu #(.AW(64), .BW(64)) u_worst_raw (.clk_i, .a_i(u0_1), .b_i(mark_1), .p_o(t0_4));
   logic [90:0] band_lhs_5;                                    // |px - mark| x 1e8 (3-5)
   pg_mulu #(.AW(64), .BW(27)) u_band_lhs (
     .clk_i, .a_i(dpx_abs_2), .b_i(27'(perpgate_fixed_pkg::RateScale)), .p_o(band_lhs_5)
@@ -253,16 +265,15 @@ module pg_order_check #(
     tick_rot_4 <= pg_risk_pkg::rotr64(tick_p_3[63:0], {tick_shift_3[5:3], 3'd0});
     max_not_4  <= mn_on_3 && notional_3 > 128'(max_notional_3);
   end
-  logic max_not_7, max_pos_7;
-  pg_delay #(.W(1), .N(3)) u_max_not_7 (.clk_i, .d_i(max_not_4), .q_o(max_not_7));
-  pg_delay #(.W(1), .N(4)) u_max_pos_7 (.clk_i, .d_i(max_pos_3), .q_o(max_pos_7));
+  logic max_not_6;
+  pg_delay #(.W(1), .N(2)) u_max_not_6 (.clk_i, .d_i(max_not_4), .q_o(max_not_6));
 
-  // ---- the symbol's tiers: rates read in stage 4, floors in stage 5 ----------------------------------
+  // ---- the symbol's tiers: rates read in stage 3, floors in stage 4 ----------------------------------
   // Two copies of the core's tier table, each with the fields one stage needs, written together.
   logic [16*27-1:0] tier_rate_mem [Symbols];
   logic [16*96-1:0] tier_floor_mem [Symbols];
-  logic [16*27-1:0] tier_rate_wd, tier_rate_4;
-  logic [16*96-1:0] tier_floor_wd, tier_floor_5;
+  logic [16*27-1:0] tier_rate_wd, tier_rate_3;
+  logic [16*96-1:0] tier_floor_wd, tier_floor_4;
   always_comb begin
     for (int unsigned k = 0; k < 16; k++) begin
       tier_rate_wd[k*27 +: 27]  = tier_wd_i[k*TierW +: 27];                  // imr
@@ -274,100 +285,95 @@ module pg_order_check #(
       tier_rate_mem[tier_wa_i]  <= tier_rate_wd;
       tier_floor_mem[tier_wa_i] <= tier_floor_wd;
     end
-    tier_rate_4  <= tier_rate_mem[sym_3];
-    tier_floor_5 <= tier_floor_mem[sym_4];
+    tier_rate_3  <= tier_rate_mem[sym_2];
+    tier_floor_4 <= tier_floor_mem[sym_3];
+  end
+  logic [16*27-1:0] rate_4;                                   // tier k's effective rate
+  always_ff @(posedge clk_i) begin
+    for (int unsigned k = 0; k < 16; k++)
+      rate_4[k*27 +: 27] <= tier_rate_3[k*27 +: 27] > imr_base_3 ? tier_rate_3[k*27 +: 27] : imr_base_3;
   end
 
   // ---- stage 5 ---------------------------------------------------------------------------------------
   logic [63:0]        lot_rot_5, tick_rot_5;
   logic               tok_over_5;
   logic signed [63:0] tok_sum_5;
-  logic [16*27-1:0]   rate_5;                                 // tier k's effective rate
   always_ff @(posedge clk_i) begin
     lot_rot_5  <= pg_risk_pkg::rotr64(lot_rot_4, {3'd0, lot_shift_4});
     tick_rot_5 <= pg_risk_pkg::rotr64(tick_rot_4, {3'd0, tick_shift_4});
     tok_over_5 <= tok_room_4 < 0 || $signed({1'b0, refill_4}) > $signed(129'(tok_room_4));
     tok_sum_5  <= tokens_4 + refill_4[63:0];
+  end
+  // The raw notional's tier: the highest whose floor it reaches (k < count; ge_4 is a thermometer
+  // code), one-hot, then an and-or of the rates: flat, where a chain of 16 ifs maps to a deeper
+  // mux. The compares, the top and the and-or in one stage: each a LUT level or two.
+  logic [15:0]  ge_4, top_4;
+  logic [26:0]  rate_sel_4;
+  always_comb begin
     for (int unsigned k = 0; k < 16; k++)
-      rate_5[k*27 +: 27] <= tier_rate_4[k*27 +: 27] > imr_base_4 ? tier_rate_4[k*27 +: 27] : imr_base_4;
+      ge_4[k] = k == 0 || (5'(k) < tier_count_4 && 128'(tier_floor_4[k*96 +: 96]) <= t0_4);
+    top_4 = pg_risk_pkg::thermo_top(ge_4);
+    rate_sel_4 = '0;
+    for (int unsigned k = 0; k < 16; k++) rate_sel_4 = rate_sel_4 | (top_4[k] ? rate_4[k*27 +: 27] : 27'd0);
+  end
+  logic [26:0]  rate_5;
+  logic [113:0] raw_5;
+  always_ff @(posedge clk_i) begin
+    rate_5 <= rate_sel_4;
+    raw_5  <= t0_4[113:0];                                    // < 2^114 for the margin that matters
   end
 
   // ---- stage 6 ---------------------------------------------------------------------------------------
-  logic               band_6, lot_ok_6, tick_ok_6;
+  logic               band_6, lot_ok_6, tick_ok_6, rl_6, rate_on_6;
   logic signed [63:0] tokens_6, refill_ts_6;
   always_ff @(posedge clk_i) begin
     lot_ok_6    <= lot_rot_5 <= lot_lim_5;
     tick_ok_6   <= tick_rot_5 <= tick_lim_5;
     band_6      <= band_on_5 && 128'(band_lhs_5) > band_rhs_5;
     tokens_6    <= !dt_pos_5 ? tokens_5 : (dt_ge_cap_5 || tok_over_5) ? cap_5 : tok_sum_5;
+    // rate limited: fewer than one token (1000) left after the refill, tested on each value the
+    // refill can take, beside it
+    rl_6        <= rate_on_5 && (!dt_pos_5 ? tokens_5 < 64'sd1000
+                                 : (dt_ge_cap_5 || tok_over_5) ? cap_5 < 64'sd1000 : tok_sum_5 < 64'sd1000);
+    rate_on_6   <= rate_on_5;
     refill_ts_6 <= dt_pos_5 ? now_5 : refill_ts_5;
-  end
-  logic band_7, lot_ok_7, tick_ok_7;
-  pg_delay #(.W(3), .N(1)) u_flags6_7 (.clk_i, .d_i({band_6, lot_ok_6, tick_ok_6}), .q_o({band_7, lot_ok_7, tick_ok_7}));
-  // The raw notional's tier: the highest whose floor it reaches (k < count; ge_5 is a thermometer
-  // code), one-hot, then an and-or of the rates: flat, where a chain of 16 ifs maps to a deeper
-  // mux. The compares, the top and the and-or in one stage: each a LUT level or two.
-  logic [15:0]  ge_5, top_5;
-  logic [26:0]  rate_sel_5;
-  always_comb begin
-    for (int unsigned k = 0; k < 16; k++)
-      ge_5[k] = k == 0 || (5'(k) < tier_count_5 && 128'(tier_floor_5[k*96 +: 96]) <= t0_5);
-    top_5 = pg_risk_pkg::thermo_top(ge_5);
-    rate_sel_5 = '0;
-    for (int unsigned k = 0; k < 16; k++) rate_sel_5 = rate_sel_5 | (top_5[k] ? rate_5[k*27 +: 27] : 27'd0);
-  end
-  logic [26:0]  rate_6;
-  logic [113:0] raw_6;
-  always_ff @(posedge clk_i) begin
-    rate_6 <= rate_sel_5;
-    raw_6  <= t0_5[113:0];                                    // < 2^114 for the margin that matters
   end
 
   // ---- stage 7 ---------------------------------------------------------------------------------------
-  logic               rl_7, rate_on_7;
-  logic signed [63:0] tokens_7, tokens_left_7;
+  logic [7:0]         reason_7;
+  logic               tok_7;
+  logic signed [63:0] tokens_7, refill_ts_7;
   always_ff @(posedge clk_i) begin
-    rl_7          <= rate_on_6 && tokens_6 < 64'sd1000;
-    rate_on_7     <= rate_on_6;
-    tokens_7      <= tokens_6;
-    tokens_left_7 <= tokens_6 - 64'sd1000;
-  end
-  logic signed [63:0] tokens_8, refill_ts_8;
-  pg_delay #(.W(64), .N(1)) u_tok_8 (.clk_i, .d_i(rl_7 ? tokens_7 : tokens_left_7), .q_o(tokens_8));
-  pg_delay #(.W(64), .N(2)) u_refill_8 (.clk_i, .d_i(refill_ts_6), .q_o(refill_ts_8));
-
-  // ---- stage 8 ---------------------------------------------------------------------------------------
-  logic [7:0] reason_8;
-  logic       tok_8;
-  always_ff @(posedge clk_i) begin
-    tok_8 <= rate_on_7 && pre_7 == perpgate_wire_pkg::ReasonNone;
-    if (pre_7 != perpgate_wire_pkg::ReasonNone)  reason_8 <= pre_7;
-    else if (rl_7)                               reason_8 <= perpgate_wire_pkg::ReasonRateLimit;
-    else if (early_7[3] || !lot_ok_7)            reason_8 <= perpgate_wire_pkg::ReasonBadQty;
-    else if (early_7[2] || !tick_ok_7)           reason_8 <= perpgate_wire_pkg::ReasonBadPrice;
-    else if (early_7[1])                         reason_8 <= perpgate_wire_pkg::ReasonNoMark;
-    else if (stale_7)                            reason_8 <= perpgate_wire_pkg::ReasonStaleMark;
-    else if (band_7)                             reason_8 <= perpgate_wire_pkg::ReasonPriceBand;
-    else if (early_7[0])                         reason_8 <= perpgate_wire_pkg::ReasonMaxQty;
-    else if (max_not_7)                          reason_8 <= perpgate_wire_pkg::ReasonMaxNotional;
-    else if (ro_d[7] ? ro_bad_7 : max_pos_7)     reason_8 <= ro_d[7] ? perpgate_wire_pkg::ReasonReduceOnly
+    tok_7       <= rate_on_6 && pre_6 == perpgate_wire_pkg::ReasonNone;
+    tokens_7    <= rl_6 ? tokens_6 : tokens_6 - 64'sd1000;
+    refill_ts_7 <= refill_ts_6;
+    if (pre_6 != perpgate_wire_pkg::ReasonNone)  reason_7 <= pre_6;
+    else if (rl_6)                               reason_7 <= perpgate_wire_pkg::ReasonRateLimit;
+    else if (early_6[3] || !lot_ok_6)            reason_7 <= perpgate_wire_pkg::ReasonBadQty;
+    else if (early_6[2] || !tick_ok_6)           reason_7 <= perpgate_wire_pkg::ReasonBadPrice;
+    else if (early_6[1])                         reason_7 <= perpgate_wire_pkg::ReasonNoMark;
+    else if (stale_6)                            reason_7 <= perpgate_wire_pkg::ReasonStaleMark;
+    else if (band_6)                             reason_7 <= perpgate_wire_pkg::ReasonPriceBand;
+    else if (early_6[0])                         reason_7 <= perpgate_wire_pkg::ReasonMaxQty;
+    else if (max_not_6)                          reason_7 <= perpgate_wire_pkg::ReasonMaxNotional;
+    else if (ro_d[6] ? ro_bad_6 : max_pos_6)     reason_7 <= ro_d[6] ? perpgate_wire_pkg::ReasonReduceOnly
                                                                      : perpgate_wire_pkg::ReasonMaxPosition;
-    else if ((!ro_d[7] && no_slot_7) || no_way_7) reason_8 <= perpgate_wire_pkg::ReasonCapacity;
-    else                                         reason_8 <= perpgate_wire_pkg::ReasonNone;
+    else if ((!ro_d[6] && no_slot_6) || no_way_6) reason_7 <= perpgate_wire_pkg::ReasonCapacity;
+    else                                         reason_7 <= perpgate_wire_pkg::ReasonNone;
   end
 
-  // ---- stages 7-11: the order's IM, rounded up, and the product it comes from ---------------------
+  // ---- stages 6-10: the order's IM, rounded up, and the product it comes from ---------------------
   localparam int unsigned ProdW = perpgate_fixed_pkg::RateProdBits;
   /* verilator lint_off UNUSEDSIGNAL */
-  logic             im_valid;                                 // v_q[10]: the same cycle
+  logic             im_valid;                                 // v_q[9]: the same cycle
   /* verilator lint_on UNUSEDSIGNAL */
-  logic [ProdW-1:0] prod_a_8, prod_b_8;                       // raw x rate + 1e18 - 1 = a + b
+  logic [ProdW-1:0] prod_a_7, prod_b_7;                       // raw x rate + 1e18 - 1 = a + b
   pg_rate_of_notional #(.Latency(5)) u_im (
-    .clk_i, .rst_ni, .valid_i (v_q[5]), .raw_i (raw_6), .rate_i (rate_6), .round_up_i (1'b1),
-    .valid_o (im_valid), .prod_a_o (prod_a_8), .prod_b_o (prod_b_8), .money_o (im_o)
+    .clk_i, .rst_ni, .valid_i (v_q[4]), .raw_i (raw_5), .rate_i (rate_5), .round_up_i (1'b1),
+    .valid_o (im_valid), .prod_a_o (prod_a_7), .prod_b_o (prod_b_7), .money_o (im_o)
   );
 
-  // ---- stage 9: the margin test, and the decision leaves -----------------------------------------
+  // ---- stage 8: the margin test, and the decision leaves -----------------------------------------
   // a + b >= lim, as the sign of a + b + ~lim + 1 in CmpW bits (a + b < 2^142, lim < 2^145): a
   // carry-save add (one LUT level), then one carry chain, the + 1 in the carry word's free bit.
   localparam int unsigned CmpW = EqcW + UnitW + 2;
@@ -375,9 +381,9 @@ module pg_order_check #(
   logic [CmpW-2:0] cmp_maj;                                   // the carries, but out of the top bit
   logic            prod_ge_lim;
   always_comb begin
-    cmp_a = CmpW'(prod_a_8);
-    cmp_b = CmpW'(prod_b_8);
-    cmp_c = ~(CmpW'(lim_8));
+    cmp_a = CmpW'(prod_a_7);
+    cmp_b = CmpW'(prod_b_7);
+    cmp_c = ~(CmpW'(lim_7));
     cmp_s = cmp_a ^ cmp_b ^ cmp_c;
     cmp_maj = (cmp_a[CmpW-2:0] & cmp_b[CmpW-2:0]) | (cmp_a[CmpW-2:0] & cmp_c[CmpW-2:0]) |
               (cmp_b[CmpW-2:0] & cmp_c[CmpW-2:0]);
@@ -386,11 +392,11 @@ module pg_order_check #(
     prod_ge_lim = !cmp_sum[CmpW-1];
   end
   always_ff @(posedge clk_i) begin
-    reason_o    <= reason_8 == perpgate_wire_pkg::ReasonNone && !ro_d[8] && (eq_neg_8 || prod_ge_lim)
-                   ? perpgate_wire_pkg::ReasonInsufficientMargin : reason_8;
-    tok_upd_o   <= tok_8;                                     // refilled, and taken unless rl
-    tokens_o    <= tokens_8;
-    refill_ts_o <= refill_ts_8;
+    reason_o    <= reason_7 == perpgate_wire_pkg::ReasonNone && !ro_d[7] && (eq_neg_7 || prod_ge_lim)
+                   ? perpgate_wire_pkg::ReasonInsufficientMargin : reason_7;
+    tok_upd_o   <= tok_7;                                     // refilled, and taken unless rl
+    tokens_o    <= tokens_7;
+    refill_ts_o <= refill_ts_7;
   end
 
 endmodule
