@@ -15,6 +15,7 @@ rtl/risk/pg_rate_of_notional.sv
 rtl/risk/pg_divu.sv
 rtl/risk/pg_mul.sv
 rtl/risk/pg_mulu.sv
+rtl/risk/pg_mulu_cs.sv
 rtl/risk/pg_money_floor.sv
 rtl/risk/pg_median_present.sv
 rtl/risk/pg_order_check.sv

@@ -11,10 +11,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 pkg="rtl/pkg/perpgate_fixed_pkg.sv rtl/pkg/perpgate_wire_pkg.sv rtl/pkg/perpgate_regs_pkg.sv rtl/risk/pg_risk_pkg.sv"
 core=rtl/risk/pg_risk_core.sv
-units="rtl/common/pg_delay.sv rtl/common/pg_countdown.sv rtl/risk/pg_rate_of_notional.sv rtl/risk/pg_divu.sv rtl/risk/pg_mul.sv rtl/risk/pg_mulu.sv rtl/risk/pg_money_floor.sv rtl/risk/pg_median_present.sv rtl/risk/pg_order_check.sv"
+units="rtl/common/pg_delay.sv rtl/common/pg_countdown.sv rtl/risk/pg_rate_of_notional.sv rtl/risk/pg_divu.sv rtl/risk/pg_mul.sv rtl/risk/pg_mulu.sv rtl/risk/pg_mulu_cs.sv rtl/risk/pg_money_floor.sv rtl/risk/pg_median_present.sv rtl/risk/pg_order_check.sv"
 rest=$(grep '^rtl/' rtl/gateway_sources.f | grep -v '_pkg.sv' | grep -v -x -F -e "$core" \
        -e rtl/common/pg_delay.sv -e rtl/common/pg_countdown.sv -e rtl/risk/pg_rate_of_notional.sv -e rtl/risk/pg_divu.sv -e rtl/risk/pg_mul.sv \
-       -e rtl/risk/pg_mulu.sv -e rtl/risk/pg_money_floor.sv -e rtl/risk/pg_median_present.sv -e rtl/risk/pg_order_check.sv | tr '\n' ' ')
+       -e rtl/risk/pg_mulu.sv -e rtl/risk/pg_mulu_cs.sv -e rtl/risk/pg_money_floor.sv -e rtl/risk/pg_median_present.sv -e rtl/risk/pg_order_check.sv | tr '\n' ' ')
 no_latch='check -assert; select -assert-none t:$_DLATCH_* t:LD* t:LDCE t:LDPE'
 
 yosys -q -p "read_verilog -sv $pkg $rest rtl/common/pg_countdown.sv rtl/risk/pg_mulu.sv; read_verilog -sv -lib $pkg $core; \

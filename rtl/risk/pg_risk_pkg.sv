@@ -117,6 +117,35 @@ package pg_risk_pkg;
   function automatic logic [15:0] thermo_top(input logic [15:0] ge);
     thermo_top = ge & ~(ge >> 1);
   endfunction
+  // The 27-bit field of v (16 side by side) at the highest set bit of a thermometer code: a binary
+  // search (ge[8] picks the upper half, ge[4] or ge[12] its upper quarter, and so on), four levels
+  // of 2:1 muxes that map to a LUT level or two with the F7/F8 muxes, where the one-hot top and an
+  // and-or of 16 take three or four. (ge[0] is always set: tier 0.)
+  function automatic logic [26:0] thermo_pick(input logic [15:0] ge, input logic [16*27-1:0] v);
+    logic [8*27-1:0] r8;
+    logic [4*27-1:0] r4;
+    logic [2*27-1:0] r2;
+    for (int unsigned k = 0; k < 8; k++) r8[k*27 +: 27] = ge[2*k+1] ? v[(2*k+1)*27 +: 27] : v[2*k*27 +: 27];
+    for (int unsigned k = 0; k < 4; k++) r4[k*27 +: 27] = ge[4*k+2] ? r8[(2*k+1)*27 +: 27] : r8[2*k*27 +: 27];
+    for (int unsigned k = 0; k < 2; k++) r2[k*27 +: 27] = ge[8*k+4] ? r4[(2*k+1)*27 +: 27] : r4[2*k*27 +: 27];
+    thermo_pick = ge[8] ? r2[27 +: 27] : r2[0 +: 27];
+  endfunction
+  // a + b >= c for unsigned a, b, c with a + b and c below 2^SumGeW: the sign of a + b + ~c + 1 in
+  // SumGeW + 2 bits from one carry-save level (a ^ b ^ ~c and the majorities, one LUT level) and one
+  // carry chain, the + 1 in the carry word's free low bit: a compare of a sum that does not wait
+  // for the sum (the order check's tier and margin tests, on a product's two addends).
+  localparam int unsigned SumGeW = 145;
+  function automatic logic sum_ge(input logic [SumGeW-1:0] a, input logic [SumGeW-1:0] b,
+                                  input logic [SumGeW-1:0] c);
+    logic [SumGeW+1:0] x, y, z, s, k, t;
+    x = (SumGeW+2)'(a);
+    y = (SumGeW+2)'(b);
+    z = ~((SumGeW+2)'(c));
+    s = x ^ y ^ z;
+    k = {(x[SumGeW:0] & y[SumGeW:0]) | (x[SumGeW:0] & z[SumGeW:0]) | (y[SumGeW:0] & z[SumGeW:0]), 1'b1};
+    t = s + k;
+    sum_ge = !t[SumGeW+1];
+  endfunction
   // max(|a|, |b|): the worst case of a position with its open buys (a) or sells (b) filled.
   function automatic logic [63:0] worst_of(input logic signed [63:0] a, input logic signed [63:0] b);
     logic [63:0] x, y;
