@@ -1,7 +1,8 @@
 // Unsigned AW x BW multiplier whose product is left as two addends, p = lo_o + hi_o, 2 cycles
 // after a_i/b_i (which must come straight from registers), a product every cycle: for a caller
-// that compares the product with bounds a cycle before pg_mulu would have summed it (a + b >= c is
-// one carry-save level and one carry chain: pg_risk_pkg::sum_ge). b has at most four 17-bit slices.
+// that makes the last add itself, in a stage with room for it (the order check adds them and
+// compares the sum with the tier floors in one stage, a cycle before pg_mulu would have the
+// product). b has at most four 17-bit slices.
 //   1  26 x 17 partial products (one DSP48E2 each, unsigned inside its signed 27 x 18)
 //   2  one row per 17-bit slice of b (pg_risk_pkg::pp_row: one add), the rows added in pairs: the
 //      pairs are the addends (the second one 34 bits up)

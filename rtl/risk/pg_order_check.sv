@@ -18,9 +18,8 @@
 //       u0 x mark (2-3, as two addends: pg_mulu_cs); dt x max_rate (2-4); the tier rates read
 //    3  eqf + 1, capped; each tier's effective rate and whether it is below the count; the tier
 //       floors read
-//    4  the worst-case raw notional's tier (its floors compared with the product's addends, the
-//       thermometer's top, its rate selected: one stage) and the raw notional summed; lot and
-//       tick rotations; max notional; (px - mark) x 1e8
+//    4  the worst-case raw notional (the product's last add) and its tier (its floors compared,
+//       its rate picked: one stage); lot and tick rotations; max notional; (px - mark) x 1e8
 //    4-6  (eqf + 1) x 1e18
 //    5  lot and tick tests; band; the refill: whether it fills the bucket, whether the tokens
 //       after it are short of one
@@ -240,7 +239,7 @@ module pg_order_check #(
   // dt x max_rate (2-4): only used when both are positive
   logic [127:0] refill_4;
   pg_mulu #(.AW(64), .BW(64)) u_refill (.clk_i, .a_i(dt_1), .b_i(max_rate_1), .p_o(refill_4));
-  // u0 x mark (2-3), the worst raw notional, as two addends: its tier is found on them in stage 4
+  // u0 x mark (2-3), the worst raw notional, as two addends: summed in stage 4, beside its tier
   logic [127:0] t0_lo_3, t0_hi_3;
   pg_mulu_cs #(.AW(64), .BW(64)) u_worst_raw (.clk_i, .a_i(u0_1), .b_i(mark_1), .lo_o(t0_lo_3), .hi_o(t0_hi_3));
 
@@ -293,16 +292,17 @@ module pg_order_check #(
 
   // ---- stage 4 ---------------------------------------------------------------------------------------
   // The raw notional's tier: the highest whose floor it reaches (k < count, tier_on_3; ge_3 is a
-  // thermometer code: floors ascend), and its rate (pg_risk_pkg::thermo_pick). Each floor is
-  // compared with the product's two addends (pg_risk_pkg::sum_ge: one carry-save level and a
-  // carry chain); the compares and the pick in one stage.
+  // thermometer code: floors ascend), and its rate (pg_risk_pkg::thermo_pick). The product's two
+  // addends summed (one carry chain, the raw notional too), then each floor compared with it
+  // (another): two LUT levels, where comparing on the addends (one carry-save level and a
+  // carry chain, as the margin test does) maps to three; the compares and the pick in one stage.
+  logic [127:0] t0_3;
   logic [15:0]  ge_3;
   logic [26:0]  rate_sel_3;
   always_comb begin
+    t0_3 = t0_lo_3 + t0_hi_3;
     for (int unsigned k = 0; k < 16; k++)
-      ge_3[k] = k == 0 || (tier_on_3[k] &&
-                           pg_risk_pkg::sum_ge(pg_risk_pkg::SumGeW'(t0_lo_3), pg_risk_pkg::SumGeW'(t0_hi_3),
-                                               pg_risk_pkg::SumGeW'(tier_floor_3[k*96 +: 96])));
+      ge_3[k] = k == 0 || (tier_on_3[k] && t0_3 >= 128'(tier_floor_3[k*96 +: 96]));
     rate_sel_3 = pg_risk_pkg::thermo_pick(ge_3, rate_3);
   end
   logic [26:0]        rate_4;
@@ -313,7 +313,7 @@ module pg_order_check #(
   logic signed [128:0] band_r_4, band_nr_4;                   // band x mark, and its negation
   always_ff @(posedge clk_i) begin
     rate_4     <= rate_sel_3;
-    raw_4      <= 114'(t0_lo_3 + t0_hi_3);                    // < 2^114 for the margin that matters
+    raw_4      <= t0_3[113:0];                                // < 2^114 for the margin that matters
     lot_rot_4  <= pg_risk_pkg::rotr64(lot_p_3[63:0], lot_shift_3);
     tick_rot_4 <= pg_risk_pkg::rotr64(tick_p_3[63:0], tick_shift_3);
     max_not_4  <= mn_on_3 && notional_3 > 128'(max_notional_3);

@@ -119,8 +119,8 @@ package pg_risk_pkg;
   endfunction
   // The 27-bit field of v (16 side by side) at the highest set bit of a thermometer code: a binary
   // search (ge[8] picks the upper half, ge[4] or ge[12] its upper quarter, and so on), four levels
-  // of 2:1 muxes that map to a LUT level or two with the F7/F8 muxes, where the one-hot top and an
-  // and-or of 16 take three or four. (ge[0] is always set: tier 0.)
+  // of 2:1 muxes on the code itself, no one-hot top first (three LUT levels in yosys, in the order
+  // check's tier stage). (ge[0] is always set: tier 0.)
   function automatic logic [26:0] thermo_pick(input logic [15:0] ge, input logic [16*27-1:0] v);
     logic [8*27-1:0] r8;
     logic [4*27-1:0] r4;
