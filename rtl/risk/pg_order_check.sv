@@ -161,7 +161,7 @@ module pg_order_check #(
   // side: a - b = buys + sells, not negative (open quantities are, and so is a valid order's), so
   // it is max(a, -b): two sums, a compare and a select in this stage, where the absolute values
   // took a stage of their own. (An order whose quantity is not valid is rejected before its
-  // margin: its u0 is not read.)
+  // position limit and margin: its u0 decides nothing.)
   logic signed [63:0]  wc_a_0, wc_nb_0;
   always_comb begin
     wc_a_0  = pos_0.qty + pos_0.ob + (buy_i ? qty_i : 64'sd0);
