@@ -133,7 +133,7 @@ package pg_risk_pkg;
   // a + b >= c for unsigned a, b, c with a + b and c below 2^SumGeW: the sign of a + b + ~c + 1 in
   // SumGeW + 2 bits from one carry-save level (a ^ b ^ ~c and the majorities, one LUT level) and one
   // carry chain, the + 1 in the carry word's free low bit: a compare of a sum that does not wait
-  // for the sum (the order check's tier and margin tests, on a product's two addends).
+  // for the sum (the order check's margin test, on a product's two addends).
   localparam int unsigned SumGeW = 145;
   function automatic logic sum_ge(input logic [SumGeW-1:0] a, input logic [SumGeW-1:0] b,
                                   input logic [SumGeW-1:0] c);
