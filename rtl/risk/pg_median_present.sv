@@ -5,7 +5,9 @@
 // which must come straight from registers:
 //   1  which are positive; the positive ones moved to the front (v0, v1, v2) and counted
 //   2  the three comparisons and the floored mean of v0 and v1
-//   3  the result, chosen by the comparisons and the count
+//   3  the result, chosen by the comparisons and the count, and whether it is positive (pos_o:
+//      exactly when one input was, as the median and the floored mean of positive values are; the
+//      local mark's tests on it then start from a register, not from a 64-bit compare)
 `default_nettype none
 
 module pg_median_present (
@@ -13,7 +15,8 @@ module pg_median_present (
   input  wire logic signed [63:0] x_i,
   input  wire logic signed [63:0] y_i,
   input  wire logic signed [63:0] z_i,
-  output      logic signed [63:0] m_o
+  output      logic signed [63:0] m_o,
+  output      logic               pos_o     // m_o > 0
 );
 
   // ---- stage 1 -----------------------------------------------------------------------------------
@@ -63,7 +66,18 @@ module pg_median_present (
       2'd1:    m_o <= v0_2;
       default: m_o <= 64'sd0;
     endcase
+    pos_o <= n_2 != 2'd0;
   end
+
+`ifndef SYNTHESIS
+  // once the pipeline has been filled (no reset here: until then it holds whatever it powered up
+  // with, which no caller reads)
+  int unsigned filled = 0;
+  always_ff @(posedge clk_i) begin
+    if (filled < 3) filled <= filled + 1;
+    else assert (pos_o == (m_o > 0));
+  end
+`endif
 
 endmodule
 

@@ -294,7 +294,10 @@ module pg_risk_core #(
   localparam int unsigned MedLat = 3;
   logic               med_go, med_pre_d, med_pre_q, med_ready;
   logic signed [63:0] med_x, med_y, med_z, med_x_q, med_y_q, med_z_q, med_out;
-  pg_median_present u_median (.clk_i, .x_i(med_x_q), .y_i(med_y_q), .z_i(med_z_q), .m_o(med_out));
+  logic               med_pos;                             // med_out > 0
+  pg_median_present u_median (
+    .clk_i, .x_i(med_x_q), .y_i(med_y_q), .z_i(med_z_q), .m_o(med_out), .pos_o(med_pos)
+  );
   always_ff @(posedge clk_i) if (med_go) {med_x_q, med_y_q, med_z_q} <= {med_x, med_y, med_z};
   pg_countdown #(.N(MedLat)) u_med_wait (.clk_i, .rst_ni, .go_i(med_go), .ready_o(med_ready));
 
@@ -1442,7 +1445,7 @@ module pg_risk_core #(
           med_pre_d = 1'b1;
         end else if (!med_ready) begin
           med_pre_d = 1'b1;
-        end else if (sst_q.index <= 0 || s64 <= 0) begin
+        end else if (sst_q.index <= 0 || !med_pos) begin
           state_d = SLm1;
         end else begin
           u1_d = s64 - sst_q.index;                                // sample
@@ -1542,7 +1545,7 @@ module pg_risk_core #(
         s64 = med_out;
         if (!med_ready) begin
           state_d = SLm6;
-        end else if (s64 <= 0) begin
+        end else if (!med_pos) begin
           sst_we = 1'b1; sst_wd = sst_q;
           state_d = SDone;
         end else begin

@@ -137,6 +137,7 @@ module pg_gateway_top #(
   logic [7:0]   msg_type [Ports];
   logic [511:0] msg_data [Ports];
   logic [SetW-1:0] msg_set [Ports];            // the order set of a message's order id (pg_msg_rx)
+  logic [3:0]   req_ok;                        // mailbox, ports: the message may be applied
   // A new order's account and symbol ahead of it (pg_msg_rx): the client port's go to the core;
   // the other ports carry no new orders, so theirs never become valid.
   /* verilator lint_off UNUSEDSIGNAL */
@@ -169,7 +170,7 @@ module pg_gateway_top #(
       .msg_malformed_o   (cnt_inc[gp*Cnt + perpgate_regs_pkg::CntMsgMalformed])
     );
     assign cnt_inc[gp*Cnt + perpgate_regs_pkg::CntMsgWrongPort] =
-        msg_valid[gp] && msg_ready[gp] && !allowed(gp, msg_type[gp]);
+        msg_valid[gp] && msg_ready[gp] && !req_ok[gp + 1];
   end
 
   // ---- event arbiter: mailbox and the three ports, round robin --------------------------------------
@@ -194,6 +195,13 @@ module pg_gateway_top #(
   logic [511:0] ev_data;
   logic [SetW-1:0] ev_set;
 
+  // Whether each requester's message may be applied (the mailbox's always), beside the grant: on
+  // the granted type it came after the grant and the type's mux, in front of the core's SIdle.
+  always_comb begin
+    req_ok[0] = 1'b1;
+    for (int unsigned p = 0; p < Ports; p++) req_ok[p + 1] = allowed(p, msg_type[p]);
+  end
+
   always_comb begin
     logic [1:0] idx;
     req[0] = mbox_valid;
@@ -208,7 +216,8 @@ module pg_gateway_top #(
         any_req = 1'b1;
       end
     end
-    ev_valid = any_req;
+    // A message of a type the port may not carry is taken and not applied.
+    ev_valid = any_req && req_ok[grant];
     // (commands and market data read no order set)
     unique case (grant)
       2'd0:    begin ev_type = mbox_op;     ev_data = mbox_args;   ev_set = '0; end
@@ -216,15 +225,13 @@ module pg_gateway_top #(
       2'd2:    begin ev_type = msg_type[1]; ev_data = msg_data[1]; ev_set = msg_set[1]; end
       default: begin ev_type = msg_type[2]; ev_data = msg_data[2]; ev_set = '0; end
     endcase
-    // A message of a type the port may not carry is taken and not applied.
-    if (grant != 2'd0 && !allowed(32'(grant) - 1, ev_type)) ev_valid = 1'b0;
   end
 
   // Handshakes back to the winner (apart from the selection: ev_ready must not loop into it).
   always_comb begin
     mbox_ready = any_req && grant == 2'd0 && ev_ready;
     for (int unsigned p = 0; p < Ports; p++) begin
-      msg_ready[p] = any_req && grant == 2'(p + 1) && (ev_ready || !allowed(p, msg_type[p]));
+      msg_ready[p] = any_req && grant == 2'(p + 1) && (ev_ready || !req_ok[p + 1]);
     end
   end
 
