@@ -22,6 +22,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
@@ -224,6 +225,13 @@ int main(int argc, char** argv) {
   app.add_option("--burst-orders", burst_orders, "orders sent in back-to-back bursts of 64 (0: none)");
   app.add_option("--out", out, "directory for tick_to_trade.txt and tick_to_trade_hist.csv");
   CLI11_PARSE(app, argc, argv);
+  // A run takes up to hours: whether its results can be written is found out now, not at the end.
+  std::error_code dir_error;
+  std::filesystem::create_directories(out, dir_error);
+  if (dir_error || !std::filesystem::is_directory(out) || ::access(out.c_str(), W_OK) != 0)
+    return std::fprintf(stderr, "tick_to_trade: cannot write to %s: %s\n", out.c_str(),
+                        dir_error ? dir_error.message().c_str() : "not a writable directory"),
+           2;
 
   std::vector<Metric> m = {{"order->forward, last beat in -> first beat out", {}},
                            {"order->forward, first beat in -> first beat out", {}},
