@@ -6,8 +6,8 @@
 //   1  which are positive; the positive ones moved to the front (v0, v1, v2) and counted
 //   2  the three comparisons and the floored mean of v0 and v1
 //   3  the result, chosen by the comparisons and the count, and whether it is positive (pos_o:
-//      exactly when at least one input was: the median and the floored mean of positive values are; the
-//      local mark's tests on it then start from a register, not from a 64-bit compare)
+//      exactly when at least one input was, as the median and the floored mean of positive
+//      values are; the local mark's tests on it then start from a register, not a 64-bit compare)
 `default_nettype none
 
 module pg_median_present (
