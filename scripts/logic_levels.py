@@ -10,14 +10,18 @@ not LUT levels but are counted beside them, as the cells on the stage's longest 
 drives (`u_core.t0_q`), so a 128-bit register is one stage.
 
   scripts/logic_levels.py NETLIST.json [--top N] [--limit L] [--path STAGE] [--luts N] [--cone STAGE]
+                          [--sources STAGE]
 prints every stage deeper than L levels (all with --limit 0), deepest first, at most N lines, and
 a per-module summary; --path also prints the cells on STAGE's deepest LUT path; --luts prints
 where the LUTs are: per module and the N stages with the most LUTs in their input cone (a LUT
 shared by several cones counted in equal parts; beside it the LUTs only that stage uses); --cone
 prints what STAGE's logic is made of: its cells, the LUTs private to each of its bits, where its
 inputs start and the latest-arriving signals into the per-bit logic (a wide register whose bits
-each carry a large private mux usually means the mapper expanded a late select bit by bit). It
-reports, it does not judge: exit status 0.
+each carry a large private mux usually means the mapper expanded a late select bit by bit);
+--sources prints, for STAGE, the deepest path from each of its start points, and every carry
+chain (a compare or a sum, named by its RTL line) on a path deeper than L, with the deepest path
+through it: the list of what to register a cycle earlier (--sources all: over every stage). It reports, it does not judge: exit
+status 0.
 """
 import argparse
 import json
@@ -136,6 +140,64 @@ def print_cone(mod, comb, driver, stage_ffs, start_of, bit_name, cell_depth, sta
             print(f"    {late[b]:>3}  " + ", ".join(n for n, _ in sorted(firsts.items(), key=lambda kv: -kv[1])[:5]))
 
 
+def print_sources(mod, comb, driver, endpoints, start_of, bit_name, cell_depth, stage, limit):
+    """Where STAGE's deep paths start and which carry chains they cross (see --sources)."""
+    if stage == "all":
+        cone, ends = set(comb), set().union(*endpoints.values())
+    else:
+        cone, ends = input_cone(comb, driver, endpoints[stage]), set(endpoints[stage])
+    consumers = defaultdict(list)
+    for c in cone:
+        for b in comb[c][1]:
+            if b in driver and driver[b] in cone:
+                consumers[driver[b]].append(c)
+    outputs = defaultdict(list)
+    for b, c in driver.items():
+        if c in cone:
+            outputs[c].append(b)
+    tail = {}   # LUT levels from a cell (itself included) to the stage's registers
+
+    for root in cone:
+        stack = [(root, False)]
+        while stack:
+            c, expanded = stack.pop()
+            if c in tail:
+                continue
+            if expanded:
+                after = [tail[x] for x in consumers[c]]
+                if any(b in ends for b in outputs[c]):
+                    after.append(0)
+                tail[c] = comb[c][0][0] + max(after, default=0)
+                continue
+            stack.append((c, True))
+            stack.extend((x, False) for x in consumers[c] if x not in tail)
+
+    def start(b):
+        return start_of.get(b) or re.sub(r"\[\d+\]$", "", bit_name.get(b, "(unnamed)"))
+
+    from_start = defaultdict(int)
+    for c in cone:
+        for b in comb[c][1]:
+            if b not in driver:
+                from_start[start(b)] = max(from_start[start(b)], tail[c])
+    print(f"\npaths into {stage} by where they start: LUT levels of the deepest")
+    for name, d in sorted(from_start.items(), key=lambda kv: (-kv[1], kv[0]))[:20]:
+        print(f"  {d:>4}  {name}")
+    chains = defaultdict(int)
+    for c in cone:
+        if not NOT_LUT.match(mod["cells"][c]["type"]) or not mod["cells"][c]["type"].startswith("CARRY"):
+            continue
+        through = cell_depth(c, 0) + tail[c]
+        m = re.search(r"\$(\w+)\$([^$]+:\d+)", c)
+        label = f"{m.group(1)} {m.group(2)}" if m else re.sub(r"\.genblk.*$|\.slice.*$", "", c.lstrip("\\"))
+        if through > limit:
+            chains[label] = max(chains[label], through)
+    print(f"carry chains on its paths deeper than {limit}: the deepest path through each, the chain"
+          + ("" if chains else ": none"))
+    for label, d in sorted(chains.items(), key=lambda kv: (-kv[1], kv[0])):
+        print(f"  {d:>4}  {label}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("netlist")
@@ -144,6 +206,8 @@ def main():
     ap.add_argument("--path", help="print the deepest LUT path into this stage")
     ap.add_argument("--luts", type=int, default=0, help="print the N stages with the most LUTs")
     ap.add_argument("--cone", help="print what this stage's logic is made of")
+    ap.add_argument("--sources", help="print where this stage's deep paths start and what they cross "
+                    "(all: every stage's)")
     args = ap.parse_args()
 
     with open(args.netlist) as f:
@@ -306,6 +370,11 @@ def main():
             print(f"no stage named {args.cone}", file=sys.stderr)
             return 2
         print_cone(mod, comb, driver, stage_ffs, start_of, bit_name, cell_depth, args.cone)
+    if args.sources:
+        if args.sources not in endpoints and args.sources != "all":
+            print(f"no stage named {args.sources}", file=sys.stderr)
+            return 2
+        print_sources(mod, comb, driver, endpoints, start_of, bit_name, cell_depth, args.sources, args.limit)
     return 0
 
 

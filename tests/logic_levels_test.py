@@ -5,7 +5,9 @@
   a_q -> INV -> c_q                                         0 LUT levels
   b_q -> LUT4 (x3 in a chain) -> RAM64M8 read -> d_q        4 (the LUT-RAM read is a level);
   the RAM's own inputs end a stage too (r1: 3)
-and --cone b_q: one register bit, 5 cells, 3 LUTs private to it, its inputs starting at a_q.
+and --cone b_q: one register bit, 5 cells, 3 LUTs private to it, its inputs starting at a_q;
+--sources b_q: its deepest path starts at a_q (3) and crosses the compare of rtl/x.sv line 12,
+listed over a limit of 2, not over 3.
 """
 import json
 import os
@@ -38,8 +40,9 @@ def ram(addr, out):
             "port_directions": {"ADDRA": "input", "DIA": "input", "WE": "input", "DOA": "output"}}
 
 
+CMP = "$flatten\\u.$lt$rtl/x.sv:12$5.genblk1.slice[0].carry"   # named as yosys names a compare
 cells = {
-    "ffa": ff(40, 2), "l1": cell("LUT2", [2], [10]), "c1": cell("CARRY4", [10], [11]),
+    "ffa": ff(40, 2), "l1": cell("LUT2", [2], [10]), CMP: cell("CARRY4", [10], [11]),
     "l2": cell("LUT6", [11], [12]), "m1": cell("MUXF7", [12], [13]), "l3": cell("LUT3", [13], [14]),
     "ffb": ff(14, 3),
     "i1": cell("INV", [2], [20]), "ffc": ff(20, 4),
@@ -56,7 +59,15 @@ out = subprocess.run([sys.executable, SCRIPT, f.name, "--limit", "0", "--path", 
                      capture_output=True, text=True, check=True).stdout
 cone = subprocess.run([sys.executable, SCRIPT, f.name, "--cone", "b_q"],
                       capture_output=True, text=True, check=True).stdout
+sources = [subprocess.run([sys.executable, SCRIPT, f.name, "--limit", str(limit), "--sources", "b_q"],
+                          capture_output=True, text=True, check=True).stdout for limit in (2, 3)]
 os.unlink(f.name)
+sources_ok = ("\n     3  a_q" in sources[0] and "\n     3  lt rtl/x.sv:12" in sources[0]
+              and "deeper than 3: the deepest path through each, the chain: none" in sources[1])
+if not sources_ok:
+    print(sources[0], sources[1])
+    print("expected b_q's paths from a_q at 3 levels through lt rtl/x.sv:12, listed over 2 only")
+    sys.exit(1)
 cone_ok = ("cone of b_q: 1 register bits, 5 cells" in cone and "LUTs private to one bit: 3 (3.0 a bit" in cone
            and any(line.split()[-1] == "a_q" for line in cone.splitlines() if line.strip()))
 if not cone_ok:
