@@ -285,6 +285,66 @@ TEST(Funding, RateOutsideItsBoundIsAnErrorAndNotApplied) {
   EXPECT_NE(want.out.find("error funding rate must be between -1 and 1; not applied"), std::string::npos);
 }
 
+// Every range test the sequencer makes on a command's or a message's own words, at and just past
+// each bound: the command arguments (tested as the event is taken, registered beside it) and the
+// account and symbol an event names (tested on each candidate field before the choice by type).
+void at_the_bounds(Backend& b) {
+  constexpr int kA = GatewayParams::kAccounts, kS = GatewayParams::kSymbols;
+  constexpr i64 kMin = std::numeric_limits<i64>::min(), kMax = std::numeric_limits<i64>::max();
+  b.define_symbol(0, one_tier_symbol());
+  b.define_symbol(kS - 1, one_tier_symbol());
+  b.define_symbol(kS, one_tier_symbol());      // the table is full past its last entry
+  b.define_symbol(-1, one_tier_symbol());
+  b.create_account(0, 1'000'000'000'000);
+  b.create_account(kA - 1, 1'000'000'000'000);
+  b.create_account(kA, 1'000'000'000'000);
+  b.create_account(-1, 1'000'000'000'000);
+  b.create_account(0, 5);                       // exists
+  for (i64 lev : {i64{0}, i64{-1}, i64{1}, i64{10'000}, i64{10'001}, kMin, kMax, i64{20}}) b.set_leverage(0, 0, lev);
+  b.set_leverage(kA, 0, 20);
+  b.set_leverage(-1, 0, 20);
+  b.set_leverage(0, kS, 20);
+  b.set_leverage(0, -1, 20);
+  b.set_leverage(kA - 1, kS - 1, 10'000);
+  b.mark(0, 6'000'000'000'000);
+  b.mark(kS - 1, 6'000'000'000'000);
+  b.mark(kS, 6'000'000'000'000);               // an unknown symbol: an engine error
+  b.order(OrderEvent{0, 0, 1, true, false, 300'000, 6'000'000'000'000});
+  b.order(OrderEvent{kA, 0, 2, true, false, 300'000, 6'000'000'000'000});
+  b.order(OrderEvent{-1, 0, 3, true, false, 300'000, 6'000'000'000'000});
+  b.order(OrderEvent{0, kS, 4, true, false, 300'000, 6'000'000'000'000});
+  b.order(OrderEvent{0, -1, 5, true, false, 300'000, 6'000'000'000'000});
+  b.order(OrderEvent{kA - 1, kS - 1, 6, false, false, 300'000, 6'000'000'000'000});
+  b.fill(FillEvent{1, 300'000, 6'000'000'000'000, 0});
+  b.kill(-1, true);                             // every account
+  b.order(OrderEvent{0, 0, 7, true, false, 100'000, 6'000'000'000'000});
+  b.kill(-1, false);
+  b.kill(kA, true);                             // no such account: nothing
+  b.order(OrderEvent{0, 0, 8, true, false, 100'000, 6'000'000'000'000});
+  // amount <= collateral, at and past it; then the IM's share of the test
+  b.withdraw(kA - 1, 1'000'000'000'001);
+  b.withdraw(kA - 1, 1'000'000'000'000);
+  b.deposit(kA - 1, 1'000'000'000'000);
+  b.withdraw(0, 1'000'000'000'001);
+  b.withdraw(0, 1'000'000'000'000);
+  b.withdraw(0, 999'000'000'000);
+  b.withdraw(0, -5);
+  b.withdraw(kA, 1);
+  for (int a : {0, kA - 1, kA, -1}) b.query(a);
+}
+
+TEST(Commands, RangeTestsAtAndPastEachBoundAsInTheModel) {
+  Recorder want, got;
+  auto sw = make_backend("sw", want);
+  auto rtl = make_rtl_backend(got, RtlOptions{11, 0.0, 0.0});
+  at_the_bounds(*sw);
+  at_the_bounds(*rtl);
+  EXPECT_EQ(got.out, want.out);
+  for (const char* what : {"symbol table full", "account table full", "leverage must", "unknown symbol in lev",
+                           "UNKNOWN_ACCOUNT", "UNKNOWN_SYMBOL", "withdraw 1023 1000000000001 rejected", "withdraw 0 -5 ok"})
+    EXPECT_NE(want.out.find(what), std::string::npos) << what << " in\n" << want.out;
+}
+
 // Funding that carries a receiver's collateral past +-kMoneyMax saturates it there and reports
 // it (SFund3 adds, SFund4 clamps), then the holder's liquidation check runs as usual.
 TEST(Funding, SaturatesCollateralAtItsBound) {

@@ -18,7 +18,9 @@ class DecisionRecorder : public DecisionSink {
   void canceled(i64 id) override { out += "canceled " + std::to_string(id) + "\n"; }
   void liquidate(int a, i128 eq, i128 mm) override { out += "liquidate " + std::to_string(a) + " " + str(eq) + " " + str(mm) + "\n"; }
   void mark(int, i64) override {}
-  void withdraw(int, i64, bool) override {}
+  void withdraw(int a, i64 amount, bool ok) override {
+    out += "withdraw " + std::to_string(a) + " " + std::to_string(amount) + (ok ? " ok\n" : " rejected\n");
+  }
   void account(int a, const AccountSnapshot& v) override {
     out += "account " + std::to_string(a) + " " + str(v.collateral) + " " + str(v.equity) + " " + str(v.im) + " " + str(v.mm) + "\n";
   }

@@ -403,6 +403,58 @@ module pg_risk_core #(
   assign ev_in_w0 = ev_data_i[63:0];
   assign ev_in_w1 = ev_data_i[127:64];
 
+  // The commands' range tests of their own arguments, made on the event as it is taken and
+  // registered beside ev_q (equal to ev_flags of its words, asserted), so that the states that use them
+  // start from a register, not from a 64-bit compare in front of the next-state mux.
+  typedef struct packed {
+    logic w0_all;       // kill: w0 is all ones (every account)
+    logic w0_acct;      // create_account: w0 < Accounts
+    logic w0_sym_out;   // symbol_commit: w0 >= Symbols
+    logic w2_lev_out;   // set_leverage: w2 outside 1 to 10000
+    logic w3_rate_out;  // funding: |w3| > RateMax
+  } ev_flags_t;
+  function automatic ev_flags_t ev_flags(input logic [63:0] w0, input logic signed [63:0] w2,
+                                         input logic signed [63:0] w3);
+    // (a concatenation in the fields' order: yosys 0.23 does not take a field of the result)
+    ev_flags = {w0 == '1,                           // w0_all
+                w0 < 64'(Accounts),                 // w0_acct
+                w0 >= 64'(Symbols),                 // w0_sym_out
+                w2 < 1 || w2 > 64'sd10000,          // w2_lev_out
+                w3 < -RateMax || w3 > RateMax};     // w3_rate_out
+  endfunction
+  ev_flags_t evf_d, evf_q;
+  // The range tests of the first table addresses an event can name (SIdle: a_ok, s_ok), made on
+  // each candidate field before the choice by type, which then picks a bit, not a 64-bit operand.
+  logic in_w0_acct_ok, in_w0_sym_ok, in_w1_sym_ok;      // command arguments
+  logic in_ord_acct_ok, in_ord_sym_ok, in_mark_sym_ok;  // wire messages
+  logic peek_acct_ok, peek_sym_ok;                      // the client port's next new order
+  assign in_w0_acct_ok  = ev_in_w0 < 64'(Accounts);
+  assign in_w0_sym_ok   = ev_in_w0 < 64'(Symbols);
+  assign in_w1_sym_ok   = ev_in_w1 < 64'(Symbols);
+  assign in_ord_acct_ok = 64'(ev_data_i[8*perpgate_wire_pkg::NewOrderAcctOff +: perpgate_wire_pkg::NewOrderAcctBits])
+                          < 64'(Accounts);
+  assign in_ord_sym_ok  = 64'(ev_data_i[8*perpgate_wire_pkg::NewOrderSymOff +: perpgate_wire_pkg::NewOrderSymBits])
+                          < 64'(Symbols);
+  assign in_mark_sym_ok = 64'(ev_data_i[8*perpgate_wire_pkg::MarkSymOff +: 16]) < 64'(Symbols);
+  assign peek_acct_ok   = 64'(peek_msg_i[8*perpgate_wire_pkg::NewOrderAcctOff +: perpgate_wire_pkg::NewOrderAcctBits])
+                          < 64'(Accounts);
+  assign peek_sym_ok    = 64'(peek_msg_i[8*perpgate_wire_pkg::NewOrderSymOff +: perpgate_wire_pkg::NewOrderSymBits])
+                          < 64'(Symbols);
+
+  // withdraw: amount (w1) <= collateral, registered a cycle ahead: SWithdraw changes neither.
+  logic coll_covers_q;
+  // refresh_slot: the larger of the account's and the symbol's IM rates, registered a cycle ahead
+  // (SR1Tier, before SR1, changes neither): SR1 then compares it with the tier's alone.
+  logic [26:0] imr_acct_sym_q;
+
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) begin
+    if (state_q != SClear && state_q != SIdle) assert (evf_q == ev_flags(ev_w0, ev_w2, ev_w3));
+    if (state_q == SWithdrawTest) assert (coll_covers_q == ($signed(ev_w1) <= acc_q.coll));
+    if (state_q == SR1) assert (imr_acct_sym_q == (imr_q > cfg_q.imr ? imr_q : cfg_q.imr));
+  end
+`endif
+
   // The new order being issued (SO1: the one taken; SIdle, read ahead two deep: the one being
   // taken, pre2_q) and its fields (byte offsets of perpgate_wire_pkg, 8-byte aligned groups).
   localparam int unsigned EvB  = 8 * perpgate_wire_pkg::NewOrderSize;
@@ -680,8 +732,7 @@ module pg_risk_core #(
   logic wb_hits_peek;                                    // the write-back (write_back_q) changes its entries
   assign peek_same = peek_msg_i[8*perpgate_wire_pkg::NewOrderAcctOff +: AW] == a_q &&
                      peek_msg_i[8*perpgate_wire_pkg::NewOrderSymOff +: SW] == s_q &&
-                     (64'(peek_msg_i[8*perpgate_wire_pkg::NewOrderAcctOff +: 32]) < 64'(Accounts)) == a_ok_q &&
-                     (64'(peek_msg_i[8*perpgate_wire_pkg::NewOrderSymOff +: 16]) < 64'(Symbols)) == s_ok_q;
+                     peek_acct_ok == a_ok_q && peek_sym_ok == s_ok_q;
   // A write-back lands as the tables are read (the read sees the old entry) only in the entries
   // of its account and, when it claims a slot, its holder word: an order of another account
   // behind it, as in a burst (the previous order's write-back comes a cycle before the next
@@ -858,17 +909,18 @@ module pg_risk_core #(
 
   // The main sequencer.
   always_comb begin
-    logic [63:0]  x64, y64;
+    logic [AW-1:0] xa;                       // SIdle: the account and symbol the event names,
+    logic [SW-1:0] ys;                       // cut to the tables' address widths,
+    logic         x_ok, y_ok;                // and whether they were below Accounts, Symbols
     logic [127:0] y128;
     logic [LW:0]  sl;
     logic         load;                    // the words for the event's first addresses are here
     logic [WayW:0] wy;
-    logic [26:0]  r27;
     logic signed [127:0] s128;
     logic signed [63:0]  s64;
 
     state_d = state_q; ret_d = ret_q; rv_ret_d = rv_ret_q;
-    op_d = op_q; ev_d = ev_q; acc_d = acc_q; slots_d = slots_q; pos_d = pos_q; cfg_d = cfg_q;
+    op_d = op_q; ev_d = ev_q; evf_d = evf_q; acc_d = acc_q; slots_d = slots_q; pos_d = pos_q; cfg_d = cfg_q;
     tiers_d = tiers_q; sst_d = sst_q; imr_d = imr_q; hbits_d = hbits_q; oset_d = oset_q;
     way_d = way_q; a_ok_d = a_ok_q; s_ok_d = s_ok_q; by_slot_d = by_slot_q; keep_sym_d = keep_sym_q;
     err_d = err_q; err_ref_d = err_ref_q; err_ret_d = err_ret_q;
@@ -899,8 +951,8 @@ module pg_risk_core #(
     div_go = 1'b0;
     mul_go = 1'b0;
 
-    x64 = '0; y64 = '0; y128 = '0; sl = '0; wy = '0; load = 1'b0;
-    oe = '0; oacc = '0; opos = '0; oslots = '0; ooset = '0; r27 = '0; s128 = '0; s64 = '0;
+    xa = '0; ys = '0; x_ok = 1'b1; y_ok = 1'b1; y128 = '0; sl = '0; wy = '0; load = 1'b0;
+    oe = '0; oacc = '0; opos = '0; oslots = '0; ooset = '0; s128 = '0; s64 = '0;
 
     // Retire the oldest order in flight (the sequencer is then in SIdle, SLoad, SOWait, SO1 or
     // SDrain, none of which writes a channel): its reply, a reject or an ack and the forward.
@@ -986,6 +1038,7 @@ module pg_risk_core #(
         if (ev_valid_i) begin
           op_d = ev_type_i;
           ev_d = ev_data_i;
+          evf_d = ev_flags(ev_in_w0, ev_data_i[64*2 +: 64], ev_data_i[64*3 +: 64]);
           err_d = perpgate_wire_pkg::ErrNone;
           res_d = '0;
           by_slot_d = 1'b0;
@@ -993,23 +1046,29 @@ module pg_risk_core #(
           // Addresses of the tables this event reads first.
           unique case (ev_type_i)
             perpgate_wire_pkg::MsgNewOrder: begin
-              x64 = 64'(ev_data_i[8*perpgate_wire_pkg::NewOrderAcctOff +: perpgate_wire_pkg::NewOrderAcctBits]);
-              y64 = 64'(ev_data_i[8*perpgate_wire_pkg::NewOrderSymOff +: perpgate_wire_pkg::NewOrderSymBits]);
+              xa = ev_data_i[8*perpgate_wire_pkg::NewOrderAcctOff +: AW];
+              ys = ev_data_i[8*perpgate_wire_pkg::NewOrderSymOff +: SW];
+              x_ok = in_ord_acct_ok; y_ok = in_ord_sym_ok;
               set_d = ev_set_i;
             end
             perpgate_wire_pkg::MsgCancel: ;          // forwarded: no table read
             perpgate_wire_pkg::MsgCancelAck: set_d = ev_set_i;
             perpgate_wire_pkg::MsgFill: set_d = ev_set_i;
             perpgate_wire_pkg::MsgMark, perpgate_wire_pkg::MsgIndex, perpgate_wire_pkg::MsgBookTop,
-            perpgate_wire_pkg::MsgTrade, perpgate_wire_pkg::MsgFunding:
-              y64 = 64'(ev_data_i[8*perpgate_wire_pkg::MarkSymOff +: 16]);
-            perpgate_regs_pkg::CmdSetLeverage: begin x64 = ev_in_w0; y64 = ev_in_w1; end
-            perpgate_regs_pkg::CmdSymbolCommit: y64 = ev_in_w0;
+            perpgate_wire_pkg::MsgTrade, perpgate_wire_pkg::MsgFunding: begin
+              ys = ev_data_i[8*perpgate_wire_pkg::MarkSymOff +: SW];
+              y_ok = in_mark_sym_ok;
+            end
+            perpgate_regs_pkg::CmdSetLeverage: begin
+              xa = ev_in_w0[AW-1:0]; ys = ev_in_w1[SW-1:0];
+              x_ok = in_w0_acct_ok; y_ok = in_w1_sym_ok;
+            end
+            perpgate_regs_pkg::CmdSymbolCommit: begin ys = ev_in_w0[SW-1:0]; y_ok = in_w0_sym_ok; end
             perpgate_regs_pkg::CmdQuerySlot: begin
-              x64 = ev_in_w0;
+              xa = ev_in_w0[AW-1:0]; x_ok = in_w0_acct_ok;
               slot_d = ev_data_i[64 +: LW];
             end
-            default: x64 = ev_in_w0;
+            default: begin xa = ev_in_w0[AW-1:0]; x_ok = in_w0_acct_ok; end
           endcase
           state_d = ev_type_i == perpgate_wire_pkg::MsgNewOrder || ctx_v_q == 2'b00 ? SLoad : SDrain;
           if (fast_issue) begin                 // read two deep: issued (above) as it is taken
@@ -1019,19 +1078,20 @@ module pg_risk_core #(
             state_d = SO1;
           end
         end else begin                          // read ahead: the client port's next new order
-          x64 = 64'(peek_msg_i[8*perpgate_wire_pkg::NewOrderAcctOff +: perpgate_wire_pkg::NewOrderAcctBits]);
-          y64 = 64'(peek_msg_i[8*perpgate_wire_pkg::NewOrderSymOff +: perpgate_wire_pkg::NewOrderSymBits]);
+          xa = peek_msg_i[8*perpgate_wire_pkg::NewOrderAcctOff +: AW];
+          ys = peek_msg_i[8*perpgate_wire_pkg::NewOrderSymOff +: SW];
+          x_ok = peek_acct_ok; y_ok = peek_sym_ok;
           // and its position, at the slot the slot map read for the same peek shows (pre2_q)
           sl = slot_of_rd;
           f0_d = !sl[LW];
           slot_d = sl[LW-1:0];
         end
         if (ev_valid_i || peek_valid_i) begin
-          a_ok_d = x64 < 64'(Accounts);
-          s_ok_d = y64 < 64'(Symbols);
-          a_d = x64[AW-1:0];
-          s_d = y64[SW-1:0];
-          hw_d = x64[AW-1:6];
+          a_ok_d = x_ok;
+          s_ok_d = y_ok;
+          a_d = xa;
+          s_d = ys;
+          hw_d = xa[AW-1:6];
         end
       end
 
@@ -1096,7 +1156,7 @@ module pg_risk_core #(
               err_d = perpgate_wire_pkg::ErrUnknownAccount; state_d = SDone;
             end else if (!s_ok_q) begin
               err_d = perpgate_wire_pkg::ErrUnknownSymbolInLev; state_d = SDone;
-            end else if ($signed(ev_w2) < 1 || $signed(ev_w2) > 64'sd10000) begin
+            end else if (evf_q.w2_lev_out) begin
               err_d = perpgate_wire_pkg::ErrLeverageRange; state_d = SDone;
             end else begin
               // imr = ceil(1e8 / lev)
@@ -1117,7 +1177,7 @@ module pg_risk_core #(
           perpgate_regs_pkg::CmdDeposit: state_d = SDeposit;
           perpgate_regs_pkg::CmdWithdraw: state_d = SWithdraw;
           perpgate_regs_pkg::CmdKill: begin
-            if (ev_w0 == '1) begin
+            if (evf_q.w0_all) begin
               killed_all_d = ev_q[64*1 + 0];
               state_d = SDone;
             end else if (a_ok_q) begin
@@ -1153,7 +1213,7 @@ module pg_risk_core #(
             state_d = STierMul;
           end
           perpgate_regs_pkg::CmdSymbolCommit: begin
-            if (ev_w0 >= 64'(Symbols)) begin
+            if (evf_q.w0_sym_out) begin
               err_d = perpgate_wire_pkg::ErrSymbolTableFull;
               state_d = SDone;
             end else begin
@@ -1573,7 +1633,7 @@ module pg_risk_core #(
 
       // Funding: collateral -= qty x mark x rate for every holder (a payment rounds up).
       SFund: begin
-        if ($signed(ev_w3) < -RateMax || $signed(ev_w3) > RateMax) begin
+        if (evf_q.w3_rate_out) begin
           err_d = perpgate_wire_pkg::ErrFundingRateRange;        // outside the rate unit's bound
           err_ref_d = 64'(s_q);
           err_ret_d = SDone;
@@ -1631,7 +1691,7 @@ module pg_risk_core #(
 
       // ---- control plane -------------------------------------------------------------------------
       SCreate: begin
-        if (!(ev_w0 < 64'(Accounts))) begin
+        if (!evf_q.w0_acct) begin
           err_d = perpgate_wire_pkg::ErrAccountTableFull;
           state_d = SDone;
         end else if (acc_q.exists) begin
@@ -1705,7 +1765,7 @@ module pg_risk_core #(
         end
       end
       SWithdrawTest: begin
-        if ($signed(ev_w1) <= acc_q.coll && eq_q >= acc_q.im) begin
+        if (coll_covers_q && eq_q >= acc_q.im) begin
           res_d[0] = 1'b1;
           acc_d.coll = acc_q.coll - ev_w1;
           ret_d = SAcctWb;
@@ -1872,10 +1932,8 @@ module pg_risk_core #(
       end
       SR1Tier: state_d = SR1;                      // the tiers of t0 and t1 (tier_t0/tier_t1)
       SR1: begin                                   // the rates of the tiers of t0 and t1
-        r27 = imr_q > cfg_q.imr ? imr_q : cfg_q.imr;
-        if (tier_e1_imr > r27) r27 = tier_e1_imr;   // the tier's imr field
         rate0_d = tier_e0.mmr;
-        rate1_d = r27;
+        rate1_d = tier_e1_imr > imr_acct_sym_q ? tier_e1_imr : imr_acct_sym_q;   // the tier's imr field
         t3_d = $signed(128'(tier_e0.maint));
         fl_go = 1'b1;                              // floor of the uPnL SR3Im writes, for SL0
         fl_pre_d = 1'b1;
@@ -1958,7 +2016,7 @@ module pg_risk_core #(
         state_d = SRvBits;
       end
       SRvBits: begin
-        if (hbits_q == 64'd0) begin
+        if (tz_hbits[6]) begin                    // no holder left in the word (hbits_q == 0)
           if (hw_q == HW'(Words - 1)) begin
             state_d = rv_ret_q;
           end else begin
@@ -1966,8 +2024,7 @@ module pg_risk_core #(
             state_d = SRvWord;
           end
         end else begin
-          x64 = 64'(tz_hbits);
-          a_d = {hw_q, x64[5:0]};
+          a_d = {hw_q, tz_hbits[5:0]};
           hbits_d = hbits_q & (hbits_q - 64'd1);
           by_slot_d = 1'b0;
           keep_sym_d = 1'b1;
@@ -2046,7 +2103,9 @@ module pg_risk_core #(
   end
 
   always_ff @(posedge clk_i) begin
-    ret_q <= ret_d; rv_ret_q <= rv_ret_d; op_q <= op_d; ev_q <= ev_d;
+    ret_q <= ret_d; rv_ret_q <= rv_ret_d; op_q <= op_d; ev_q <= ev_d; evf_q <= evf_d;
+    coll_covers_q <= $signed(ev_w1) <= acc_q.coll;
+    imr_acct_sym_q <= imr_q > cfg_q.imr ? imr_q : cfg_q.imr;
     acc_q <= acc_d; slots_q <= slots_d; pos_q <= pos_d; cfg_q <= cfg_d; tiers_q <= tiers_d;
     sst_q <= sst_d; imr_q <= imr_d; oset_q <= oset_d; way_q <= way_d;
     hbits_q <= hbits_d;
