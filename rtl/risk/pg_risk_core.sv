@@ -422,7 +422,9 @@ module pg_risk_core #(
                 w2 < 1 || w2 > 64'sd10000,          // w2_lev_out
                 w3 < -RateMax || w3 > RateMax};     // w3_rate_out
   endfunction
-  ev_flags_t evf_d, evf_q;
+  ev_flags_t ev_in_flags, evf_d, evf_q;                  // of the event offered; taken; held
+  // (a continuous assign: a function called in one branch of always_comb is a latch to yosys)
+  assign ev_in_flags = ev_flags(ev_in_w0, ev_data_i[64*2 +: 64], ev_data_i[64*3 +: 64]);
   // The range tests of the first table addresses an event can name (SIdle: a_ok, s_ok), made on
   // each candidate field before the choice by type, which then picks a bit, not a 64-bit operand.
   logic in_w0_acct_ok, in_w0_sym_ok, in_w1_sym_ok;      // command arguments
@@ -1038,7 +1040,7 @@ module pg_risk_core #(
         if (ev_valid_i) begin
           op_d = ev_type_i;
           ev_d = ev_data_i;
-          evf_d = ev_flags(ev_in_w0, ev_data_i[64*2 +: 64], ev_data_i[64*3 +: 64]);
+          evf_d = ev_in_flags;
           err_d = perpgate_wire_pkg::ErrNone;
           res_d = '0;
           by_slot_d = 1'b0;
