@@ -7,6 +7,9 @@
 #   scripts/synth.sh --gateway max      minutes on a 2-core VM, a third of it yosys' proc pass on
 #                                       the risk core's sequencer: see bench/README.md), or at
 #                                       65,536 accounts
+#   scripts/synth.sh --gateway small    the top at 64 accounts, 4 symbols and 64 order sets: the
+#                                       same stages and depth profile in about half the time, for
+#                                       the depth analysis (logic_levels.py --path/--sources)
 #   scripts/synth.sh --core             only the risk core (pg_risk_core) at default capacity: its
 #                                       stages without the I/O around it (about 25 minutes)
 #   scripts/synth.sh --full             the units and both gateway runs
@@ -35,8 +38,8 @@ mode=${1:-}
 gateway=${2:-}
 [[ $mode == --full ]] && gateway=both
 [[ $mode == "" || $mode == --full || $mode == --summary || $mode == --core ||
-   ( $mode == --gateway && $gateway =~ ^(default|max)$ ) ]] ||
-  { echo "usage: scripts/synth.sh [--full | --gateway default|max | --core | --summary]" >&2; exit 2; }
+   ( $mode == --gateway && $gateway =~ ^(default|max|small)$ ) ]] ||
+  { echo "usage: scripts/synth.sh [--full | --gateway default|max|small | --core | --summary]" >&2; exit 2; }
 
 [[ $mode == --summary || $mode == --gateway || $mode == --core ]] || {
 synth rx_port pg_rx_port "" rtl/common/pg_countdown.sv rtl/risk/pg_mulu.sv rtl/eth/pg_udp_rx.sv \
@@ -60,6 +63,9 @@ if [[ $mode == --core || $mode == --full ]]; then
 fi
 if [[ $gateway == default || $gateway == both ]]; then
   synth gateway_default pg_gateway_top "" $top_src
+fi
+if [[ $gateway == small ]]; then
+  synth gateway_small pg_gateway_top "-set Accounts 64 -set Symbols 4 -set OrderSets 64" $top_src
 fi
 if [[ $gateway == max || $gateway == both ]]; then
   synth gateway_max pg_gateway_top "-set Accounts 65536 -set OrderSets 65536" $top_src
