@@ -185,7 +185,7 @@ def print_sources(mod, comb, driver, endpoints, start_of, bit_name, cell_depth, 
         print(f"  {d:>4}  {name}")
     chains = defaultdict(int)
     for c in cone:
-        if not NOT_LUT.match(mod["cells"][c]["type"]) or not mod["cells"][c]["type"].startswith("CARRY"):
+        if not re.match(r"^CARRY[48]$", mod["cells"][c]["type"]):
             continue
         through = cell_depth(c, 0) + tail[c]
         m = re.search(r"\$(\w+)\$([^$]+:\d+)", c)

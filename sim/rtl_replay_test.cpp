@@ -300,12 +300,12 @@ void at_the_bounds(Backend& b) {
   b.create_account(kA, 1'000'000'000'000);
   b.create_account(-1, 1'000'000'000'000);
   b.create_account(0, 5);                       // exists
-  for (i64 lev : {i64{0}, i64{-1}, i64{1}, i64{10'000}, i64{10'001}, kMin, kMax, i64{20}}) b.set_leverage(0, 0, lev);
+  for (i64 lev : {i64{0}, i64{-1}, i64{1}, kLevMax, kLevMax + 1, kMin, kMax, i64{20}}) b.set_leverage(0, 0, lev);
   b.set_leverage(kA, 0, 20);
   b.set_leverage(-1, 0, 20);
   b.set_leverage(0, kS, 20);
   b.set_leverage(0, -1, 20);
-  b.set_leverage(kA - 1, kS - 1, 10'000);
+  b.set_leverage(kA - 1, kS - 1, kLevMax);
   b.mark(0, 6'000'000'000'000);
   b.mark(kS - 1, 6'000'000'000'000);
   b.mark(kS, 6'000'000'000'000);               // an unknown symbol: an engine error

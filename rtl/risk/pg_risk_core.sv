@@ -99,6 +99,7 @@ module pg_risk_core #(
   localparam logic signed [63:0]  MoneyMax    = 64'(perpgate_fixed_pkg::MoneyMax);
   localparam logic signed [63:0]  RateScale   = 64'(perpgate_fixed_pkg::RateScale);
   localparam logic signed [63:0]  RateMax     = 64'(perpgate_fixed_pkg::RateMax);
+  localparam logic signed [63:0]  LevMax      = 64'(perpgate_fixed_pkg::LevMax);
 
   // ---- tables ----------------------------------------------------------------------------------
   // Entries are plain vectors, not the structs: yosys 0.23 reads an unpacked array of a struct
@@ -410,7 +411,7 @@ module pg_risk_core #(
     logic w0_all;       // kill: w0 is all ones (every account)
     logic w0_acct;      // create_account: w0 < Accounts
     logic w0_sym_out;   // symbol_commit: w0 >= Symbols
-    logic w2_lev_out;   // set_leverage: w2 outside 1 to 10000
+    logic w2_lev_out;   // set_leverage: w2 outside 1 to LevMax
     logic w3_rate_out;  // funding: |w3| > RateMax
   } ev_flags_t;
   function automatic ev_flags_t ev_flags(input logic [63:0] w0, input logic signed [63:0] w2,
@@ -419,7 +420,7 @@ module pg_risk_core #(
     ev_flags = {w0 == '1,                           // w0_all
                 w0 < 64'(Accounts),                 // w0_acct
                 w0 >= 64'(Symbols),                 // w0_sym_out
-                w2 < 1 || w2 > 64'sd10000,          // w2_lev_out
+                w2 < 1 || w2 > LevMax,              // w2_lev_out
                 w3 < -RateMax || w3 > RateMax};     // w3_rate_out
   endfunction
   ev_flags_t ev_in_flags, evf_d, evf_q;                  // of the event offered; taken; held
