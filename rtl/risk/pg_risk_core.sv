@@ -33,6 +33,13 @@ module pg_risk_core #(
   input  wire logic [511:0]   ev_data_i,
   input  wire logic [$clog2(OrderSets)-1:0] ev_set_i,   // its order id's set (pg_msg_rx)
   input  wire logic           ev_client_i,   // the event comes from the client port
+  // ev_type_i/ev_data_i decoded by pg_ev_decode in front of the arbiter (checked here in simulation):
+  // the account and symbol of its first table reads, whether each is in range, and its range flags
+  input  wire logic [$clog2(Accounts)-1:0] ev_acct_i,
+  input  wire logic           ev_acct_ok_i,
+  input  wire logic [$clog2(Symbols)-1:0]  ev_sym_i,
+  input  wire logic           ev_sym_ok_i,
+  input  wire logic [pg_risk_pkg::EvFlagsBits-1:0] ev_flags_i,   // pg_risk_pkg::ev_flags_t
   // The client port's next new order, ahead of it (pg_msg_rx): its account and symbol are in
   // peek_msg_i (the port's message register) while peek_valid_i. While idle the core reads their
   // entries, so that the order skips SLoad, or is issued as it is taken (see SIdle).
@@ -98,8 +105,6 @@ module pg_risk_core #(
   localparam logic signed [63:0]  PxMax       = 64'(perpgate_fixed_pkg::PxMax);
   localparam logic signed [63:0]  MoneyMax    = 64'(perpgate_fixed_pkg::MoneyMax);
   localparam logic signed [63:0]  RateScale   = 64'(perpgate_fixed_pkg::RateScale);
-  localparam logic signed [63:0]  RateMax     = 64'(perpgate_fixed_pkg::RateMax);
-  localparam logic signed [63:0]  LevMax      = 64'(perpgate_fixed_pkg::LevMax);
 
   // ---- tables ----------------------------------------------------------------------------------
   // Entries are plain vectors, not the structs: yosys 0.23 reads an unpacked array of a struct
@@ -400,45 +405,12 @@ module pg_risk_core #(
   // the sequencer would make yosys' proc pass handle a 512-bit argument copy each time.
   logic [63:0] ev_w0, ev_w1, ev_w2, ev_w3, ev_w4, ev_w5, ev_w6, ev_w7;
   assign {ev_w7, ev_w6, ev_w5, ev_w4, ev_w3, ev_w2, ev_w1, ev_w0} = ev_q;
-  logic [63:0] ev_in_w0, ev_in_w1;                      // of the event being offered
-  assign ev_in_w0 = ev_data_i[63:0];
-  assign ev_in_w1 = ev_data_i[127:64];
-
-  // The commands' range tests of their own arguments, made on the event as it is taken and
-  // registered beside ev_q (equal to ev_flags of its words, asserted), so that the states that use them
-  // start from a register, not from a 64-bit compare in front of the next-state mux.
-  typedef struct packed {
-    logic w0_all;       // kill: w0 is all ones (every account)
-    logic w0_acct;      // create_account: w0 < Accounts
-    logic w0_sym_out;   // symbol_commit: w0 >= Symbols
-    logic w2_lev_out;   // set_leverage: w2 outside 1 to LevMax
-    logic w3_rate_out;  // funding: |w3| > RateMax
-  } ev_flags_t;
-  function automatic ev_flags_t ev_flags(input logic [63:0] w0, input logic signed [63:0] w2,
-                                         input logic signed [63:0] w3);
-    // (a concatenation in the fields' order: yosys 0.23 does not take a field of the result)
-    ev_flags = {w0 == '1,                           // w0_all
-                w0 < 64'(Accounts),                 // w0_acct
-                w0 >= 64'(Symbols),                 // w0_sym_out
-                w2 < 1 || w2 > LevMax,              // w2_lev_out
-                w3 < -RateMax || w3 > RateMax};     // w3_rate_out
-  endfunction
-  ev_flags_t ev_in_flags, evf_d, evf_q;                  // of the event offered; taken; held
-  // (a continuous assign: a function called in one branch of always_comb is a latch to yosys)
-  assign ev_in_flags = ev_flags(ev_in_w0, ev_data_i[64*2 +: 64], ev_data_i[64*3 +: 64]);
-  // The range tests of the first table addresses an event can name (SIdle: a_ok, s_ok), made on
-  // each candidate field before the choice by type, which then picks a bit, not a 64-bit operand.
-  logic in_w0_acct_ok, in_w0_sym_ok, in_w1_sym_ok;      // command arguments
-  logic in_ord_acct_ok, in_ord_sym_ok, in_mark_sym_ok;  // wire messages
-  logic peek_acct_ok, peek_sym_ok;                      // the client port's next new order
-  assign in_w0_acct_ok  = ev_in_w0 < 64'(Accounts);
-  assign in_w0_sym_ok   = ev_in_w0 < 64'(Symbols);
-  assign in_w1_sym_ok   = ev_in_w1 < 64'(Symbols);
-  assign in_ord_acct_ok = 64'(ev_data_i[8*perpgate_wire_pkg::NewOrderAcctOff +: perpgate_wire_pkg::NewOrderAcctBits])
-                          < 64'(Accounts);
-  assign in_ord_sym_ok  = 64'(ev_data_i[8*perpgate_wire_pkg::NewOrderSymOff +: perpgate_wire_pkg::NewOrderSymBits])
-                          < 64'(Symbols);
-  assign in_mark_sym_ok = 64'(ev_data_i[8*perpgate_wire_pkg::MarkSymOff +: 16]) < 64'(Symbols);
+  // The commands' range tests of their own arguments (ev_flags_i, made on the event before the
+  // arbiter chose it) registered beside ev_q, so that the states that use them start from a
+  // register, not from a 64-bit compare in front of the next-state mux.
+  pg_risk_pkg::ev_flags_t evf_d, evf_q;
+  // The range tests of the first table addresses of the client port's next new order (read ahead).
+  logic peek_acct_ok, peek_sym_ok;
   assign peek_acct_ok   = 64'(peek_msg_i[8*perpgate_wire_pkg::NewOrderAcctOff +: perpgate_wire_pkg::NewOrderAcctBits])
                           < 64'(Accounts);
   assign peek_sym_ok    = 64'(peek_msg_i[8*perpgate_wire_pkg::NewOrderSymOff +: perpgate_wire_pkg::NewOrderSymBits])
@@ -451,8 +423,23 @@ module pg_risk_core #(
   logic [26:0] imr_acct_sym_q;
 
 `ifndef SYNTHESIS
+  // The decode the arbiter hands over is that of the event offered, and evf_q that of the one held.
+  logic [AW-1:0] chk_acct;
+  logic [SW-1:0] chk_sym;
+  logic          chk_acct_ok, chk_sym_ok;
+  logic [pg_risk_pkg::EvFlagsBits-1:0] chk_flags, held_flags;
+  /* verilator lint_off PINCONNECTEMPTY */
+  pg_ev_decode #(.Accounts (Accounts), .Symbols (Symbols)) u_chk_offered (
+    .type_i (ev_type_i), .data_i (ev_data_i), .acct_o (chk_acct), .acct_ok_o (chk_acct_ok),
+    .sym_o (chk_sym), .sym_ok_o (chk_sym_ok), .flags_o (chk_flags));
+  pg_ev_decode #(.Accounts (Accounts), .Symbols (Symbols)) u_chk_held (
+    .type_i (op_q), .data_i (ev_q), .acct_o (), .acct_ok_o (), .sym_o (), .sym_ok_o (),
+    .flags_o (held_flags));
+  /* verilator lint_on PINCONNECTEMPTY */
   always_ff @(posedge clk_i) begin
-    if (state_q != SClear && state_q != SIdle) assert (evf_q == ev_flags(ev_w0, ev_w2, ev_w3));
+    if (ev_valid_i) assert (ev_acct_i == chk_acct && ev_acct_ok_i == chk_acct_ok && ev_sym_i == chk_sym &&
+                            ev_sym_ok_i == chk_sym_ok && ev_flags_i == chk_flags);
+    if (state_q != SClear && state_q != SIdle) assert (evf_q == held_flags);
     if (state_q == SWithdrawTest) assert (coll_covers_q == ($signed(ev_w1) <= acc_q.coll));
     if (state_q == SR1) assert (imr_acct_sym_q == (imr_q > cfg_q.imr ? imr_q : cfg_q.imr));
   end
@@ -1041,37 +1028,19 @@ module pg_risk_core #(
         if (ev_valid_i) begin
           op_d = ev_type_i;
           ev_d = ev_data_i;
-          evf_d = ev_in_flags;
+          evf_d = ev_flags_i;
           err_d = perpgate_wire_pkg::ErrNone;
           res_d = '0;
           by_slot_d = 1'b0;
           keep_sym_d = 1'b0;
-          // Addresses of the tables this event reads first.
+          // Addresses of the tables this event reads first (pg_ev_decode, before the arbiter).
+          xa = ev_acct_i; x_ok = ev_acct_ok_i;
+          ys = ev_sym_i;  y_ok = ev_sym_ok_i;
           unique case (ev_type_i)
-            perpgate_wire_pkg::MsgNewOrder: begin
-              xa = ev_data_i[8*perpgate_wire_pkg::NewOrderAcctOff +: AW];
-              ys = ev_data_i[8*perpgate_wire_pkg::NewOrderSymOff +: SW];
-              x_ok = in_ord_acct_ok; y_ok = in_ord_sym_ok;
-              set_d = ev_set_i;
-            end
-            perpgate_wire_pkg::MsgCancel: ;          // forwarded: no table read
-            perpgate_wire_pkg::MsgCancelAck: set_d = ev_set_i;
-            perpgate_wire_pkg::MsgFill: set_d = ev_set_i;
-            perpgate_wire_pkg::MsgMark, perpgate_wire_pkg::MsgIndex, perpgate_wire_pkg::MsgBookTop,
-            perpgate_wire_pkg::MsgTrade, perpgate_wire_pkg::MsgFunding: begin
-              ys = ev_data_i[8*perpgate_wire_pkg::MarkSymOff +: SW];
-              y_ok = in_mark_sym_ok;
-            end
-            perpgate_regs_pkg::CmdSetLeverage: begin
-              xa = ev_in_w0[AW-1:0]; ys = ev_in_w1[SW-1:0];
-              x_ok = in_w0_acct_ok; y_ok = in_w1_sym_ok;
-            end
-            perpgate_regs_pkg::CmdSymbolCommit: begin ys = ev_in_w0[SW-1:0]; y_ok = in_w0_sym_ok; end
-            perpgate_regs_pkg::CmdQuerySlot: begin
-              xa = ev_in_w0[AW-1:0]; x_ok = in_w0_acct_ok;
-              slot_d = ev_data_i[64 +: LW];
-            end
-            default: begin xa = ev_in_w0[AW-1:0]; x_ok = in_w0_acct_ok; end
+            perpgate_wire_pkg::MsgNewOrder, perpgate_wire_pkg::MsgCancelAck,
+            perpgate_wire_pkg::MsgFill:         set_d = ev_set_i;
+            perpgate_regs_pkg::CmdQuerySlot:    slot_d = ev_data_i[64 +: LW];
+            default: ;
           endcase
           state_d = ev_type_i == perpgate_wire_pkg::MsgNewOrder || ctx_v_q == 2'b00 ? SLoad : SDrain;
           if (fast_issue) begin                 // read two deep: issued (above) as it is taken

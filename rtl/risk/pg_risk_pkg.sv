@@ -102,6 +102,16 @@ package pg_risk_pkg;
   localparam int unsigned OrdValidBit = OrdBits - 1;        // ord_t.valid
   localparam int unsigned OrdIdLsb = 20 + 4 + 64;           // ord_t.id: [OrdIdLsb +: 64]
 
+  // The commands' argument range tests of an event (pg_ev_decode), held beside it in the core.
+  typedef struct packed {
+    logic w0_all;       // kill: w0 is all ones (every account)
+    logic w0_acct;      // create_account: w0 < Accounts
+    logic w0_sym_out;   // symbol_commit: w0 >= Symbols
+    logic w2_lev_out;   // set_leverage: w2 outside 1 to LevMax
+    logic w3_rate_out;  // funding: |w3| > RateMax
+  } ev_flags_t;
+  localparam int unsigned EvFlagsBits = 5;                 // $bits(ev_flags_t)
+
   // Helpers of the core and the order check (pg_risk_core, pg_order_check), one definition each.
   // x * 1000 mod 2^64 as shifts and adds (1000 = 1024 - 16 - 8): cheaper than a multiplier.
   function automatic logic [63:0] times1000(input logic [63:0] x);

@@ -86,6 +86,8 @@ module pg_gateway_top #(
   localparam int unsigned Ports = perpgate_regs_pkg::PortCount;   // client, venue, market
   localparam int unsigned Cnt   = perpgate_regs_pkg::PortCounterCount;
   localparam int unsigned SetW  = $clog2(OrderSets);
+  localparam int unsigned AW    = $clog2(Accounts);
+  localparam int unsigned SW    = $clog2(Symbols);
 
 `ifndef SYNTHESIS
   initial assert (Ports == 3) else $fatal(1, "the top has exactly three ports");
@@ -194,6 +196,26 @@ module pg_gateway_top #(
   logic [7:0]   ev_type;
   logic [511:0] ev_data;
   logic [SetW-1:0] ev_set;
+  logic [AW-1:0]   ev_acct;
+  logic [SW-1:0]   ev_sym;
+  logic            ev_acct_ok, ev_sym_ok;
+  logic [pg_risk_pkg::EvFlagsBits-1:0] ev_flags;
+
+  // Each requester's message decoded for the core (first account and symbol, range tests) before
+  // the grant, so that the grant's mux hands the core those beside the event (pg_ev_decode).
+  logic [AW-1:0] req_acct [4];
+  logic [SW-1:0] req_sym [4];
+  logic [3:0]    req_acct_ok, req_sym_ok;
+  logic [pg_risk_pkg::EvFlagsBits-1:0] req_flags [4];
+  pg_ev_decode #(.Accounts (Accounts), .Symbols (Symbols)) u_mbox_decode (
+    .type_i (mbox_op), .data_i (mbox_args), .acct_o (req_acct[0]), .acct_ok_o (req_acct_ok[0]),
+    .sym_o (req_sym[0]), .sym_ok_o (req_sym_ok[0]), .flags_o (req_flags[0]));
+  for (genvar gp = 0; gp < Ports; gp++) begin : gen_msg_decode
+    pg_ev_decode #(.Accounts (Accounts), .Symbols (Symbols)) u_decode (
+      .type_i (msg_type[gp]), .data_i (msg_data[gp]), .acct_o (req_acct[gp + 1]),
+      .acct_ok_o (req_acct_ok[gp + 1]), .sym_o (req_sym[gp + 1]), .sym_ok_o (req_sym_ok[gp + 1]),
+      .flags_o (req_flags[gp + 1]));
+  end
 
   // Whether each requester's message may be applied (the mailbox's always), beside the grant: on
   // the granted type it came after the grant and the type's mux, in front of the core's SIdle.
@@ -219,6 +241,11 @@ module pg_gateway_top #(
     // A message of a type the port may not carry is taken and not applied.
     ev_valid = any_req && req_ok[grant];
     // (commands and market data read no order set)
+    ev_acct    = req_acct[grant];
+    ev_acct_ok = req_acct_ok[grant];
+    ev_sym     = req_sym[grant];
+    ev_sym_ok  = req_sym_ok[grant];
+    ev_flags   = req_flags[grant];
     unique case (grant)
       2'd0:    begin ev_type = mbox_op;     ev_data = mbox_args;   ev_set = '0; end
       2'd1:    begin ev_type = msg_type[0]; ev_data = msg_data[0]; ev_set = msg_set[0]; end
@@ -256,6 +283,8 @@ module pg_gateway_top #(
     .clk_i, .rst_ni,
     .ev_valid_i (ev_valid), .ev_ready_o (ev_ready), .ev_type_i (ev_type), .ev_data_i (ev_data),
     .ev_set_i (ev_set), .ev_client_i (grant == 2'd1),
+    .ev_acct_i (ev_acct), .ev_acct_ok_i (ev_acct_ok), .ev_sym_i (ev_sym), .ev_sym_ok_i (ev_sym_ok),
+    .ev_flags_i (ev_flags),
     .peek_valid_i (peek_valid[0]), .peek_msg_i (msg_data[0][8*perpgate_wire_pkg::NewOrderSize-1:0]),
     .out_valid_o (out_valid), .out_ready_i (out_ready), .out_soon_o (out_soon), .out_data_o (out_data),
     .cmd_done_o (cmd_done), .cmd_err_o (cmd_err), .cmd_result_o (cmd_result), .idle_o (core_idle_o),
