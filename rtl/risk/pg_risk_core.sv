@@ -388,6 +388,10 @@ module pg_risk_core #(
   logic signed [63:0]  u0_d, u0_q, u1_d, u1_q, u2_d, u2_q;
   logic          f0_d, f0_q, f1_d, f1_q;
   logic [4:0]    k_d, k_q;
+  // symbol_commit's tier loop: the staged tier leverages copied in SCommit1 and shifted down a
+  // word each time k_q steps, so that the tier at k_q is the low word, not a 16:1 mux in front of
+  // the divider's operand (equal to stage_tlev_q's word k_q in SCommitTier, asserted).
+  logic [16*16-1:0] tlev_sh_d, tlev_sh_q;
   logic [26:0]   rate0_d, rate0_q, rate1_d, rate1_q;   // the refresh's MM and IM rates
   // staged symbol configuration (symbol_a/_b/_tier commands)
   pg_risk_pkg::cfg_t          stage_d, stage_q;
@@ -442,6 +446,7 @@ module pg_risk_core #(
     if (state_q != SClear && state_q != SIdle) assert (evf_q == held_flags);
     if (state_q == SWithdrawTest) assert (coll_covers_q == ($signed(ev_w1) <= acc_q.coll));
     if (state_q == SR1) assert (imr_acct_sym_q == (imr_q > cfg_q.imr ? imr_q : cfg_q.imr));
+    if (state_q == SCommitTier && k_q < 5'd16) assert (stage_tlev_k == stage_tlev_q[16*k_q[3:0] +: 16]);
   end
 `endif
 
@@ -473,7 +478,7 @@ module pg_risk_core #(
   pg_risk_pkg::tier_mm_t tier_e0;                         // maintenance terms of the tier at tier_t0
   logic [26:0]   tier_e1_imr;                             // the imr field of the tier at tier_t1
   pg_risk_pkg::ord_t way_e;                               // the open order at way_q
-  logic [15:0]   stage_tlev_k;                            // the staged tier leverage at k_q
+  logic [15:0]   stage_tlev_k;                            // the staged tier leverage at k_q (tlev_sh_q)
   // slot slot_q of slots_rd (its symbol is what is read) and of slots_q (bits 14:12 are spare)
   /* verilator lint_off UNUSEDSIGNAL */
   logic [SlotB-1:0] slot_rd_e, slot_q_e;
@@ -532,7 +537,7 @@ module pg_risk_core #(
     fill_take_q   <= min64($signed(ev_w3), way_e.rem);
     fill_closes_q <= way_e.rem <= $signed(ev_w3);
   end
-  pg_index_mux #(.N(16), .W(16)) u_stage_tlev_k (.data_i (stage_tlev_q), .idx_i (k_q[3:0]), .data_o (stage_tlev_k));
+  assign stage_tlev_k = tlev_sh_q[15:0];
   pg_index_mux #(.N(Slots), .W(SlotB), .IW(LW)) u_slot_rd_e (.data_i (slots_rd), .idx_i (slot_q), .data_o (slot_rd_e));
   pg_index_mux #(.N(Slots), .W(SlotB), .IW(LW)) u_slot_q_e (.data_i (slots_q), .idx_i (slot_q), .data_o (slot_q_e));
   // symbol_commit reads them long after cfg_q took the staged tick and lot (SDispatch), behind
@@ -918,7 +923,7 @@ module pg_risk_core #(
     t0_d = t0_q; t1_d = t1_q; t2_d = t2_q; t3_d = t3_q; u0_d = u0_q; u1_d = u1_q; u2_d = u2_q;
     f0_d = f0_q; f1_d = f1_q; k_d = k_q; rate0_d = rate0_q; rate1_d = rate1_q;
     stage_d = stage_q; stage_lev_d = stage_lev_q; stage_tiers_d = stage_tiers_q;
-    stage_tlev_d = stage_tlev_q; clr_d = clr_q;
+    stage_tlev_d = stage_tlev_q; tlev_sh_d = tlev_sh_q; clr_d = clr_q;
     a_d = a_q; s_d = s_q; slot_d = slot_q; set_d = set_q; hw_d = hw_q;
     out_v_d = out_v_q & ~out_ready_i;
     for (int c = 0; c < 3; c++) out_m_d[c] = out_m_q[c];
@@ -1780,6 +1785,7 @@ module pg_risk_core #(
         if (div_done) begin
           cfg_d.imr = div_q[26:0];
           k_d = '0;
+          tlev_sh_d = stage_tlev_q;
           state_d = SCommitTier;
         end
       end
@@ -1796,12 +1802,14 @@ module pg_risk_core #(
           end else if (stage_tlev_k == 16'd0) begin
             stage_tiers_d = stage_tiers_k_imr_next;   // no cap: imr 0
             k_d = k_q + 5'd1;
+            tlev_sh_d = tlev_sh_q >> 16;
           end else begin
             div_go = 1'b1;
           end
         end else if (div_done) begin
           stage_tiers_d = stage_tiers_k_imr_next;   // imr = the quotient
           k_d = k_q + 5'd1;
+          tlev_sh_d = tlev_sh_q >> 16;
         end
       end
       SCommitInv: begin                           // x <- x (2 - d x), mod 2^64
@@ -2088,6 +2096,7 @@ module pg_risk_core #(
     fq_q <= fq_d;
     f0_q <= f0_d; f1_q <= f1_d; k_q <= k_d; rate0_q <= rate0_d; rate1_q <= rate1_d;
     a_q <= a_d; s_q <= s_d; slot_q <= slot_d; set_q <= set_d; hw_q <= hw_d;
+    tlev_sh_q <= tlev_sh_d;
     for (int c = 0; c < 3; c++) out_m_q[c] <= out_m_d[c];
   end
 
