@@ -240,12 +240,12 @@ module pg_gateway_top #(
     end
     // A message of a type the port may not carry is taken and not applied.
     ev_valid = any_req && req_ok[grant];
-    // (commands and market data read no order set)
     ev_acct    = req_acct[grant];
     ev_acct_ok = req_acct_ok[grant];
     ev_sym     = req_sym[grant];
     ev_sym_ok  = req_sym_ok[grant];
     ev_flags   = req_flags[grant];
+    // (commands and market data read no order set)
     unique case (grant)
       2'd0:    begin ev_type = mbox_op;     ev_data = mbox_args;   ev_set = '0; end
       2'd1:    begin ev_type = msg_type[0]; ev_data = msg_data[0]; ev_set = msg_set[0]; end
