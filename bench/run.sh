@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
 # Regenerates the figures of bench/README.md: Google Benchmark medians with their spread (5
 # repetitions), callgrind instruction counts, tick-to-trade through the Verilated RTL with its
-# histogram plot, and the yosys figures. Results go to bench/results/. About 1.5 hours on a 2-core
+# histogram plot, and the yosys figures. Summaries go to bench/results/ (kept in git), raw outputs
+# (Google Benchmark's JSON, yosys logs) to bench/results/raw/ (ignored). About 1.5 hours on a 2-core
 # VM, one of them the tick-to-trade run (PERPGATE_T2T_EVENTS=200000 for a shorter one);
 # `bench/run.sh --full-synth` adds the whole gateway's synthesis at both capacities (about 90 more).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh >/dev/null
 out=bench/results
-mkdir -p "$out"
+mkdir -p "$out/raw"
 lscpu | sed -n 's/^Model name: *//p' > "$out/machine.txt"
 nproc >> "$out/machine.txt"
 reps=${PERPGATE_BENCH_REPS:-5}
 for b in kernels_bench replay_bench sim_bench; do
   echo "bench: $b ($reps repetitions)" >&2
   ./build/bin/$b --benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true \
-    --benchmark_out="$out/$b.json" --benchmark_out_format=json | tee "$out/$b.txt"
+    --benchmark_out="$out/raw/$b.json" --benchmark_out_format=json | tee "$out/$b.txt"
 done
 
 # The host path: perpgate host's loop over net_ring beside a UDP socket loop (about 20 s).

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Synthesis figures with yosys (synth_xilinx, UltraScale+): LUT, FF, CARRY, DSP, BRAM/URAM and the
-# longest register-to-register path of each RTL unit (bench/results/synth_<unit>.txt), and the LUT
-# levels of every pipeline stage (bench/results/levels_<unit>.txt, scripts/logic_levels.py).
+# longest register-to-register path of each RTL unit, and the LUT levels of every pipeline stage.
+# Kept summaries: bench/results/synth_summary.txt (a line per unit) and levels_<unit>.txt
+# (scripts/logic_levels.py); yosys' log and stat per unit go to the ignored bench/results/raw/.
 #   scripts/synth.sh                    the units (a few minutes)
 #   scripts/synth.sh --gateway default  only the whole gateway top at default capacity (35 to 45
 #   scripts/synth.sh --gateway max      minutes on a 2-core VM, a third of it yosys' proc pass on
@@ -17,18 +18,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/results
-mkdir -p "$out"
+raw=$out/raw
+mkdir -p "$out" "$raw"
 pkg="rtl/pkg/perpgate_fixed_pkg.sv rtl/pkg/perpgate_wire_pkg.sv rtl/pkg/perpgate_regs_pkg.sv rtl/risk/pg_risk_pkg.sv"
 
 synth() {  # unit top params sources...
   local unit=$1 top=$2 params=$3; shift 3
-  local log="$out/synth_$unit.log"
+  local log="$raw/synth_$unit.log"
   echo "synth: $unit"
   local json="${TMPDIR:-/tmp}/perpgate_synth_$unit.json"
   yosys -q -t -l "$log" -p "read_verilog -sv $pkg $*; chparam $params $top; \
     synth_xilinx -family xcup -uram -flatten -top $top; check -assert; \
-    select -assert-none t:\$_DLATCH_* t:LD* t:LDCE t:LDPE; tee -o $out/synth_$unit.txt stat; \
-    tee -a $out/synth_$unit.txt ltp -noff t:FD* %n; write_json $json" > /dev/null
+    select -assert-none t:\$_DLATCH_* t:LD* t:LDCE t:LDPE; tee -o $raw/synth_$unit.txt stat; \
+    tee -a $raw/synth_$unit.txt ltp -noff t:FD* %n; write_json $json" > /dev/null
   python3 scripts/logic_levels.py "$json" --top 40 > "$out/levels_$unit.txt"
   # PERPGATE_KEEP_NETLIST=1 keeps it, for `scripts/logic_levels.py NETLIST --path STAGE`
   [[ ${PERPGATE_KEEP_NETLIST:-0} == 1 ]] && echo "netlist: $json" || rm -f "$json"
@@ -71,9 +73,11 @@ if [[ $gateway == max || $gateway == both ]]; then
   synth gateway_max pg_gateway_top "-set Accounts 65536 -set OrderSets 65536" $top_src
 fi
 
-# One line per unit: cells of interest and the logic depth.
-for f in "$out"/synth_*.txt; do
-  [[ $f == */synth_summary.txt ]] && continue
+# One line per unit: cells of interest and the logic depth. A unit synthesized now (its stat in raw/)
+# replaces its line; the lines of units not rerun are kept, so the summary stays whole.
+summary=$out/synth_summary.txt
+fresh=$(for f in "$raw"/synth_*.txt; do
+  [[ -f $f ]] || continue
   unit=$(basename "$f" .txt)
   # (yosys -t puts a timestamp before every line it logs, the tee'd stat included)
   count() { sed 's/^\[[0-9.]*\] *//' "$f" | awk -v re="$1" '$1 ~ re {s += $2} END {print s + 0}'; }
@@ -88,4 +92,11 @@ for f in "$out"/synth_*.txt; do
   levels=$( [[ -f $lv ]] && awk '/^per module/ {f = 1; next} f && NF == 0 {exit} f && $2 + 0 > m {m = $2 + 0} END {print m + 0}' "$lv" || echo "?")
   printf '%-24s LUT %6s  FF %6s  CARRY %5s  DSP %4s  BRAM %4s  URAM %4s  cells on longest path %4s  LUT levels %s\n' \
     "${unit#synth_}" "$luts" "$ffs" "$carry" "$dsp" "$bram" "$uram" "${ltp:-?}" "$levels"
-done | tee "$out/synth_summary.txt"
+done)
+{
+  [[ -f $summary ]] && awk -v fresh="$fresh" 'BEGIN { n = split(fresh, l, "\n"); for (i = 1; i <= n; i++) { split(l[i], w, " "); if (w[1] != "") seen[w[1]] = 1 } }
+    !($1 in seen) && !/^#/' "$summary"
+  [[ -n $fresh ]] && printf '%s\n' "$fresh"
+} | sort > "$summary.new"
+mv "$summary.new" "$summary"
+cat "$summary"
