@@ -11,6 +11,7 @@ namespace perpgate {
 struct CardFrame {
   int port;                         // 0 client, 1 venue, 2 market (regs::kPort*)
   std::vector<std::uint8_t> bytes;  // a whole Ethernet frame
+  std::uint64_t first_beat = 0;     // a simulated card: the clock cycle of its first beat out
 };
 
 class CardDevice {

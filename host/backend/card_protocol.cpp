@@ -181,53 +181,38 @@ void CardProtocol::barrier() {
 void CardProtocol::on_frame(const CardFrame& cf) {
   const std::vector<std::uint8_t>& f = cf.bytes;
   if (f.size() < wire::kPayloadOffset + wire::kHeaderSize) throw std::runtime_error("card: runt frame from the card");
+  const wire::Header h = wire::get_header(f.data() + wire::kPayloadOffset);
+  if (h.seq != out_seq_[static_cast<std::size_t>(cf.port)]++)
+    throw std::runtime_error("card: gap in the outbound sequence numbers");
+  // Held until the event's own result is out (finish()); the frame's bytes go with it.
+  pending_.push_back([this, cf] { card_message_to_sink(cf, sink_); });
+}
+
+void card_message_to_sink(const CardFrame& cf, DecisionSink& sink) {
+  const std::vector<std::uint8_t>& f = cf.bytes;
+  if (f.size() < wire::kPayloadOffset + wire::kHeaderSize) throw std::runtime_error("card: runt frame from the card");
   const std::uint8_t* m = f.data() + wire::kPayloadOffset;
   const wire::Header h = wire::get_header(m);
   if (h.length != f.size() - wire::kPayloadOffset || h.length != wire::message_size(h.type))
     throw std::runtime_error("card: message length mismatch from the card");
-  if (h.seq != out_seq_[static_cast<std::size_t>(cf.port)]++)
-    throw std::runtime_error("card: gap in the outbound sequence numbers");
   using wire::get_le;
   using T = wire::MsgType;
   switch (static_cast<T>(h.type)) {
-    case T::kAck: {
-      const i64 id = get_le<std::int64_t>(m + wire::Ack::kId);
-      pending_.push_back([this, id] { sink_.ack(id); });
-      break;
-    }
-    case T::kReject: {
-      const i64 id = get_le<std::int64_t>(m + wire::Reject::kId);
-      const auto r = static_cast<Reason>(m[wire::Reject::kReason]);
-      pending_.push_back([this, id, r] { sink_.reject(id, r); });
-      break;
-    }
-    case T::kCanceled: {
-      const i64 id = get_le<std::int64_t>(m + wire::Canceled::kId);
-      pending_.push_back([this, id] { sink_.canceled(id); });
-      break;
-    }
+    case T::kAck: return sink.ack(get_le<std::int64_t>(m + wire::Ack::kId));
+    case T::kReject:
+      return sink.reject(get_le<std::int64_t>(m + wire::Reject::kId), static_cast<Reason>(m[wire::Reject::kReason]));
+    case T::kCanceled: return sink.canceled(get_le<std::int64_t>(m + wire::Canceled::kId));
     case T::kForwardOrder:
     case T::kCancel:
-      break;  // towards the venue: the tests hold these to the acks
-    case T::kLiquidate: {
-      if (cf.port != kMarket) break;  // the venue's copy; the desk stream carries the decisions
-      const int acct = static_cast<int>(get_le<std::uint32_t>(m + wire::Liquidate::kAcct));
-      const auto eq = static_cast<i128>(get_le<u128>(m + wire::Liquidate::kEquity));
-      const auto mm = static_cast<i128>(get_le<u128>(m + wire::Liquidate::kMm));
-      pending_.push_back([this, acct, eq, mm] { sink_.liquidate(acct, eq, mm); });
-      break;
-    }
-    case T::kMarkOut: {
-      const int sym = get_le<std::uint16_t>(m + wire::MarkOut::kSym);
-      const i64 px = get_le<std::int64_t>(m + wire::MarkOut::kPx);
-      pending_.push_back([this, sym, px] { sink_.mark(sym, px); });
-      break;
-    }
-    case T::kEventError: {
-      const auto code = static_cast<EngineError>(m[wire::EventError::kCode]);
-      pending_.push_back([this, code] { sink_.error(error_text(code)); });
-      break;
-    }
+      return;  // towards the venue: the tests hold these to the acks
+    case T::kLiquidate:
+      if (cf.port != kMarket) return;  // the venue's copy; the desk stream carries the decisions
+      return sink.liquidate(static_cast<int>(get_le<std::uint32_t>(m + wire::Liquidate::kAcct)),
+                            static_cast<i128>(get_le<u128>(m + wire::Liquidate::kEquity)),
+                            static_cast<i128>(get_le<u128>(m + wire::Liquidate::kMm)));
+    case T::kMarkOut:
+      return sink.mark(get_le<std::uint16_t>(m + wire::MarkOut::kSym), get_le<std::int64_t>(m + wire::MarkOut::kPx));
+    case T::kEventError: return sink.error(error_text(static_cast<EngineError>(m[wire::EventError::kCode])));
     default: throw std::runtime_error("card: unexpected message type from the card");
   }
 }

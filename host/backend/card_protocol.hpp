@@ -54,6 +54,10 @@ class CardProtocol {
   // The next inbound sequence number of a port (for frames sent around the protocol).
   std::uint64_t next_seq(int port) { return seq_[static_cast<std::size_t>(port)]++; }
   static std::uint32_t session(int port) { return static_cast<std::uint32_t>(100 + port); }
+  // The next inbound sequence number of every port, to hand the numbering to another encoder of
+  // the same sessions (a load that sends frames around this protocol).
+  std::array<std::uint64_t, regs::kPortCount> inbound_seq() const { return seq_; }
+  void resume_inbound_seq(const std::array<std::uint64_t, regs::kPortCount>& seq) { seq_ = seq; }
 
   // Endpoints: ours on port p is 10.0.p.1, the peer 10.0.p.2; UDP ports 7000 + p and 8000 + p.
   static wire::UdpEndpoint ours(int port);
@@ -74,6 +78,11 @@ class CardProtocol {
   std::vector<std::function<void()>> pending_;  // decisions of the event, after its own result
   std::vector<CardFrame> frames_;
 };
+
+// The decision a frame from the card carries, to `sink` (acks, rejects and cancels from the
+// client port; liquidations, marks and event errors from the market port; the venue's copies and
+// forwarded orders carry none). Throws on a frame the card must not send.
+void card_message_to_sink(const CardFrame& f, DecisionSink& sink);
 
 // Every Backend call straight to a card's protocol: the rtl and fpga backends derive from it
 // (Base: Backend, or an interface that extends it) and add what is theirs.

@@ -45,7 +45,8 @@ const SymSpec kSyms[] = {
      R"({"ev":"symbol","sym":"SOLUSDT","tick":"0.01","lot":"0.1","max_lev":50,"tiers":[["0","0.01","0",50],["100000","0.025","1500",20]],"band":"0.08","mark_mode":"local","ema_ms":150000})",
      1'000'000, 10'000'000, 220 * kPxScale, true},
 };
-constexpr int kSymCount = 3;
+constexpr int kSymCount = kGenSymbols;
+static_assert(sizeof(kSyms) / sizeof(kSyms[0]) == kSymCount);
 constexpr std::size_t kParsePadding = 64;  // >= SIMDJSON_PADDING
 
 struct NullSink {
@@ -322,6 +323,11 @@ class Generator {
 void generate_scenario(const GenOptions& opt, std::string& out) {
   Generator g(opt, out);
   g.run();
+}
+
+GenSymbol gen_symbol(int s) {
+  if (s < 0 || s >= kSymCount) throw std::out_of_range("gen_symbol: no such symbol");
+  return GenSymbol{kSyms[s].tick, kSyms[s].lot, kSyms[s].start_px, kSyms[s].local};
 }
 
 }  // namespace perpgate

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "perpgate/fixed_point.hpp"
+
 namespace perpgate {
 
 struct GenOptions {
@@ -19,5 +21,14 @@ struct GenOptions {
 
 // Appends the scenario (JSON Lines) to `out`.
 void generate_scenario(const GenOptions& opt, std::string& out);
+
+// The generator's symbols, in table order (BTCUSDT, ETHUSDT, SOLUSDT): for loads built on them.
+struct GenSymbol {
+  i64 tick, lot;  // px and qty units
+  i64 start_px;   // px units
+  bool local;     // local mark mode
+};
+inline constexpr int kGenSymbols = 3;
+GenSymbol gen_symbol(int s);
 
 }  // namespace perpgate

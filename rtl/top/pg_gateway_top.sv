@@ -80,7 +80,13 @@ module pg_gateway_top #(
 
   // Observability for testbenches and the rtl backend (left open on the card).
   output      logic         core_idle_o,    // no event in the core, nothing left for the transmit side
-  output      logic [31:0]  core_events_o   // events taken by the core (wraps)
+  output      logic [31:0]  core_events_o,  // events taken by the core (wraps)
+  // The order in which the gateway takes messages: in a cycle with take_o high it took one message
+  // from take_src_o (0 mailbox, 1 client, 2 venue, 3 market), applied or (of a type its port may
+  // not carry) only counted. Each source's messages are taken in their arrival order, so these
+  // two pins are the gateway's serialization of its ports: the order a scoreboard feeds the model.
+  output      logic         take_o,
+  output      logic [1:0]   take_src_o
 );
 
   localparam int unsigned Ports = perpgate_regs_pkg::PortCount;   // client, venue, market
@@ -268,9 +274,12 @@ module pg_gateway_top #(
   end
   assign core_events_o = events_q;
 
+  assign take_o     = any_req && (mbox_ready || msg_ready[0] || msg_ready[1] || msg_ready[2]);
+  assign take_src_o = grant;
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) last_q <= 2'd3;
-    else if (any_req && (mbox_ready || msg_ready[0] || msg_ready[1] || msg_ready[2])) last_q <= grant;
+    else if (take_o) last_q <= grant;
   end
 
   // ---- the risk core --------------------------------------------------------------------------------

@@ -255,6 +255,8 @@ int sc_main(int, char**) {
   sc_signal<bool> s_tvalid[3], s_tlast[3], s_tuser[3], s_tready[3], m_tvalid[3], m_tlast[3], m_tuser[3], m_tready[3];
   sc_signal<bool> core_idle;
   sc_signal<uint32_t> core_events;
+  sc_signal<bool> take;
+  sc_signal<uint32_t> take_src;
 
   Vpg_gateway_top_sc dut("dut");
   dut.clk_i(clk); dut.rst_ni(rst_n);
@@ -273,6 +275,7 @@ int sc_main(int, char**) {
   PG_PORT(market, 2)
 #undef PG_PORT
   dut.core_idle_o(core_idle); dut.core_events_o(core_events);
+  dut.take_o(take); dut.take_src_o(take_src);
 
   HostModel host("host");
   host.clk(clk); host.rst_n(rst_n);
