@@ -305,7 +305,7 @@ module pg_axil_regs #(
       rd_src_d = RdCoreStatus;
     end else if (in_port(s_axil_araddr) && rd_off[1:0] == 2'd0) begin
       if (rd_off >= perpgate_regs_pkg::PortCounterBase &&
-          rd_off < perpgate_regs_pkg::PortCounterBase + 7'(8 * CntCount)) begin
+          {1'b0, rd_off} < 8'(perpgate_regs_pkg::PortCounterBase) + 8'(8 * CntCount)) begin  // 8 bits: 8 counters end at 0x80
         rd_src_d = rd_off[2] ? RdShadow : RdCnt;
         rd_idx_d = 6'({rd_pi, rd_cnt_word});
       end else if (rd_off <= perpgate_regs_pkg::PortPeerMacHi) begin
@@ -316,8 +316,8 @@ module pg_axil_regs #(
   end
 
   // ---- counters --------------------------------------------------------------------------------
-  // One bank: port p's counter c at 8p + c (8 places a port, so its index is a concatenation; the
-  // eighth never counts), then the decision counters.
+  // One bank: port p's counter c at 8p + c (8 places a port, so its index is a concatenation;
+  // places past CntCount never count), then the decision counters.
   localparam int unsigned BankN = PortCount * 8 + DecCount;
   logic [PortCount*8-1:0] port_inc;
   always_comb begin
