@@ -227,6 +227,8 @@ def gen_regs_hpp(regs: dict) -> str:
     for r in regs["port_register"]:
         out.append(f"inline constexpr std::uint32_t kPort{camel(r['name'])} = 0x{r['offset']:02x};  // {r['access']}: {r['doc']}")
     out.append(f"inline constexpr int kPortCounterCount = {len(regs['port_counter'])};")
+    names = ", ".join(f'"{c["name"]}"' for c in regs["port_counter"])
+    out.append(f"inline constexpr const char* kPortCounterNames[kPortCounterCount] = {{{names}}};")
     out.append("// 64-bit counters (lo; hi at +4).")
     for c in regs["port_counter"]:
         out.append(f"inline constexpr std::uint32_t kPort{camel(c['name'])} = 0x{c['offset']:02x};  // {c['doc']}")

@@ -404,13 +404,11 @@ void Gateway::dump_state(ControlLog& to) {
 }
 
 std::string Gateway::counters_json() const {
-  static const char* const port_names[] = {"frames_ok", "drop_not_for_us", "drop_malformed", "drop_mac_error",
-                                           "msg_ok", "msg_malformed", "msg_wrong_port"};
   std::string s = "{\"roles\":{";
   for (int r = 0; r < kRoleCount; ++r) {
     s += fmt::format("{}\"{}\":{{", r ? "," : "", role_name(r));
     for (int c = 0; c < regs::kPortCounterCount; ++c)
-      s += fmt::format("\"{}\":{},", port_names[c], counters_.roles[static_cast<std::size_t>(r)].port[static_cast<std::size_t>(c)]);
+      s += fmt::format("\"{}\":{},", regs::kPortCounterNames[c], counters_.roles[static_cast<std::size_t>(r)].port[static_cast<std::size_t>(c)]);
     s += fmt::format("\"tx_frames\":{}}}", counters_.roles[static_cast<std::size_t>(r)].tx_frames);
   }
   const SessionCounters& sc = counters_.sessions;

@@ -31,6 +31,7 @@ inline constexpr std::uint32_t kPortPeerUdpPort = 0x14;  // rw: peer UDP port (b
 inline constexpr std::uint32_t kPortPeerMacLo = 0x18;  // rw: peer MAC, bytes 2-5
 inline constexpr std::uint32_t kPortPeerMacHi = 0x1c;  // rw: peer MAC, bytes 0-1
 inline constexpr int kPortCounterCount = 7;
+inline constexpr const char* kPortCounterNames[kPortCounterCount] = {"frames_ok", "drop_not_for_us", "drop_malformed", "drop_mac_error", "msg_ok", "msg_malformed", "msg_wrong_port"};
 // 64-bit counters (lo; hi at +4).
 inline constexpr std::uint32_t kPortFramesOk = 0x40;  // frames accepted by the receive path
 inline constexpr std::uint32_t kPortDropNotForUs = 0x48;  // frames dropped: not IPv4/UDP, another address or port
