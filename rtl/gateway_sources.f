@@ -8,6 +8,7 @@ rtl/common/pg_countdown.sv
 rtl/eth/pg_udp_rx.sv
 rtl/eth/pg_msg_rx.sv
 rtl/eth/pg_rx_port.sv
+rtl/eth/pg_rx_fifo.sv
 rtl/eth/pg_udp_tx.sv
 rtl/ctrl/pg_counter_bank.sv
 rtl/ctrl/pg_axil_regs.sv

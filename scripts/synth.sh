@@ -46,6 +46,7 @@ gateway=${2:-}
 [[ $mode == --summary || $mode == --gateway || $mode == --core ]] || {
 synth rx_port pg_rx_port "" rtl/common/pg_countdown.sv rtl/risk/pg_mulu.sv rtl/eth/pg_udp_rx.sv \
   rtl/eth/pg_msg_rx.sv rtl/eth/pg_rx_port.sv
+synth rx_fifo pg_rx_fifo "" rtl/eth/pg_rx_fifo.sv
 synth udp_tx pg_udp_tx "" rtl/common/pg_index_mux.sv rtl/eth/pg_udp_tx.sv
 synth axil_regs pg_axil_regs "" rtl/common/pg_index_mux.sv rtl/ctrl/pg_counter_bank.sv rtl/ctrl/pg_axil_regs.sv
 synth rate_of_notional pg_rate_of_notional "" rtl/risk/pg_rate_of_notional.sv

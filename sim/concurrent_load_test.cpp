@@ -20,7 +20,7 @@ void expect_consistent(const Load& load, const RunResult& r) {
   for (const PortFigures& p : r.ports) {
     released += p.released;
     taken += p.taken;
-    EXPECT_EQ(p.released, p.lost + p.taken);
+    EXPECT_EQ(p.released, p.lost + p.dropped + p.taken);
     EXPECT_LE(p.overrun, p.taken);
   }
   EXPECT_EQ(released, load.timed.size());

@@ -449,11 +449,15 @@ TEST(LineRate, BackToBackOrdersWithoutBackpressure) {
   }
   rtl->order_burst(orders);
   EXPECT_EQ(got.out, want.out);
+  // The receive buffer never holds an order back: each is answered 8 cycles after its last beat,
+  // the idle gateway's figure, and no frame is dropped.
   EXPECT_EQ(rtl->rtl_stats().ingress_stall_cycles, 0u);
+  EXPECT_EQ(rtl->read_counter(regs::port_reg(regs::kPortClient, regs::kPortDropOverflow)), 0u);
   // Every order of the burst has its latency (bench/tick_to_trade's burst rows), and exactly the
   // acked ones a forward.
   const auto& lat = rtl->rtl_stats().burst_orders;
   ASSERT_EQ(lat.size(), orders.size());
+  for (const auto& l : lat) ASSERT_EQ(l.last_in_to_response, 8u);
   std::size_t forwarded = 0, acks = 0;
   for (const auto& l : lat) forwarded += l.last_in_to_forward != 0 ? 1 : 0;
   std::istringstream lines(want.out.substr(setup_end));

@@ -56,6 +56,7 @@ class VerilatedCard final : public SimCard {
     std::uint64_t released = 0;  // frames whose cycle came
     std::uint64_t lost = 0;      // the port was busy with an earlier frame or not ready: never sent
     std::uint64_t overrun = 0;   // sent, but a later beat met tready low (a MAC cannot wait)
+    std::uint64_t dropped = 0;   // sent, and dropped whole by the gateway (its drop_overflow counter)
   };
 
   explicit VerilatedCard(const RtlOptions& opt) : top_(opt.seed), opt_(opt), rng_(opt.seed) {
@@ -268,6 +269,14 @@ class VerilatedCard final : public SimCard {
       const auto pi = static_cast<std::size_t>(p);
       PortPins& pin = pins_[pi];
       auto& q = in_[pi];
+      // A frame dropped by the port's full receive buffer, at its first beat: it has no message.
+      // Queued frames are sent for an event each, which would then never complete: say so now.
+      if (top_->rx_drop_overflow_o >> p & 1) {
+        if (!mac_active_[pi] || !in_first_beat_[pi])
+          throw std::runtime_error("rtl backend: a queued frame was dropped by a full receive buffer");
+        ++mac_stats_[pi].dropped;
+        presented_[pi].pop_back();
+      }
       if (*pin.s_tvalid && !*pin.s_tready) {
         ++stats_.ingress_stall_cycles;
         if (mac_active_[pi] && !mac_overrun_[pi]) {

@@ -25,7 +25,7 @@ package perpgate_regs_pkg;
   localparam logic [6:0] PortPeerUdpPort = 7'h14;
   localparam logic [6:0] PortPeerMacLo = 7'h18;
   localparam logic [6:0] PortPeerMacHi = 7'h1c;
-  localparam int unsigned PortCounterCount = 7;
+  localparam int unsigned PortCounterCount = 8;
   localparam int unsigned CntFramesOk = 0;  // at 0x40
   localparam int unsigned CntDropNotForUs = 1;  // at 0x48
   localparam int unsigned CntDropMalformed = 2;  // at 0x50
@@ -33,6 +33,7 @@ package perpgate_regs_pkg;
   localparam int unsigned CntMsgOk = 4;  // at 0x60
   localparam int unsigned CntMsgMalformed = 5;  // at 0x68
   localparam int unsigned CntMsgWrongPort = 6;  // at 0x70
+  localparam int unsigned CntDropOverflow = 7;  // at 0x78
   localparam logic [6:0] PortCounterBase = 7'h40;
 
   // Decision counters (32 x 64-bit each bank at most).

@@ -16,10 +16,15 @@ module pg_gateway_top #(
   parameter int unsigned Symbols   = 64,
   parameter int unsigned Slots     = 8,
   parameter int unsigned OrderSets = 4096,
-  parameter int unsigned OrderWays = 4
+  parameter int unsigned OrderWays = 4,
+  parameter int unsigned RxBufferBeats = 1024   // each port's receive buffer (pg_rx_fifo): 85 orders
 ) (
   input  wire logic         clk_i,
+  // (also the disable iff of pg_rx_fifo's simulation-only assertions, which Verilator counts as a
+  // synchronous use beside the asynchronous reset)
+  /* verilator lint_off SYNCASYNCNET */
   input  wire logic         rst_ni,
+  /* verilator lint_on SYNCASYNCNET */
 
   input  wire logic [63:0]  s_axis_client_tdata,
   input  wire logic [7:0]   s_axis_client_tkeep,
@@ -86,7 +91,10 @@ module pg_gateway_top #(
   // not carry) only counted. Each source's messages are taken in their arrival order, so these
   // two pins are the gateway's serialization of its ports: the order a scoreboard feeds the model.
   output      logic         take_o,
-  output      logic [1:0]   take_src_o
+  output      logic [1:0]   take_src_o,
+  // A frame dropped whole on arrival at a port's full receive buffer (client, venue, market), in the
+  // cycle of its first beat: the drop_overflow counters' pulses.
+  output      logic [2:0]   rx_drop_overflow_o
 );
 
   localparam int unsigned Ports = perpgate_regs_pkg::PortCount;   // client, venue, market
@@ -162,11 +170,26 @@ module pg_gateway_top #(
   assign s_axis_market_tready = rx_tready[2];
 
   for (genvar gp = 0; gp < Ports; gp++) begin : gen_rx
+    // The MAC's frames into the port's receive buffer, which never deasserts tready (a MAC cannot
+    // wait) and drops a frame whole, counted, when it has no room for it.
+    logic [63:0] buf_tdata;
+    logic [7:0]  buf_tkeep;
+    logic        buf_tvalid, buf_tready, buf_tlast, buf_tuser;
+    pg_rx_fifo #(.Depth (RxBufferBeats)) u_buf (
+      .clk_i, .rst_ni,
+      .s_axis_tdata (rx_tdata[gp]), .s_axis_tkeep (rx_tkeep[gp]), .s_axis_tvalid (rx_tvalid[gp]),
+      .s_axis_tready (rx_tready[gp]), .s_axis_tlast (rx_tlast[gp]), .s_axis_tuser (rx_tuser[gp]),
+      .m_axis_tdata (buf_tdata), .m_axis_tkeep (buf_tkeep), .m_axis_tvalid (buf_tvalid),
+      .m_axis_tready (buf_tready), .m_axis_tlast (buf_tlast), .m_axis_tuser (buf_tuser),
+      .drop_overflow_o (cnt_inc[gp*Cnt + perpgate_regs_pkg::CntDropOverflow])
+    );
+    assign rx_drop_overflow_o[gp] = cnt_inc[gp*Cnt + perpgate_regs_pkg::CntDropOverflow];
+
     pg_rx_port #(.SetW(SetW)) u_rx (
       .clk_i, .rst_ni,
       .cfg_ip_i (cfg_ip[32*gp +: 32]), .cfg_port_i (cfg_port[16*gp +: 16]),
-      .s_axis_tdata (rx_tdata[gp]), .s_axis_tkeep (rx_tkeep[gp]), .s_axis_tvalid (rx_tvalid[gp]),
-      .s_axis_tready (rx_tready[gp]), .s_axis_tlast (rx_tlast[gp]), .s_axis_tuser (rx_tuser[gp]),
+      .s_axis_tdata (buf_tdata), .s_axis_tkeep (buf_tkeep), .s_axis_tvalid (buf_tvalid),
+      .s_axis_tready (buf_tready), .s_axis_tlast (buf_tlast), .s_axis_tuser (buf_tuser),
       .msg_valid_o (msg_valid[gp]), .msg_ready_i (msg_ready[gp]), .msg_type_o (msg_type[gp]),
       .msg_data_o (msg_data[gp]), .msg_set_o (msg_set[gp]),
       .peek_valid_o (peek_valid[gp]),

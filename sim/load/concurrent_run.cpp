@@ -278,10 +278,11 @@ RunResult run_concurrent(const Load& load, const RunOptions& opt) {
     r.ports[pi].released = m.released;
     r.ports[pi].lost = m.lost;
     r.ports[pi].overrun = m.overrun;
+    r.ports[pi].dropped = m.dropped;
     if (r.mismatch.empty() && matched[pi] != streams.port[pi].size())
       r.mismatch = "port " + std::to_string(p) + ": " + std::to_string(streams.port[pi].size() - matched[pi]) +
                    " model outputs never came out (first: '" + streams.port[pi][matched[pi]].line + "')";
-    if (r.mismatch.empty() && m.released != m.lost + r.ports[pi].taken)
+    if (r.mismatch.empty() && m.released != m.lost + m.dropped + r.ports[pi].taken)
       r.mismatch = "port " + std::to_string(p) + ": frames sent in and messages taken do not pair up";
   }
   if (r.mismatch.empty() && !streams.control.empty()) r.mismatch = "the model answered a mailbox event in the timed part";
@@ -313,11 +314,13 @@ void print_result(const RunResult& r, std::FILE* out) {
     std::fprintf(out, "  %llu mailbox events of the scenario's timed part not sent\n",
                  static_cast<unsigned long long>(r.dropped_control));
   static const char* kNames[] = {"client", "venue", "market"};
-  std::fprintf(out, "  %-8s %10s %10s %10s %10s %10s\n", "port", "released", "lost", "overrun", "taken", "frames out");
+  std::fprintf(out, "  %-8s %10s %10s %10s %10s %10s %10s\n", "port", "released", "lost", "overrun", "dropped", "taken",
+               "frames out");
   for (std::size_t p = 0; p < r.ports.size(); ++p) {
     const PortFigures& f = r.ports[p];
-    std::fprintf(out, "  %-8s %10llu %10llu %10llu %10llu %10llu\n", kNames[p], static_cast<unsigned long long>(f.released),
-                 static_cast<unsigned long long>(f.lost), static_cast<unsigned long long>(f.overrun),
+    std::fprintf(out, "  %-8s %10llu %10llu %10llu %10llu %10llu %10llu\n", kNames[p],
+                 static_cast<unsigned long long>(f.released), static_cast<unsigned long long>(f.lost),
+                 static_cast<unsigned long long>(f.overrun), static_cast<unsigned long long>(f.dropped),
                  static_cast<unsigned long long>(f.taken), static_cast<unsigned long long>(f.outputs));
   }
   std::fprintf(out, "  orders taken %llu, answered %llu; marks taken %llu; liquidations %llu\n",

@@ -24,6 +24,7 @@ struct PortFigures {
   std::uint64_t released = 0;  // frames whose cycle came
   std::uint64_t lost = 0;      // not taken at their cycle (port busy or not ready): never sent
   std::uint64_t overrun = 0;   // sent, but a later beat was refused: a real MAC loses these too
+  std::uint64_t dropped = 0;   // sent, and dropped whole by the gateway's full receive buffer (counted)
   std::uint64_t taken = 0;     // messages the gateway took
   std::uint64_t outputs = 0;   // frames out, each equal to the model's
 };

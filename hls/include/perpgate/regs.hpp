@@ -30,8 +30,8 @@ inline constexpr std::uint32_t kPortPeerIp = 0x10;  // rw: peer IPv4 address (fr
 inline constexpr std::uint32_t kPortPeerUdpPort = 0x14;  // rw: peer UDP port (bits 15:0)
 inline constexpr std::uint32_t kPortPeerMacLo = 0x18;  // rw: peer MAC, bytes 2-5
 inline constexpr std::uint32_t kPortPeerMacHi = 0x1c;  // rw: peer MAC, bytes 0-1
-inline constexpr int kPortCounterCount = 7;
-inline constexpr const char* kPortCounterNames[kPortCounterCount] = {"frames_ok", "drop_not_for_us", "drop_malformed", "drop_mac_error", "msg_ok", "msg_malformed", "msg_wrong_port"};
+inline constexpr int kPortCounterCount = 8;
+inline constexpr const char* kPortCounterNames[kPortCounterCount] = {"frames_ok", "drop_not_for_us", "drop_malformed", "drop_mac_error", "msg_ok", "msg_malformed", "msg_wrong_port", "drop_overflow"};
 // 64-bit counters (lo; hi at +4).
 inline constexpr std::uint32_t kPortFramesOk = 0x40;  // frames accepted by the receive path
 inline constexpr std::uint32_t kPortDropNotForUs = 0x48;  // frames dropped: not IPv4/UDP, another address or port
@@ -40,6 +40,7 @@ inline constexpr std::uint32_t kPortDropMacError = 0x58;  // frames dropped: err
 inline constexpr std::uint32_t kPortMsgOk = 0x60;  // well-formed messages
 inline constexpr std::uint32_t kPortMsgMalformed = 0x68;  // payloads that are not a well-formed inbound message
 inline constexpr std::uint32_t kPortMsgWrongPort = 0x70;  // well-formed messages of a type this port does not carry (not applied)
+inline constexpr std::uint32_t kPortDropOverflow = 0x78;  // frames dropped whole on arrival: the port's receive buffer had no room for a longest frame
 
 // Decision counters: reason code c at kReasonCounters + 8c, engine error e at kErrorCounters + 8e.
 inline constexpr std::uint32_t kReasonCounters = 0x400;
