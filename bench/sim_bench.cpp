@@ -12,16 +12,7 @@ namespace {
 
 using namespace perpgate;
 
-struct NullSink final : DecisionSink {
-  void ack(i64) override {}
-  void reject(i64, Reason) override {}
-  void canceled(i64) override {}
-  void liquidate(int, i128, i128) override {}
-  void mark(int, i64) override {}
-  void withdraw(int, i64, bool) override {}
-  void account(int, const AccountSnapshot&) override {}
-  void error(const char*) override {}
-};
+using NullSink = NullDecisionSink;
 
 std::unique_ptr<RtlBackendApi> gateway(NullSink& sink, int accounts) {
   auto b = make_rtl_backend(sink);

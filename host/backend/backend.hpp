@@ -29,6 +29,19 @@ class DecisionSink {
   virtual void error(const char* msg) = 0;
 };
 
+// A sink that ignores every decision: for drivers that only need some of them (override those).
+class NullDecisionSink : public DecisionSink {
+ public:
+  void ack(i64) override {}
+  void reject(i64, Reason) override {}
+  void canceled(i64) override {}
+  void liquidate(int, i128, i128) override {}
+  void mark(int, i64) override {}
+  void withdraw(int, i64, bool) override {}
+  void account(int, const AccountSnapshot&) override {}
+  void error(const char*) override {}
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;

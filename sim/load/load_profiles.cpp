@@ -43,17 +43,10 @@ std::vector<Op> generator_symbols(std::uint64_t seed) {
 // Acks from the golden model, to keep a closed loop as a venue would: fills and cancels refer to
 // orders the model accepted (taken in release order; the gateway may take them otherwise, which
 // the scoreboard follows).
-class AckTracker final : public DecisionSink {
+class AckTracker final : public NullDecisionSink {
  public:
   i64 last_ack = -1;
   void ack(i64 id) override { last_ack = id; }
-  void reject(i64, Reason) override {}
-  void canceled(i64) override {}
-  void liquidate(int, i128, i128) override {}
-  void mark(int, i64) override {}
-  void withdraw(int, i64, bool) override {}
-  void account(int, const AccountSnapshot&) override {}
-  void error(const char*) override {}
 };
 
 struct OpenOrder {
