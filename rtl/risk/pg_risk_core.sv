@@ -1947,9 +1947,10 @@ module pg_risk_core #(
         pos_d.mm = t3_q;
         pos_d.im = y128;
         state_d = ret_q;
-        if (keep_sym_q) begin                     // the revaluation loop: then the check
-          ret_d = SRvChecked;
-          state_d = SL0;
+        if (keep_sym_q) begin                     // the revaluation loop: then the check, with
+          ret_d = SRvChecked;                     // the equity summed here (SL0's sum, a cycle early)
+          eq_d = $signed(128'(acc_q.coll)) + $signed(128'(acc_d.upf));
+          state_d = SL0Test;
         end
       end
 
@@ -1995,7 +1996,13 @@ module pg_risk_core #(
         hbits_d = hold_rd;
         state_d = SRvBits;
       end
-      SRvBits: begin
+      // SRvChecked writes the holder just revalued back and, in the same cycle, picks the next one
+      // as SRvBits does (the write is at a_q, the next holder's reads at a_d: another account).
+      SRvBits, SRvChecked: begin
+        if (state_q == SRvChecked) begin
+          acct_we = 1'b1;
+          pos_we = op_q != perpgate_wire_pkg::MsgFunding;
+        end
         if (tz_hbits[6]) begin                    // no holder left in the word (hbits_q == 0)
           if (hw_q == HW'(Words - 1)) begin
             state_d = rv_ret_q;
@@ -2011,11 +2018,6 @@ module pg_risk_core #(
           ret_d = op_q == perpgate_wire_pkg::MsgFunding ? SFund1 : SR0;   // after the load
           state_d = SCtx0;
         end
-      end
-      SRvChecked: begin
-        acct_we = 1'b1;
-        pos_we = op_q != perpgate_wire_pkg::MsgFunding;
-        state_d = SRvBits;
       end
 
       SEmitErr: begin
