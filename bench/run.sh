@@ -47,6 +47,18 @@ echo "bench: tick_to_trade ($events events through the RTL)" >&2
 ./build/bin/tick_to_trade --events "$events" --jobs "$(nproc)" --out "$out"
 gnuplot -e "in='$out/tick_to_trade_hist.csv'; out='$out/tick_to_trade.png'" bench/plot_tick_to_trade.gp
 
+# The gateway under concurrent load (bench/concurrent_load: frames on every port at their own
+# cycles, every output checked against the model in the gateway's take order): L1 at 1 M events,
+# L1 with an order a microsecond, the same with a mark every 50 us, L3 (a generated crash) at
+# 100,000 generator events. About 15 minutes of one core.
+echo "bench: concurrent_load" >&2
+{
+  ./build/bin/concurrent_load --profile L1 --events 1000000
+  ./build/bin/concurrent_load --profile L1 --events 200000 --order-gap 310
+  ./build/bin/concurrent_load --profile L1 --events 100000 --order-gap 310 --mark-every-us 50
+  ./build/bin/concurrent_load --profile L3 --events 100000
+} | tee "$out/concurrent_load.txt"
+
 # Synthesis figures per RTL unit (yosys), resources and LUT levels per stage; with --full-synth
 # also the whole gateway top at default and maximum capacity.
 if [[ "${1:-}" == "--full-synth" ]]; then bash scripts/synth.sh --full; else bash scripts/synth.sh; fi
