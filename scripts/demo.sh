@@ -6,10 +6,17 @@
 #      decoded back, it must be byte-identical to 1;
 #   3. a 30,000-event run of the same generator, with bad frames mixed in, through `perpgate host`
 #      with the rtl backend (the Verilated gateway RTL): identical to replay, with the RTL's latency
-#      in clock cycles and ns at 322.265625 MHz, the host's per-packet latency, and a histogram PNG.
+#      in clock cycles and ns at 322.265625 MHz.
+# A PNG plots the host path's per-packet latency on the sw backend (2) and the RTL's latency in
+# clock cycles (3). The rtl backend's per-packet host time is the simulator's wall time, not a
+# latency of the gateway, so it is printed as such and not plotted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/build.sh >/dev/null
+echo "demo: building (the first build from a fresh clone takes several minutes; progress below)"
+# A line per built target (and any error); pipefail carries the build's status past the filter.
+bash scripts/build.sh 2>&1 | { grep --line-buffered -E '^\[ *[0-9]+%\] Built target|install-deps|rror' || true; } ||
+  { echo "demo: the build failed (bash scripts/build.sh shows it whole)" >&2; exit 1; }
+echo "demo: build done"
 P=./build/bin/perpgate
 out=${PERPGATE_DEMO_OUT:-build/demo}
 rm -rf "$out" && mkdir -p "$out"
@@ -37,7 +44,7 @@ echo "demo: exit status $rc (0: every line understood)"
 echo "demo: [2] the same scenario as frames through perpgate host (DPDK net_pcap, sw backend)"
 mkdir -p "$out/host_sw"
 "$P" pcap encode "$out/scenario.jsonl" "$out/host_sw"
-host_run "$out/host_sw" sw
+host_run "$out/host_sw" sw --latency-hist "$out/host_sw/latency_hist.csv"
 "$P" pcap decode "$out/host_sw" "$out/host_sw/out.pcap" "$out/host_sw/control_out.jsonl" > "$out/host_sw/decisions.jsonl"
 python3 scripts/host_summary.py "$out/host_sw/stats.json"
 if ! cmp -s "$out/host_sw/decisions.jsonl" "$out/decisions.jsonl"; then
@@ -63,7 +70,8 @@ host_run "$out/host_rtl" rtl --latency-hist "$out/host_rtl/latency_hist.csv" 2> 
   sed -n '/^RTL latency/,$p' "$out/host_rtl/host_stderr.txt"
 } | tee "$out/summary.txt"
 if command -v gnuplot >/dev/null; then
-  gnuplot -e "in='$out/host_rtl/latency_hist.csv'; out='$out/latency.png'" scripts/plot_host_latency.gp
+  gnuplot -e "host_in='$out/host_sw/latency_hist.csv'; rtl_in='$out/host_rtl/latency_hist.csv'; out='$out/latency.png'" \
+    scripts/plot_host_latency.gp
   echo "demo: latency histograms -> $out/latency.png (summary in $out/summary.txt)"
 fi
 if ! cmp -s "$out/host_rtl/decisions.jsonl" "$out/host_rtl/replay.jsonl"; then
