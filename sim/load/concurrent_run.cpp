@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <deque>
 #include <stdexcept>
 
 #include "backend/card_protocol.hpp"
 #include "backend/decision_recorder.hpp"
 #include "backend/verilated_card.hpp"
+#include "perpgate/regs.hpp"
 #include "perpgate/wire.hpp"
 #include "wire/codec.hpp"
 
@@ -16,7 +16,7 @@ namespace perpgate::load {
 namespace {
 
 using rtl_card::VerilatedCard;
-constexpr int kPorts = 3;
+constexpr int kPorts = regs::kPortCount;
 
 // A decision as one line of text, the same for the model's and the card's: DecisionRecorder's
 // formats, and "mark SYM PX" for a local mark out.

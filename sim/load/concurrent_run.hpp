@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "load/load_profiles.hpp"
+#include "perpgate/regs.hpp"
 
 namespace perpgate::load {
 
@@ -36,7 +37,7 @@ struct RunResult {
   std::uint64_t dropped_control = 0;
   std::uint64_t cycles = 0;        // from the first release to quiet
   std::uint64_t last_release = 0;  // cycle of the last release, from the first
-  std::array<PortFigures, 3> ports{};
+  std::array<PortFigures, regs::kPortCount> ports{};  // client, venue, market
   std::uint64_t orders_taken = 0, orders_answered = 0;
   std::vector<std::uint32_t> order_latency;    // intended last beat in -> first beat of ack/reject
   std::vector<std::uint32_t> mark_first_liq;   // a mark's intended last beat -> its first liquidation out
