@@ -33,6 +33,11 @@ class SwBackend final : public Backend {
   // The golden model's state, for tests.
   const Engine<GatewayParams>& engine() const { return *engine_; }
 
+  // A mark's revaluation in steps, as the card interleaves it with client orders (Engine).
+  void set_walk_stepping(bool on) { engine_->set_walk_stepping(on); }
+  bool walk_open() const { return engine_->walk_open(); }
+  bool walk_step() { return engine_->walk_step(out_); }
+
  private:
   // Adapts the engine's compile-time sink to the virtual DecisionSink.
   struct SinkAdapter {

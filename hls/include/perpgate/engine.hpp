@@ -113,7 +113,7 @@ class Engine {
     }
     y.mark = px;
     y.mark_ts = now_;
-    revalue_symbol(s, out);
+    market_revalue(s, out);
   }
 
   template <class S>
@@ -161,6 +161,7 @@ class Engine {
   // ---------------------------------------------------------------- orders -------------------
   template <class S>
   void on_order(const OrderEvent& o, S& out) {
+    if (walk_ahead_of(o.acct)) revalue_holder(walk_.sym, o.acct, out);
     i128 im_new = 0;
     const Reason r = check_order(o, im_new);
     if (r != Reason::kNone) return out.reject(o.id, r);
@@ -269,6 +270,28 @@ class Engine {
   void query(int a, S& out) {
     if (!account_ok(a)) return out.error(error_text(EngineError::kUnknownAccount));
     out.account(a, view(a));
+  }
+
+  // ---------------------------------------------------------------- interleaved revaluation --
+  // The card revalues a mark's holders one at a time and may take client orders between two of
+  // them (docs/rtl-architecture.md). With stepping on, a new mark (published or local) only opens
+  // its walk, and walk_step() revalues the next holder, in the card's order; an order taken while
+  // the walk is open first revalues its own account if the walk has still to visit it. A
+  // revaluation at an unchanged mark changes nothing and emits nothing (the trigger is
+  // edge-armed), so the state after the walk is that of the mark applied whole and every order
+  // sees its account at the new mark; only how the outputs of the ports interleave follows the
+  // card. Off (the default), a mark revalues every holder at once.
+  void set_walk_stepping(bool on) { stepping_ = on; }
+  bool walk_open() const { return walk_.open; }
+  // Revalues the open walk's next holder; false if no walk is open.
+  template <class S>
+  bool walk_step(S& out) {
+    if (!walk_.open) return false;
+    const int a = walk_.word * 64 + __builtin_ctzll(walk_.left);
+    walk_.left &= walk_.left - 1;
+    revalue_holder(walk_.sym, a, out);
+    walk_settle();
+    return true;
   }
 
   // ---------------------------------------------------------------- views --------------------
@@ -440,11 +463,46 @@ class Engine {
   // linear in the number of holders (plus one word test per 64 accounts).
   template <class S>
   void revalue_symbol(int s, S& out) {
-    for_each_holder(s, [&](int a) {
-      Account<P>& acc = acct_[a];
-      refresh_slot(acc, find_slot(acc, s));
-      check_liquidation(a, out);
-    });
+    for_each_holder(s, [&](int a) { revalue_holder(s, a, out); });
+  }
+
+  template <class S>
+  void revalue_holder(int s, int a, S& out) {
+    Account<P>& acc = acct_[a];
+    refresh_slot(acc, find_slot(acc, s));
+    check_liquidation(a, out);
+  }
+
+  // A new mark's revaluation: whole, or (stepping) opened for walk_step.
+  template <class S>
+  void market_revalue(int s, S& out) {
+    if (!stepping_) return revalue_symbol(s, out);
+    while (walk_step(out)) {
+    }  // (a walk left open: finished before the next, as the card does)
+    walk_ = Walk{true, s, 0, holders_[s][0]};
+    walk_settle();
+  }
+
+  // Past exhausted holder words to the next holder, or closed after the last word. The card
+  // reads the next word as soon as the current one is done, before it takes another event.
+  void walk_settle() {
+    while (walk_.open && walk_.left == 0) {
+      if (walk_.word == kHolderWords - 1) {
+        walk_.open = false;
+      } else {
+        ++walk_.word;
+        walk_.left = holders_[walk_.sym][walk_.word];
+      }
+    }
+  }
+
+  // A holder the open walk has still to visit, or one in a word it has not read yet.
+  bool walk_ahead_of(int a) const {
+    if (!walk_.open || a < 0 || a >= P::kAccounts) return false;
+    const int w = a / 64;
+    const u64 bit = u64{1} << (a % 64);
+    const bool ahead = w > walk_.word || (w == walk_.word && (walk_.left & bit) != 0);
+    return ahead && (holders_[walk_.sym][w] & bit) != 0;
   }
 
   // Calls fn(account) for every account with a slot in use for symbol s, in ascending index.
@@ -472,7 +530,7 @@ class Engine {
     if (m == y.mark) return;
     y.mark = m;
     out.mark(s, m);
-    revalue_symbol(s, out);
+    market_revalue(s, out);
   }
 
   bool take_rate_token(Account<P>& acc) {
@@ -488,6 +546,17 @@ class Engine {
     acc.tokens_milli -= 1000;
     return true;
   }
+
+  // The open revaluation walk (stepping): its symbol, the holder word it is in and the holders of
+  // that word, as read when the walk entered it, still to visit.
+  struct Walk {
+    bool open = false;
+    int sym = 0;
+    int word = 0;
+    u64 left = 0;
+  };
+  bool stepping_ = false;
+  Walk walk_;
 
   Symbol sym_[P::kSymbols];
   Account<P> acct_[P::kAccounts];
