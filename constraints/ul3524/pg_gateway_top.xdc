@@ -33,4 +33,4 @@ set_input_delay  -clock clk_mac 1.241 $ingress_ports
 set_output_delay -clock clk_mac 1.241 $egress_ports
 
 # ---- observability outputs for simulation and bring-up: not timed -------------------------------
-set_false_path -to [get_ports {core_idle_o core_events_o[*] take_o take_src_o[*] rx_drop_overflow_o[*]}]
+set_false_path -to [get_ports {core_idle_o core_events_o[*] take_o take_src_o[*] rx_drop_overflow_o[*] walk_step_o}]

@@ -187,6 +187,9 @@ class VerilatedCard final : public SimCard {
   // Called in every cycle in which the gateway takes a message: its source (0 mailbox, 1 client,
   // 2 venue, 3 market) and the tag of the released frame that carried it (kNoTag otherwise).
   void on_take(std::function<void(int src, std::uint64_t tag)> f) { on_take_ = std::move(f); }
+  // Called in every cycle in which the core has revalued a holder of a mark's walk (walk_step_o):
+  // between takes, where the walk stood when the core took a client order.
+  void on_walk_step(std::function<void()> f) { on_walk_step_ = std::move(f); }
   const MacStats& mac_stats(int port) const { return mac_stats_[static_cast<std::size_t>(port)]; }
   // Nothing left to release or send in, on any port.
   bool ingress_done() const {
@@ -327,6 +330,7 @@ class VerilatedCard final : public SimCard {
       }
       if (on_take_) on_take_(src, tag);
     }
+    if (top_->walk_step_o && on_walk_step_) on_walk_step_();
     top_.tick();
     ++stats_.cycles;
   }
@@ -401,6 +405,7 @@ class VerilatedCard final : public SimCard {
   std::array<bool, kPorts> mac_overrun_{};  // ... and has met tready low
   std::array<MacStats, kPorts> mac_stats_{};
   std::function<void(int, std::uint64_t)> on_take_;
+  std::function<void()> on_walk_step_;
   std::array<bool, kPorts> in_first_beat_{true, true, true};
   std::array<bool, kPorts> offered_{};
   std::array<bool, kPorts> held_{};

@@ -45,6 +45,13 @@ module pg_risk_core #(
   // entries, so that the order skips SLoad, or is issued as it is taken (see SIdle).
   input  wire logic           peek_valid_i,
   input  wire logic [8*perpgate_wire_pkg::NewOrderSize-1:0] peek_msg_i,
+  // A mark's revaluation yields to the client port between two holders: client_req_i says an
+  // order or cancel waits there; while the walk is suspended the core takes only those
+  // (client_only_o, the arbiter's mask). walk_step_o: a holder of a mark's walk was revalued
+  // and written back (the golden model steps its walk in the same order).
+  input  wire logic           client_req_i,
+  output      logic           client_only_o,
+  output      logic           walk_step_o,
 
   output      logic [2:0]     out_valid_o,   // 0 client, 1 venue, 2 desk
   input  wire logic [2:0]     out_ready_i,
@@ -356,7 +363,11 @@ module pg_risk_core #(
     SQuerySlot, STierMul, SWithdrawTest,
     // subroutines: context load, refresh, liquidation check, revaluation loop
     SCtx0, SCtx1, SR0, SR0Worst, SR0Mm, SR0Im, SR1Tier, SR1, SR2, SR2Im, SR3, SR3Im, SL0, SL0Test, SL1, SL2, SRv0, SRvWord, SRvBits,
-    SRvChecked, SEmitErr, SDone
+    SRvChecked,
+    // a mark's walk suspended for the client port: an order of a holder still ahead, revalued
+    // first; the walk taken up again
+    SWkDrain, SWkRv, SWkL0, SWkWb, SWkReload, SWkResume,
+    SEmitErr, SDone
   } state_e;
 
   state_e state_d, state_q, ret_d, ret_q, rv_ret_d, rv_ret_q;
@@ -388,6 +399,13 @@ module pg_risk_core #(
   logic signed [63:0]  u0_d, u0_q, u1_d, u1_q, u2_d, u2_q;
   logic          f0_d, f0_q, f1_d, f1_q;
   logic [4:0]    k_d, k_q;
+  // The suspended walk (a mark's, between two holders): its symbol, the holder word it is in and
+  // that word's holders still to visit; the order taken meanwhile whose own account goes first,
+  // its symbol (s_q holds the walk's while that account is revalued).
+  logic          wk_open_d, wk_open_q;
+  logic [SW-1:0] wk_s_d, wk_s_q, wk_osym_d, wk_osym_q;
+  logic [HW-1:0] wk_hw_d, wk_hw_q;
+  logic [63:0]   wk_hbits_d, wk_hbits_q;
   // symbol_commit's tier loop: the staged tier leverages copied in SCommit1 and shifted down a
   // word each time k_q steps, so that the tier at k_q is the low word, not a 16:1 mux in front of
   // the divider's operand (equal to stage_tlev_q's word k_q in SCommitTier, asserted).
@@ -741,15 +759,46 @@ module pg_risk_core #(
       pre_q <= 1'b0;
       pre2_q <= 1'b0;
     end else begin
-      pre_q  <= state_q == SIdle && !ev_valid_i && peek_valid_i && !wb_hits_peek;
-      pre2_q <= state_q == SIdle && !ev_valid_i && peek_valid_i && !wb_hits_peek && pre_q && peek_same;
+      pre_q  <= state_q == SIdle && !ev_valid_i && peek_valid_i && !wb_hits_peek && !wk_resume;
+      pre2_q <= state_q == SIdle && !ev_valid_i && peek_valid_i && !wb_hits_peek && !wk_resume && pre_q && peek_same;
     end
   end
   assign fast_load  = state_q == SIdle && ev_valid_i && ev_client_i && pre_q &&
-                      ev_type_i == perpgate_wire_pkg::MsgNewOrder;
-  // (pre2_q is set only from SIdle with no event, which stays in SIdle)
+                      ev_type_i == perpgate_wire_pkg::MsgNewOrder && !wk_pending;
+  // (pre2_q is set only from SIdle with no event, which stays in SIdle unless the walk resumes)
   assign fast_issue = pre2_q && ev_valid_i && ev_client_i && ev_type_i == perpgate_wire_pkg::MsgNewOrder &&
-                      !order_conflict;
+                      !order_conflict && !wk_pending;
+
+  // ---- a mark's walk, suspended for the client port ------------------------------------------------
+  // A walk over a symbol's holders for a new mark (published or local; not funding, not a symbol
+  // commit, whose steps are not idempotent or not on the market path) yields after a holder
+  // when the client port has an order or cancel waiting and another holder is left in the word
+  // (SRvChecked): the walk makes progress between two yields, and an order waits at most one
+  // holder. While suspended (wk_open_q) the core takes events from the client port alone; an
+  // order of an account the walk has still to visit (a holder bit left in the word, or a later
+  // word) has that account revalued first (SWkDrain). With no client event and no order in
+  // flight, the walk resumes (wk_resume).
+  logic wk_market, wk_yield, wk_pending, wk_resume;
+  logic [HW-1:0] ev_hw;
+  assign wk_market  = op_q != perpgate_wire_pkg::MsgFunding && !is_cmd;
+  assign wk_yield   = client_req_i && wk_market;
+  assign ev_hw      = HW'(ev_acct_i >> 6);
+  assign wk_pending = wk_open_q && ev_valid_i && ev_client_i && ev_type_i == perpgate_wire_pkg::MsgNewOrder &&
+                      ev_acct_ok_i && (ev_hw > wk_hw_q || (ev_hw == wk_hw_q && wk_hbits_q[ev_acct_i[5:0]]));
+  assign wk_resume  = wk_open_q && state_q == SIdle && !ev_valid_i && ctx_v_q == 2'b00;
+
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) begin
+    if (rst_ni) begin
+      // suspended only in the order path's states, with a holder left in the word
+      if (wk_open_q) assert (state_q inside {SIdle, SLoad, SO1, SOWait, SDrain, SDispatch, SOFwdCancel, SDone,
+                                             SWkDrain, SCtx0, SCtx1, SWkRv, SR0, SR0Worst, SR0Mm, SR0Im,
+                                             SR1Tier, SR1, SR2, SR2Im, SR3, SR3Im, SWkL0, SL0, SL0Test, SL1,
+                                             SL2, SWkWb, SWkReload} && wk_hbits_q != 64'd0);
+      if (wk_open_q && state_q == SIdle && ev_valid_i) assert (ev_client_i);
+    end
+  end
+`endif
 
 `ifndef SYNTHESIS
   // The order issued as it is taken is the one read ahead: the message in the client port's
@@ -922,6 +971,7 @@ module pg_risk_core #(
     res_d = res_q; done_d = 1'b0; killed_all_d = killed_all_q; now_d = now_q;
     t0_d = t0_q; t1_d = t1_q; t2_d = t2_q; t3_d = t3_q; u0_d = u0_q; u1_d = u1_q; u2_d = u2_q;
     f0_d = f0_q; f1_d = f1_q; k_d = k_q; rate0_d = rate0_q; rate1_d = rate1_q;
+    wk_open_d = wk_open_q; wk_s_d = wk_s_q; wk_osym_d = wk_osym_q; wk_hw_d = wk_hw_q; wk_hbits_d = wk_hbits_q;
     stage_d = stage_q; stage_lev_d = stage_lev_q; stage_tiers_d = stage_tiers_q;
     stage_tlev_d = stage_tlev_q; tlev_sh_d = tlev_sh_q; clr_d = clr_q;
     a_d = a_q; s_d = s_q; slot_d = slot_q; set_d = set_q; hw_d = hw_q;
@@ -1054,6 +1104,11 @@ module pg_risk_core #(
             load = 1'b1;
             state_d = SO1;
           end
+          // An order of a holder the suspended walk has still to visit: its account first.
+          if (wk_pending) begin
+            wk_osym_d = ev_sym_i;
+            state_d = SWkDrain;
+          end
         end else begin                          // read ahead: the client port's next new order
           xa = peek_msg_i[8*perpgate_wire_pkg::NewOrderAcctOff +: AW];
           ys = peek_msg_i[8*perpgate_wire_pkg::NewOrderSymOff +: SW];
@@ -1069,6 +1124,19 @@ module pg_risk_core #(
           a_d = xa;
           s_d = ys;
           hw_d = xa[AW-1:6];
+        end
+        // Nothing from the client port and no order in flight: the suspended walk goes on, its
+        // symbol's entries read for SWkResume.
+        // (op_q: the last client event's, neither funding nor a command, as the walk needs)
+        if (wk_resume) begin
+          wk_open_d = 1'b0;
+          rv_ret_d = SDone;
+          by_slot_d = 1'b0;
+          keep_sym_d = 1'b1;
+          s_d = wk_s_q;
+          hw_d = wk_hw_q;
+          hbits_d = wk_hbits_q;
+          state_d = SWkResume;
         end
       end
 
@@ -2010,6 +2078,14 @@ module pg_risk_core #(
             hw_d = hw_q + HW'(1);
             state_d = SRvWord;
           end
+        end else if (state_q == SRvChecked && wk_yield) begin
+          // A holder done and the next in this word: a mark's walk lets the client port's orders
+          // in (SIdle, masked to that port) and goes on from here once none waits.
+          wk_open_d = 1'b1;
+          wk_s_d = s_q;
+          wk_hw_d = hw_q;
+          wk_hbits_d = hbits_q;
+          state_d = SIdle;
         end else begin
           a_d = {hw_q, tz_hbits[5:0]};
           hbits_d = hbits_q & (hbits_q - 64'd1);
@@ -2018,6 +2094,46 @@ module pg_risk_core #(
           ret_d = op_q == perpgate_wire_pkg::MsgFunding ? SFund1 : SR0;   // after the load
           state_d = SCtx0;
         end
+      end
+
+      // ---- an order taken while a mark's walk is suspended, of a holder still ahead ---------------
+      // Once no order is in flight (their write-backs are in the tables), the account's position
+      // in the walk's symbol is revalued and checked as the walk would (SCtx0 .. SL0Test), written
+      // back, and the order read again (SWkReload) and checked as any (SLoad). The walk revalues
+      // it once more when it gets there: at an unchanged mark that changes and emits nothing.
+      SWkDrain: begin
+        s_d = wk_s_q;
+        hw_d = a_q[AW-1:6];
+        if (ctx_v_q == 2'b00) begin
+          by_slot_d = 1'b0;
+          keep_sym_d = 1'b0;
+          ret_d = SWkRv;
+          state_d = SCtx0;
+        end
+      end
+      SWkRv: begin
+        if (hbits_q[a_q[5:0]]) begin             // a holder of the walk's symbol
+          ret_d = SWkL0;
+          state_d = SR0;
+        end else begin
+          s_d = wk_osym_q;
+          state_d = SWkReload;
+        end
+      end
+      SWkL0: begin
+        ret_d = SWkWb;
+        state_d = SL0;
+      end
+      SWkWb: begin
+        acct_we = 1'b1;
+        pos_we = 1'b1;
+        s_d = wk_osym_q;
+        state_d = SWkReload;
+      end
+      SWkReload: state_d = SLoad;                // the order's entries, read after the write
+      SWkResume: begin                           // the walk's symbol again (orders loaded theirs)
+        cfg_d = cfg_rd; tiers_d = tier_rd; sst_d = sst_rd;
+        state_d = SRvBits;
       end
 
       SEmitErr: begin
@@ -2066,8 +2182,10 @@ module pg_risk_core #(
       stage_tlev_q <= '0;
       fl_pre_q <= 1'b0;
       med_pre_q <= 1'b0;
+      wk_open_q <= 1'b0;
     end else begin
       state_q <= state_d;
+      wk_open_q <= wk_open_d;
       fl_pre_q <= fl_pre_d;
       med_pre_q <= med_pre_d;
       clr_q <= clr_d;
@@ -2098,6 +2216,7 @@ module pg_risk_core #(
     fq_q <= fq_d;
     f0_q <= f0_d; f1_q <= f1_d; k_q <= k_d; rate0_q <= rate0_d; rate1_q <= rate1_d;
     a_q <= a_d; s_q <= s_d; slot_q <= slot_d; set_q <= set_d; hw_q <= hw_d;
+    wk_s_q <= wk_s_d; wk_osym_q <= wk_osym_d; wk_hw_q <= wk_hw_d; wk_hbits_q <= wk_hbits_d;
     tlev_sh_q <= tlev_sh_d;
     for (int c = 0; c < 3; c++) out_m_q[c] <= out_m_d[c];
   end
@@ -2134,7 +2253,9 @@ module pg_risk_core #(
   assign cmd_done_o = done_q;
   assign cmd_err_o = err_q;
   assign cmd_result_o = res_q;
-  assign idle_o = state_q == SIdle && out_v_q == 3'b000 && ctx_v_q == 2'b00;
+  assign idle_o = state_q == SIdle && out_v_q == 3'b000 && ctx_v_q == 2'b00 && !wk_open_q;
+  assign client_only_o = wk_open_q;
+  assign walk_step_o = state_q == SRvChecked && wk_market;
 
 endmodule
 

@@ -94,7 +94,10 @@ module pg_gateway_top #(
   output      logic [1:0]   take_src_o,
   // A frame dropped whole on arrival at a port's full receive buffer (client, venue, market), in the
   // cycle of its first beat: the drop_overflow counters' pulses.
-  output      logic [2:0]   rx_drop_overflow_o
+  output      logic [2:0]   rx_drop_overflow_o,
+  // A holder of a mark's walk revalued (pg_risk_core): with take_o, the order in which the core
+  // interleaved the walk with client orders, for the golden model.
+  output      logic         walk_step_o
 );
 
   localparam int unsigned Ports = perpgate_regs_pkg::PortCount;   // client, venue, market
@@ -219,6 +222,7 @@ module pg_gateway_top #(
   endfunction
 
   logic [3:0]   req;
+  logic         client_only;                   // the core takes only client events (pg_risk_core)
   logic [1:0]   grant, last_q;
   logic         any_req;
   logic         ev_valid, ev_ready;
@@ -255,8 +259,9 @@ module pg_gateway_top #(
 
   always_comb begin
     logic [1:0] idx;
-    req[0] = mbox_valid;
-    for (int unsigned p = 0; p < Ports; p++) req[p + 1] = msg_valid[p];
+    // While the core has a mark's walk suspended it takes the client port's orders alone.
+    req[0] = mbox_valid && !client_only;
+    for (int unsigned p = 0; p < Ports; p++) req[p + 1] = msg_valid[p] && (p == 0 || !client_only);
     grant   = last_q;
     any_req = 1'b0;
     // the first requester after the last one served
@@ -318,6 +323,7 @@ module pg_gateway_top #(
     .ev_acct_i (ev_acct), .ev_acct_ok_i (ev_acct_ok), .ev_sym_i (ev_sym), .ev_sym_ok_i (ev_sym_ok),
     .ev_flags_i (ev_flags),
     .peek_valid_i (peek_valid[0]), .peek_msg_i (msg_data[0][8*perpgate_wire_pkg::NewOrderSize-1:0]),
+    .client_req_i (msg_valid[0] && req_ok[1]), .client_only_o (client_only), .walk_step_o,
     .out_valid_o (out_valid), .out_ready_i (out_ready), .out_soon_o (out_soon), .out_data_o (out_data),
     .cmd_done_o (cmd_done), .cmd_err_o (cmd_err), .cmd_result_o (cmd_result), .idle_o (core_idle_o),
     .reply_o (reply), .reply_reason_o (reply_reason), .error_o (error), .error_code_o (error_code)

@@ -7,6 +7,7 @@
 
 #include "backend/card_protocol.hpp"
 #include "backend/decision_recorder.hpp"
+#include "backend/sw_backend.hpp"
 #include "backend/verilated_card.hpp"
 #include "perpgate/regs.hpp"
 #include "perpgate/wire.hpp"
@@ -54,6 +55,7 @@ class ModelStreams final : public DecisionSink {
  public:
   std::array<std::vector<Expected>, kPorts> port;
   std::size_t op = 0;
+  std::size_t liq_op = 0;  // a liquidation's cause: the mark whose walk is open, else op
   std::string control;  // anything the mailbox would answer: must stay empty in the timed part
 
   void ack(i64 id) override {
@@ -71,8 +73,8 @@ class ModelStreams final : public DecisionSink {
   }
   void liquidate(int a, i128 eq, i128 mm) override {
     sink_.liquidate(a, eq, mm);
-    port[1].push_back(Expected{sink_.line, op});
-    push(2);
+    port[1].push_back(Expected{sink_.line, liq_op});
+    port[2].push_back(Expected{sink_.line, liq_op});
   }
   void mark(int s, i64 px) override {
     sink_.mark(s, px);
@@ -158,7 +160,7 @@ RunResult run_concurrent(const Load& load, const RunOptions& opt) {
   ro.seed = opt.seed;
   VerilatedCard card(ro);
   SwitchSink to_model;
-  auto model = make_backend("sw", to_model);
+  SwBackend model(to_model);
 
   // ---- set-up: one event at a time through the card protocol, checked against the model -----------
   DecisionRecorder model_setup, card_setup;
@@ -167,13 +169,16 @@ RunResult run_concurrent(const Load& load, const RunOptions& opt) {
   proto.start();
   ProtocolBackend card_be(proto);
   for (const Op& op : load.setup) {
-    op.apply(*model);
+    op.apply(model);
     op.apply(card_be);
   }
   if (model_setup.out != card_setup.out) {
     r.mismatch = "set-up: the card's decisions differ from the model's";
     return r;
   }
+  // From here the card may interleave a mark's walk with client orders; the model steps its walk
+  // where the card's walk_step_o says (Engine::set_walk_stepping).
+  model.set_walk_stepping(true);
 
   // ---- the timed part: frames encoded in order, released at their cycles ---------------------------
   FrameCapture capture;
@@ -211,8 +216,17 @@ RunResult run_concurrent(const Load& load, const RunOptions& opt) {
     ++r.ports[static_cast<std::size_t>(src - 1)].taken;
     r.orders_taken += t.op.is_order;
     r.marks_taken += t.op.is_mark;
+    // The card takes only client orders while a mark's walk is suspended.
+    const bool into_walk = src == 1 && model.walk_open();
+    if (!into_walk && model.walk_open() && r.mismatch.empty())
+      r.mismatch = "a take from source " + std::to_string(src) + " while the model's walk has holders left";
     streams.op = tag;
-    t.op.apply(*model);
+    if (!into_walk) streams.liq_op = tag;
+    t.op.apply(model);
+  });
+  card.on_walk_step([&] {
+    streams.op = streams.liq_op;
+    if (!model.walk_step() && r.mismatch.empty()) r.mismatch = "a walk step on the card with no holder left in the model";
   });
 
   std::array<std::size_t, kPorts> matched{};
@@ -271,6 +285,7 @@ RunResult run_concurrent(const Load& load, const RunOptions& opt) {
     }
   }
   compare();
+  if (model.walk_open() && r.mismatch.empty()) r.mismatch = "the model's walk still has holders at the end";
   r.cycles = card.cycles() - t0;
   for (int p = 0; p < kPorts; ++p) {
     const auto pi = static_cast<std::size_t>(p);

@@ -258,6 +258,7 @@ int sc_main(int, char**) {
   sc_signal<bool> take;
   sc_signal<uint32_t> take_src;
   sc_signal<uint32_t> rx_drop_overflow;
+  sc_signal<bool> walk_step;
 
   Vpg_gateway_top_sc dut("dut");
   dut.clk_i(clk); dut.rst_ni(rst_n);
@@ -278,6 +279,7 @@ int sc_main(int, char**) {
   dut.core_idle_o(core_idle); dut.core_events_o(core_events);
   dut.take_o(take); dut.take_src_o(take_src);
   dut.rx_drop_overflow_o(rx_drop_overflow);
+  dut.walk_step_o(walk_step);
 
   HostModel host("host");
   host.clk(clk); host.rst_n(rst_n);
