@@ -20,6 +20,7 @@ rtl/risk/pg_mulu_cs.sv
 rtl/risk/pg_money_floor.sv
 rtl/risk/pg_median_present.sv
 rtl/risk/pg_order_check.sv
+rtl/risk/pg_reval_lane.sv
 rtl/risk/pg_ev_decode.sv
 rtl/risk/pg_risk_core.sv
 rtl/top/pg_gateway_top.sv

@@ -160,6 +160,11 @@ module pg_risk_core #(
   logic [LW-1:0]   slot_d, slot_q;
   logic [SetW-1:0] set_d, set_q;
   logic [HW-1:0]   hw_d, hw_q;
+  // A mark's walk in the revaluation lane (SLn*): the lane reads the positions and accounts of
+  // the holders in flight, and writes them back, through these ports (pg_reval_lane).
+  logic            ln_mode;
+  logic [AW-1:0]   ln_acct_ra;
+  logic [AW+LW-1:0] ln_pos_ra;
 
   always_ff @(posedge clk_i) begin
     if (acct_we)  acct_mem[acct_wa] <= acct_wd;
@@ -171,9 +176,9 @@ module pg_risk_core #(
     if (sst_we)   sst_mem[sym_wa] <= sst_wd;
     if (hold_we)  hold_mem[hold_wa] <= hold_wd;
     if (ord_we)   ord_mem[ord_wa] <= ord_wd;
-    acct_rd  <= acct_mem[a_d];
+    acct_rd  <= acct_mem[ln_mode ? ln_acct_ra : a_d];
     slots_rd <= slots_mem[a_d];
-    pos_rd   <= pos_mem[{a_d, slot_d}];
+    pos_rd   <= pos_mem[ln_mode ? ln_pos_ra : {a_d, slot_d}];
     imr_rd   <= imr_mem[{a_d, s_d}];
     cfg_rd   <= cfg_mem[s_d];
     tier_rd  <= tier_mem[s_d];
@@ -183,18 +188,6 @@ module pg_risk_core #(
   end
 
   // ---- helpers ---------------------------------------------------------------------------------
-  // Index of the tier for raw notional `raw`: the highest floor <= raw among the first `count`.
-  function automatic logic [3:0] tier_index(input logic [16*TierW-1:0] t, input logic [4:0] count,
-                                            input logic [127:0] raw);
-    logic [15:0] ge, top;
-    ge[0] = 1'b1;
-    for (int unsigned i = 1; i < 16; i++)
-      // floor_raw is the tier's leading field
-      ge[i] = 5'(i) < count && {32'd0, t[i*TierW + TierW - 96 +: 96]} <= raw;
-    top = pg_risk_pkg::thermo_top(ge);              // the last tier reached, one-hot
-    tier_index = 4'd0;
-    for (int unsigned i = 1; i < 16; i++) tier_index = tier_index | (top[i] ? 4'(i) : 4'd0);
-  endfunction
 
   function automatic logic [63:0] abs64(input logic signed [63:0] v);
     abs64 = v < 0 ? -v : v;
@@ -367,6 +360,8 @@ module pg_risk_core #(
     // a mark's walk suspended for the client port: an order of a holder still ahead, revalued
     // first; the walk taken up again
     SWkDrain, SWkRv, SWkL0, SWkWb, SWkReload, SWkResume,
+    // a mark's walk through the revaluation lane (pg_reval_lane): a holder a cycle
+    SLnBits, SLnWord, SLnYield, SLnDrain,
     SEmitErr, SDone
   } state_e;
 
@@ -526,7 +521,7 @@ module pg_risk_core #(
 `endif
     end
   end
-  assign tier_found = tier_index(tiers_q, cfg_q.tier_count, tier_sel_q ? t1_q : t0_q);
+  assign tier_found = pg_risk_pkg::tier_index(tiers_q, cfg_q.tier_count, tier_sel_q ? t1_q : t0_q);
   always_ff @(posedge clk_i) begin
     if (tier_sel_q) tier_t1 <= tier_found;
     else            tier_t0 <= tier_found;
@@ -567,6 +562,50 @@ module pg_risk_core #(
     lot_odd_q  <= cfg_q.lot >> tz_lot_q;
   end
   assign tz_hbits       = ctz64(hbits_q);
+
+  // ---- the revaluation lane: a mark's holders, one a cycle ---------------------------------------
+  // When a mark's walk yields to the client port: once the lane has taken LnBatch holders since
+  // the walk began or resumed (so that orders at line rate leave the walk most of its speed), for
+  // an order the walk has passed (or a cancel: no early revaluation), or for one of an account
+  // still ahead that has waited LnPatience cycles (the walk, a holder a cycle, often passes it
+  // first).
+  localparam int unsigned LnBatch    = 16;
+  localparam int unsigned LnPatience = 32;
+  logic [4:0]    ln_cnt_d, ln_cnt_q;                 // holders taken since, up to LnBatch
+  logic [5:0]    ln_wait_q;                          // cycles a client event has waited in the walk
+  logic [HW-1:0] pk_hw;
+  logic          ln_behind, ln_yield;
+  assign pk_hw     = HW'(peek_msg_i[8*perpgate_wire_pkg::NewOrderAcctOff +: AW] >> 6);
+  assign ln_behind = !peek_valid_i || !peek_acct_ok || pk_hw < hw_q ||
+                     (pk_hw == hw_q && !hbits_q[peek_msg_i[8*perpgate_wire_pkg::NewOrderAcctOff +: 6]]);
+  assign ln_yield  = 32'(ln_cnt_q) >= LnBatch && wk_yield && (ln_behind || 32'(ln_wait_q) >= LnPatience);
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)                          ln_wait_q <= '0;
+    else if (!ln_mode || !client_req_i)   ln_wait_q <= '0;
+    else if (ln_wait_q != 6'h3f)          ln_wait_q <= ln_wait_q + 6'd1;
+  end
+  logic          ln_issue, ln_ready, ln_busy, ln_we;
+  logic [AW-1:0] ln_wa;
+  logic [AW+LW-1:0] ln_pos_wa;
+  logic [pg_risk_pkg::AcctBits-1:0] ln_acct_wd;
+  logic [pg_risk_pkg::PosBits-1:0]  ln_pos_wd;
+  logic          ln_liq_valid, ln_liq_ready;
+  logic [AW-1:0] ln_liq_acct;
+  logic signed [127:0] ln_liq_eq, ln_liq_mm;
+  assign ln_mode = state_q == SLnBits || state_q == SLnWord || state_q == SLnYield || state_q == SLnDrain;
+  pg_reval_lane #(.Accounts (Accounts), .Slots (Slots)) u_lane (
+    .clk_i, .rst_ni,
+    .mark_i (sst_q.mark), .tier_count_i (cfg_q.tier_count), .sym_imr_i (cfg_q.imr), .tiers_i (tiers_q),
+    .valid_i (ln_issue), .ready_o (ln_ready), .acct_i (a_d),
+    .slot_i (slot_of_rd), .imr_rd_i (imr_rd),
+    .pos_ra_o (ln_pos_ra), .pos_rd_i (pos_rd), .acct_ra_o (ln_acct_ra), .acct_rd_i (acct_rd),
+    .we_o (ln_we), .wa_o (ln_wa), .pos_wa_o (ln_pos_wa), .acct_wd_o (ln_acct_wd), .pos_wd_o (ln_pos_wd),
+    .liq_valid_o (ln_liq_valid), .liq_ready_i (ln_liq_ready), .liq_acct_o (ln_liq_acct),
+    .liq_eq_o (ln_liq_eq), .liq_mm_o (ln_liq_mm), .busy_o (ln_busy)
+  );
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) if (rst_ni && !ln_mode) assert (!ln_busy) else $error("the lane busy outside a walk");
+`endif
 
   // Whole-table next values for writes at a computed index (entry ti of the staged tiers, the imr
   // of staged tier k_q at commit), outside the sequencer: there they would be 16 variants of a
@@ -972,6 +1011,9 @@ module pg_risk_core #(
     t0_d = t0_q; t1_d = t1_q; t2_d = t2_q; t3_d = t3_q; u0_d = u0_q; u1_d = u1_q; u2_d = u2_q;
     f0_d = f0_q; f1_d = f1_q; k_d = k_q; rate0_d = rate0_q; rate1_d = rate1_q;
     wk_open_d = wk_open_q; wk_s_d = wk_s_q; wk_osym_d = wk_osym_q; wk_hw_d = wk_hw_q; wk_hbits_d = wk_hbits_q;
+    ln_cnt_d = ln_cnt_q;
+    ln_issue = 1'b0;
+    ln_liq_ready = 1'b0;
     stage_d = stage_q; stage_lev_d = stage_lev_q; stage_tiers_d = stage_tiers_q;
     stage_tlev_d = stage_tlev_q; tlev_sh_d = tlev_sh_q; clr_d = clr_q;
     a_d = a_q; s_d = s_q; slot_d = slot_q; set_d = set_q; hw_d = hw_q;
@@ -1063,6 +1105,21 @@ module pg_risk_core #(
         for (int unsigned i = 0; i < OrderWays; i++)
           if (r_way == WayW'(i)) ooset[i*OrdW +: OrdW] = oe;
         ord_we = 1'b1; ord_wa = r_set; ord_wd = ooset;
+      end
+    end
+
+    // The lane's write-back and its triggers, in holder order, into the venue and desk channels.
+    if (ln_mode) begin
+      acct_we = ln_we; acct_wa = ln_wa; acct_wd = ln_acct_wd;
+      pos_we = ln_we; pos_wa = ln_pos_wa; pos_wd = ln_pos_wd;
+      if (ln_liq_valid && !out_v_q[1] && !out_v_q[2]) begin
+        ln_liq_ready = 1'b1;
+        out_v_d[2:1] = 2'b11;
+        out_m_d[1] = header(perpgate_wire_pkg::MsgLiquidate, 16'(perpgate_wire_pkg::LiquidateSize));
+        out_m_d[1][8*perpgate_wire_pkg::LiquidateAcctOff +: 32] = 32'(ln_liq_acct);
+        out_m_d[1][8*perpgate_wire_pkg::LiquidateEquityOff +: 128] = ln_liq_eq;
+        out_m_d[1][8*perpgate_wire_pkg::LiquidateMmOff +: 128] = ln_liq_mm;
+        out_m_d[2] = out_m_d[1];
       end
     end
 
@@ -2058,12 +2115,51 @@ module pg_risk_core #(
       // ---- subroutine: for each holder of s_q, ascending (revaluation and funding) -------------
       SRv0: begin
         hw_d = '0;
+        ln_cnt_d = '0;
         state_d = SRvWord;
       end
       SRvWord: begin
         hbits_d = hold_rd;
-        state_d = SRvBits;
+        state_d = wk_market ? SLnBits : SRvBits;   // a mark's walk: the lane
       end
+
+      // ---- a mark's walk through the revaluation lane -------------------------------------------
+      // A holder a cycle into the lane (its slot map and leverage read here, at a_d), as long as it
+      // has room for their triggers; a word's holders done, the next word read (SLnWord). With a
+      // holder left in the word the walk may yield to the client port (ln_yield, SLnYield): the
+      // lane is emptied first, so that every trigger of a holder revalued leaves before any
+      // reply of an order taken after.
+      SLnBits: begin
+        if (tz_hbits[6]) begin                  // no holder left in the word
+          if (hw_q == HW'(Words - 1)) begin
+            state_d = SLnDrain;
+          end else begin
+            hw_d = hw_q + HW'(1);
+            state_d = SLnWord;
+          end
+        end else if (ln_yield) begin
+          state_d = SLnYield;
+        end else if (ln_ready) begin
+          ln_issue = 1'b1;
+          if (32'(ln_cnt_q) < LnBatch) ln_cnt_d = ln_cnt_q + 5'd1;
+          a_d = {hw_q, tz_hbits[5:0]};
+          hbits_d = hbits_q & (hbits_q - 64'd1);
+        end
+      end
+      SLnWord: begin
+        hbits_d = hold_rd;
+        state_d = SLnBits;
+      end
+      SLnYield: begin
+        if (!ln_busy) begin
+          wk_open_d = 1'b1;
+          wk_s_d = s_q;
+          wk_hw_d = hw_q;
+          wk_hbits_d = hbits_q;
+          state_d = SIdle;
+        end
+      end
+      SLnDrain: if (!ln_busy) state_d = rv_ret_q;
       // SRvChecked writes the holder just revalued back and, in the same cycle, picks the next one
       // as SRvBits does (the write is at a_q, the next holder's reads at a_d: another account).
       SRvBits, SRvChecked: begin
@@ -2078,14 +2174,6 @@ module pg_risk_core #(
             hw_d = hw_q + HW'(1);
             state_d = SRvWord;
           end
-        end else if (state_q == SRvChecked && wk_yield) begin
-          // A holder done and the next in this word: a mark's walk lets the client port's orders
-          // in (SIdle, masked to that port) and goes on from here once none waits.
-          wk_open_d = 1'b1;
-          wk_s_d = s_q;
-          wk_hw_d = hw_q;
-          wk_hbits_d = hbits_q;
-          state_d = SIdle;
         end else begin
           a_d = {hw_q, tz_hbits[5:0]};
           hbits_d = hbits_q & (hbits_q - 64'd1);
@@ -2133,7 +2221,8 @@ module pg_risk_core #(
       SWkReload: state_d = SLoad;                // the order's entries, read after the write
       SWkResume: begin                           // the walk's symbol again (orders loaded theirs)
         cfg_d = cfg_rd; tiers_d = tier_rd; sst_d = sst_rd;
-        state_d = SRvBits;
+        ln_cnt_d = '0;
+        state_d = SLnBits;
       end
 
       SEmitErr: begin
@@ -2183,9 +2272,11 @@ module pg_risk_core #(
       fl_pre_q <= 1'b0;
       med_pre_q <= 1'b0;
       wk_open_q <= 1'b0;
+      ln_cnt_q <= '0;
     end else begin
       state_q <= state_d;
       wk_open_q <= wk_open_d;
+      ln_cnt_q <= ln_cnt_d;
       fl_pre_q <= fl_pre_d;
       med_pre_q <= med_pre_d;
       clr_q <= clr_d;
@@ -2255,7 +2346,7 @@ module pg_risk_core #(
   assign cmd_result_o = res_q;
   assign idle_o = state_q == SIdle && out_v_q == 3'b000 && ctx_v_q == 2'b00 && !wk_open_q;
   assign client_only_o = wk_open_q;
-  assign walk_step_o = state_q == SRvChecked && wk_market;
+  assign walk_step_o = ln_we;
 
 endmodule
 

@@ -127,6 +127,18 @@ package pg_risk_pkg;
   function automatic logic [15:0] thermo_top(input logic [15:0] ge);
     thermo_top = ge & ~(ge >> 1);
   endfunction
+  // Index of the tier for raw notional `raw`: the highest floor <= raw among the first `count`.
+  function automatic logic [3:0] tier_index(input logic [16*TierBits-1:0] t, input logic [4:0] count,
+                                            input logic [127:0] raw);
+    logic [15:0] ge, top;
+    ge[0] = 1'b1;
+    for (int unsigned i = 1; i < 16; i++)
+      // floor_raw is the tier's leading field
+      ge[i] = 5'(i) < count && {32'd0, t[i*TierBits + TierBits - 96 +: 96]} <= raw;
+    top = thermo_top(ge);              // the last tier reached, one-hot
+    tier_index = 4'd0;
+    for (int unsigned i = 1; i < 16; i++) tier_index = tier_index | (top[i] ? 4'(i) : 4'd0);
+  endfunction
   // The 27-bit field of v (16 side by side) at the highest set bit of a thermometer code: a binary
   // search (ge[8] picks the upper half, ge[4] or ge[12] its upper quarter, and so on), four levels
   // of 2:1 muxes on the code itself, no one-hot top first (three LUT levels in yosys, in the order
