@@ -356,13 +356,14 @@ class Engine {
     }
   }
 
+  // The highest slot holding s (-1: none). Free slots are taken from the top, so a symbol's slot
+  // is usually found in the first few tests, without reading the sym of every slot.
   static int find_slot(const Account<P>& acc, int s) {
-    int found = -1;
-    for (int i = 0; i < P::kPositionsPerAccount; ++i) {
+    for (int i = P::kPositionsPerAccount - 1; i >= 0; --i) {
 #pragma HLS UNROLL
-      if (acc.pos[i].sym == s) found = i;
+      if (acc.pos[i].sym == s) return i;
     }
-    return found;
+    return -1;
   }
   static int free_slot(const Account<P>& acc) { return find_slot(acc, -1); }
 
