@@ -18,13 +18,16 @@
 
 namespace perpgate {
 
-// Index of the tier that applies to raw notional `raw` (qty x px units).
+// Index of the tier that applies to raw notional `raw` (qty x px units): the last whose floor is
+// <= raw. Floors strictly ascend (symbol_config_error), so the tiers at or below raw are a prefix
+// and the search stops at the first floor above it: most positions sit in the first tier or two.
 inline int tier_index(const SymbolConfig& c, i128 raw) {
   int t = 0;
 #pragma HLS PIPELINE II = 1
   for (int i = 1; i < kMaxTiers; ++i) {
 #pragma HLS UNROLL
-    if (i < c.tier_count && i128{c.tiers[i].floor} * kNotionalDiv <= raw) t = i;
+    if (i >= c.tier_count || i128{c.tiers[i].floor} * kNotionalDiv > raw) break;
+    t = i;
   }
   return t;
 }
