@@ -47,6 +47,28 @@ TEST(FixedPoint, FloorAndCeilDivisionRoundTowardInfinities) {
   }
 }
 
+// The reciprocal division behind rate_of_notional's CPU path, over its whole domain (n < 2^127),
+// with the multiples of 1e18 and their neighbours.
+TEST(FixedPoint, DivisionBy1e18MatchesPlainDivision) {
+  std::mt19937_64 rng(11);
+  const u128 d = 1'000'000'000'000'000'000ULL;
+  for (int i = 0; i < 200000; ++i) {
+    const u128 k = random_u128(rng, 1 + static_cast<int>(rng() % 67));  // k x d < 2^127
+    u128 ns[4] = {random_u128(rng, 1 + static_cast<int>(rng() % 127)), k * d, k * d + 1,
+                  k * d == 0 ? 0 : k * d - 1};
+    for (const u128 n : ns) {
+      if (n >= (u128{1} << 127)) continue;
+      u64 rem = 0;
+      ASSERT_EQ(udivmod128_by_1e18(n, rem), n / d);
+      ASSERT_EQ(rem, static_cast<u64>(n % d));
+    }
+  }
+  u64 rem = 0;
+  const u128 top = (u128{1} << 127) - 1;
+  EXPECT_EQ(udivmod128_by_1e18(top, rem), top / d);
+  EXPECT_EQ(rem, static_cast<u64>(top % d));
+}
+
 // rate_of_notional splits the product to stay inside 128 bits; where the plain product fits,
 // it must agree with it exactly, and at the bounds it must not overflow.
 TEST(FixedPoint, RateOfNotionalIsExact) {
@@ -58,6 +80,28 @@ TEST(FixedPoint, RateOfNotionalIsExact) {
     const i128 exact_num = raw * rate;  // < 2^99 x 2^27
     ASSERT_EQ(rate_of_notional(raw, rate, false), exact_num / unit);
     ASSERT_EQ(rate_of_notional(raw, rate, true), (exact_num + unit - 1) / unit);
+  }
+  // Either side of 2^100, where the CPU build leaves the plain product for the split, and at the
+  // largest rates: still the plain product's quotient (raw x rate < 2^101 x 2^27 fits).
+  for (int i = 0; i < 200000; ++i) {
+    const i128 raw = (i128{1} << 100) + static_cast<i128>(random_u128(rng, 96)) - (i128{1} << 95);
+    const i64 rate = i % 2 == 0 ? kRateMax - static_cast<i64>(rng() % 1000) : static_cast<i64>(rng() % (kRateMax + 1));
+    const i128 exact_num = raw * rate;
+    ASSERT_EQ(rate_of_notional(raw, rate, false), exact_num / unit);
+    ASSERT_EQ(rate_of_notional(raw, rate, true), (exact_num + unit - 1) / unit);
+  }
+  // Exact multiples of 1e18 and their neighbours, where a reciprocal's error would show.
+  for (int i = 0; i < 200000; ++i) {
+    const i64 rate = 1 + static_cast<i64>(rng() % kRateMax);
+    const i128 k = static_cast<i128>(random_u128(rng, 1 + static_cast<int>(rng() % 60)));
+    for (int delta = -1; delta <= 1; ++delta) {
+      const i128 target = k * unit + delta;  // raw x rate near a multiple of 1e18
+      const i128 raw = target / rate;
+      if (raw < 0 || raw >= (i128{1} << 114)) continue;
+      const i128 exact_num = raw * rate;
+      ASSERT_EQ(rate_of_notional(raw, rate, false), exact_num / unit);
+      ASSERT_EQ(rate_of_notional(raw, rate, true), (exact_num + unit - 1) / unit);
+    }
   }
   // Largest raw notional the bounds allow, at a 100 % rate: the money value of the notional.
   const i128 max_raw = i128{kQtyMax} * kPxMax;

@@ -106,6 +106,35 @@ inline i128 ceil_div(i128 a, u64 d) {
   return r != 0 ? q + 1 : q;
 }
 
+// The high 128 bits of the 256-bit product a x b.
+inline u128 mulhi128(u128 a, u128 b) {
+  const u64 a0 = static_cast<u64>(a), a1 = static_cast<u64>(a >> 64);
+  const u64 b0 = static_cast<u64>(b), b1 = static_cast<u64>(b >> 64);
+  const u128 p00 = static_cast<u128>(a0) * b0;
+  const u128 p01 = static_cast<u128>(a0) * b1;
+  const u128 p10 = static_cast<u128>(a1) * b0;
+  const u128 p11 = static_cast<u128>(a1) * b1;
+  const u128 mid = (p00 >> 64) + static_cast<u64>(p01) + static_cast<u64>(p10);  // < 3 x 2^64
+  return p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+}
+
+// floor(n / 1e18) and its remainder, for n < 2^127, without a division: with
+// m = floor((2^128 - 1) / d), d = 1e18, the estimate e = floor(n x m / 2^128) satisfies
+//   n/d - 1 < n/d - n (1 + d) / (d 2^128) <= n x m / 2^128 <= n/d,
+// (the middle step since n < 2^127), so e is floor(n / d) or one less: one correction.
+inline u128 udivmod128_by_1e18(u128 n, u64& rem) {
+  constexpr u64 d = 1'000'000'000'000'000'000ULL;
+  constexpr u128 m = ~u128{0} / d;
+  u128 q = mulhi128(n, m);
+  u128 r = n - q * d;  // < 2d
+  if (r >= d) {
+    r -= d;
+    ++q;
+  }
+  rem = static_cast<u64>(r);
+  return q;
+}
+
 // floor or ceil of raw_notional * rate / (kNotionalDiv * kRateScale): money for a rate applied to
 // a notional (maintenance margin, funding). raw_notional < 2^115 and rate < 2^27 would overflow
 // a single 128-bit product, so split raw_notional = n * 1e10 + rem:
@@ -113,6 +142,16 @@ inline i128 ceil_div(i128 a, u64 d) {
 // n * rate < 2^82 * 2^27 = 2^109; the fractional numerator (n*rate % 1e8) * 1e10 + rem * rate is
 // < 1e18 + 1e10 * 2^27 < 2^62. Exact for both roundings. Arguments must be non-negative.
 inline i128 rate_of_notional(i128 raw_notional, i64 rate, bool round_up) {
+#if !defined(__SYNTHESIS__)
+  // CPU: below 2^100 (every position up to about 2^46 quote units of notional) the plain
+  // product raw_notional x rate fits in 2^127, and its one division by 1e18, by the reciprocal,
+  // replaces the split's two 128-bit hardware divisions. The same quotient, for both roundings.
+  if (static_cast<u128>(raw_notional) < (u128{1} << 100) && rate <= kRateMax) {
+    u64 frac;
+    const u128 q = udivmod128_by_1e18(static_cast<u128>(raw_notional) * static_cast<u64>(rate), frac);
+    return static_cast<i128>(round_up && frac != 0 ? q + 1 : q);
+  }
+#endif
   u64 rem;
   const u128 n = udivmod128(static_cast<u128>(raw_notional), kNotionalDiv, rem);
   u64 whole_rem;
