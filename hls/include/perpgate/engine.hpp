@@ -432,9 +432,8 @@ class Engine {
     i128 upnl = 0, mm = 0, im = 0;
     if (y.mark > 0) {
       upnl = i128{p.qty} * y.mark - p.cost;
-      mm = maintenance_margin(y.cfg, abs64(p.qty), y.mark);
-      im = initial_margin(y.cfg, acc.lev[p.sym], worst_case_qty(p.qty, p.open_buy, p.open_sell),
-                          y.mark);
+      position_margins(y.cfg, acc.lev[p.sym], abs64(p.qty), worst_case_qty(p.qty, p.open_buy, p.open_sell),
+                       y.mark, mm, im);
     }
     acc.upnl_raw_sum += upnl - p.upnl_raw;
     acc.mm_sum += mm - p.mm;

@@ -32,21 +32,29 @@ inline int tier_index(const SymbolConfig& c, i128 raw) {
   return t;
 }
 
-// Maintenance margin of a position of |qty| abs_qty at `mark`, money.
-inline i128 maintenance_margin(const SymbolConfig& c, i64 abs_qty, i64 mark) {
-  const i128 raw = i128{abs_qty} * mark;  // < 2^114
-  const Tier& t = c.tiers[tier_index(c, raw)];
+// Maintenance margin of a raw notional in its tier `t`, money.
+inline i128 maintenance_margin_in_tier(const Tier& t, i128 raw) {
   const i128 mm = rate_of_notional(raw, t.mmr, /*round_up=*/true) - t.maint;
   return mm > 0 ? mm : 0;
 }
 
-// Leverage that applies to a worst-case raw notional: the account's, capped by symbol and tier.
-inline i64 effective_leverage(const SymbolConfig& c, i64 account_lev, i128 raw) {
+// Maintenance margin of a position of |qty| abs_qty at `mark`, money.
+inline i128 maintenance_margin(const SymbolConfig& c, i64 abs_qty, i64 mark) {
+  const i128 raw = i128{abs_qty} * mark;  // < 2^114
+  return maintenance_margin_in_tier(c.tiers[tier_index(c, raw)], raw);
+}
+
+// Leverage that applies in tier `t`: the account's, capped by symbol and tier.
+inline i64 effective_leverage_in_tier(const SymbolConfig& c, i64 account_lev, const Tier& t) {
   i64 lev = account_lev > 0 ? account_lev : c.max_lev;
   lev = min64(lev, c.max_lev);
-  const Tier& t = c.tiers[tier_index(c, raw)];
   if (t.max_lev > 0) lev = min64(lev, t.max_lev);
   return lev > 0 ? lev : 1;
+}
+
+// Leverage that applies to a worst-case raw notional: the account's, capped by symbol and tier.
+inline i64 effective_leverage(const SymbolConfig& c, i64 account_lev, i128 raw) {
+  return effective_leverage_in_tier(c, account_lev, c.tiers[tier_index(c, raw)]);
 }
 
 // Worst-case position if every open (non-reduce-only) order filled.
@@ -57,11 +65,31 @@ inline i64 worst_case_qty(i64 qty, i64 open_buy, i64 open_sell) {
 // Initial margin rate of a leverage: ceil(1e8 / lev), in rate units.
 inline i64 initial_margin_rate(i64 lev) { return (kRateScale + lev - 1) / lev; }
 
+// Initial margin of a worst-case raw notional in its tier `t`, money.
+inline i128 initial_margin_in_tier(const SymbolConfig& c, i64 account_lev, const Tier& t, i128 raw) {
+  const i64 lev = effective_leverage_in_tier(c, account_lev, t);
+  return rate_of_notional(raw, initial_margin_rate(lev), /*round_up=*/true);
+}
+
 // Initial margin of a worst-case position at `mark`, money.
 inline i128 initial_margin(const SymbolConfig& c, i64 account_lev, i64 worst_qty, i64 mark) {
   const i128 raw = i128{worst_qty} * mark;
-  const i64 lev = effective_leverage(c, account_lev, raw);
-  return rate_of_notional(raw, initial_margin_rate(lev), /*round_up=*/true);
+  return initial_margin_in_tier(c, account_lev, c.tiers[tier_index(c, raw)], raw);
+}
+
+// Both margins of a position, as maintenance_margin and initial_margin give them: when no open
+// order can grow the position (worst == |qty|) the two notionals are one, and so is the tier.
+inline void position_margins(const SymbolConfig& c, i64 account_lev, i64 abs_qty, i64 worst_qty, i64 mark,
+                             i128& mm, i128& im) {
+  const i128 raw = i128{abs_qty} * mark;
+  const int t = tier_index(c, raw);
+  mm = maintenance_margin_in_tier(c.tiers[t], raw);
+  if (worst_qty == abs_qty) {
+    im = initial_margin_in_tier(c, account_lev, c.tiers[t], raw);
+  } else {
+    const i128 raw_worst = i128{worst_qty} * mark;
+    im = initial_margin_in_tier(c, account_lev, c.tiers[tier_index(c, raw_worst)], raw_worst);
+  }
 }
 
 // Display entry price of a position: cost / qty, rounded half away from zero, px units.
