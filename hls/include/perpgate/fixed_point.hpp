@@ -106,33 +106,25 @@ inline i128 ceil_div(i128 a, u64 d) {
   return r != 0 ? q + 1 : q;
 }
 
-// The high 128 bits of the 256-bit product a x b.
-inline u128 mulhi128(u128 a, u128 b) {
-  const u64 a0 = static_cast<u64>(a), a1 = static_cast<u64>(a >> 64);
-  const u64 b0 = static_cast<u64>(b), b1 = static_cast<u64>(b >> 64);
-  const u128 p00 = static_cast<u128>(a0) * b0;
-  const u128 p01 = static_cast<u128>(a0) * b1;
-  const u128 p10 = static_cast<u128>(a1) * b0;
-  const u128 p11 = static_cast<u128>(a1) * b1;
-  const u128 mid = (p00 >> 64) + static_cast<u64>(p01) + static_cast<u64>(p10);  // < 3 x 2^64
-  return p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
-}
-
-// floor(n / 1e18) and its remainder, for n < 2^127, without a division: with
-// m = floor((2^128 - 1) / d), d = 1e18, the estimate e = floor(n x m / 2^128) satisfies
-//   n/d - 1 < n/d - n (1 + d) / (d 2^128) <= n x m / 2^128 <= n/d,
-// (the middle step since n < 2^127), so e is floor(n / d) or one less: one correction.
+// floor(n / 1e18) and its remainder, for n < 2^127, without a division. With d = 1e18,
+// t = floor(n / 2^64) < 2^63 and m = floor(2^128 / d) (69 bits: 18 x 2^64 + m_lo), the estimate
+// e = floor(t x m / 2^64) = floor(t x m_lo / 2^64) + 18 t satisfies
+//   e <= t 2^64 / d <= n / d   and   e > t 2^64 / d - t / 2^64 - 1 > n / d - 2^64 / d - 2 > n / d - 21,
+// so n - e d is below 21 d < 2^65, and its quotient by d is that of its top bits (>> 18, < 2^47)
+// by 5^18: a 64-bit division by a constant, which compilers turn into a multiplication.
 inline u128 udivmod128_by_1e18(u128 n, u64& rem) {
   constexpr u64 d = 1'000'000'000'000'000'000ULL;
-  constexpr u128 m = ~u128{0} / d;
-  u128 q = mulhi128(n, m);
-  u128 r = n - q * d;  // < 2d
-  if (r >= d) {
-    r -= d;
-    ++q;
-  }
-  rem = static_cast<u64>(r);
-  return q;
+  constexpr u64 d_odd = 3'814'697'265'625ULL;  // 5^18 = d / 2^18
+  constexpr u128 m = (~u128{0}) / d;           // = floor(2^128 / d): d does not divide 2^128
+  constexpr u64 m_hi = static_cast<u64>(m >> 64);
+  constexpr u64 m_lo = static_cast<u64>(m);
+  static_assert(m_hi == 18, "reciprocal of 1e18 changed");
+  const u64 t = static_cast<u64>(n >> 64);
+  const u128 e = ((static_cast<u128>(t) * m_lo) >> 64) + static_cast<u128>(t) * m_hi;
+  const u128 r = n - e * d;  // < 21 d
+  const u64 extra = static_cast<u64>(r >> 18) / d_odd;
+  rem = static_cast<u64>(r - static_cast<u128>(extra) * d);
+  return e + extra;
 }
 
 // floor or ceil of raw_notional * rate / (kNotionalDiv * kRateScale): money for a rate applied to
