@@ -106,13 +106,13 @@ inline i128 ceil_div(i128 a, u64 d) {
   return r != 0 ? q + 1 : q;
 }
 
-// floor(n / 1e18) and its remainder, for n < 2^127, without a division. With d = 1e18,
-// t = floor(n / 2^64) < 2^63 and m = floor(2^128 / d) (69 bits: 18 x 2^64 + m_lo), the estimate
+// floor(n / 1e18) for any n < 2^128, without a division. With d = 1e18, t = floor(n / 2^64)
+// and m = floor(2^128 / d) (69 bits: 18 x 2^64 + m_lo), the estimate
 // e = floor(t x m / 2^64) = floor(t x m_lo / 2^64) + 18 t satisfies
 //   e <= t 2^64 / d <= n / d   and   e > t 2^64 / d - t / 2^64 - 1 > n / d - 2^64 / d - 2 > n / d - 21,
 // so n - e d is below 21 d < 2^65, and its quotient by d is that of its top bits (>> 18, < 2^47)
 // by 5^18: a 64-bit division by a constant, which compilers turn into a multiplication.
-inline u128 udivmod128_by_1e18(u128 n, u64& rem) {
+inline u128 udiv128_by_1e18(u128 n) {
   constexpr u64 d = 1'000'000'000'000'000'000ULL;
   constexpr u64 d_odd = 3'814'697'265'625ULL;  // 5^18 = d / 2^18
   constexpr u128 m = (~u128{0}) / d;           // = floor(2^128 / d): d does not divide 2^128
@@ -122,9 +122,7 @@ inline u128 udivmod128_by_1e18(u128 n, u64& rem) {
   const u64 t = static_cast<u64>(n >> 64);
   const u128 e = ((static_cast<u128>(t) * m_lo) >> 64) + static_cast<u128>(t) * m_hi;
   const u128 r = n - e * d;  // < 21 d
-  const u64 extra = static_cast<u64>(r >> 18) / d_odd;
-  rem = static_cast<u64>(r - static_cast<u128>(extra) * d);
-  return e + extra;
+  return e + static_cast<u64>(r >> 18) / d_odd;
 }
 
 // floor or ceil of raw_notional * rate / (kNotionalDiv * kRateScale): money for a rate applied to
@@ -139,9 +137,9 @@ inline i128 rate_of_notional(i128 raw_notional, i64 rate, bool round_up) {
   // product raw_notional x rate fits in 2^127, and its one division by 1e18, by the reciprocal,
   // replaces the split's two 128-bit hardware divisions. The same quotient, for both roundings.
   if (static_cast<u128>(raw_notional) < (u128{1} << 100) && rate <= kRateMax) {
-    u64 frac;
-    const u128 q = udivmod128_by_1e18(static_cast<u128>(raw_notional) * static_cast<u64>(rate), frac);
-    return static_cast<i128>(round_up && frac != 0 ? q + 1 : q);
+    constexpr u64 unit = static_cast<u64>(kNotionalDiv) * kRateScale;  // 1e18
+    const u128 num = static_cast<u128>(raw_notional) * static_cast<u64>(rate) + (round_up ? unit - 1 : 0);
+    return static_cast<i128>(udiv128_by_1e18(num));  // num < 2^127 + 2^60
   }
 #endif
   u64 rem;
