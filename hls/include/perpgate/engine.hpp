@@ -426,9 +426,11 @@ class Engine {
   }
 
   // Recomputes a slot's cached upnl, MM and IM at the current mark and moves the account sums.
-  void refresh_slot(Account<P>& acc, int slot) {
+  void refresh_slot(Account<P>& acc, int slot) { refresh_slot(acc, slot, sym_[acc.pos[slot].sym]); }
+
+  // The same, with the slot's symbol given (y is sym_[pos[slot].sym] or a copy of it).
+  static void refresh_slot(Account<P>& acc, int slot, const Symbol& y) {
     Position& p = acc.pos[slot];
-    const Symbol& y = sym_[p.sym];
     i128 upnl = 0, mm = 0, im = 0;
     if (y.mark > 0) {
       upnl = i128{p.qty} * y.mark - p.cost;
@@ -463,13 +465,20 @@ class Engine {
   // linear in the number of holders (plus one word test per 64 accounts).
   template <class S>
   void revalue_symbol(int s, S& out) {
-    for_each_holder(s, [&](int a) { revalue_holder(s, a, out); });
+    // The walk changes no symbol: a copy lets the compiler keep the mark and tiers out of memory
+    // across the account writes.
+    const Symbol y = sym_[s];
+    for_each_holder(s, [&](int a) { revalue_holder(s, a, y, out); });
   }
 
   template <class S>
   void revalue_holder(int s, int a, S& out) {
+    revalue_holder(s, a, sym_[s], out);
+  }
+  template <class S>
+  void revalue_holder(int s, int a, const Symbol& y, S& out) {
     Account<P>& acc = acct_[a];
-    refresh_slot(acc, find_slot(acc, s));
+    refresh_slot(acc, find_slot(acc, s), y);
     check_liquidation(a, out);
   }
 
