@@ -11,12 +11,13 @@
 //    2      the position: the worst-case quantity
 //    3-9    |qty| x mark and worst x mark (two pg_mul)
 //    10     MM raw, IM raw, uPnL (0 without a mark); the account's read
-//    11     both tiers; the account: the new uPnL sum, whose floor starts (pg_money_floor)
-//    12     the tiers' rates and maintenance amount
-//    13-16  MM and IM through two pg_rate_of_notional
-//    17     MM less the maintenance amount (at least 0), IM; the floor is there
-//    18     the account's sums and the slot's caches; the equity
-//    19     equity < MM: trigger if armed (disarm), else re-arm; written back, the trigger queued
+//    11     both tiers; the account: its new uPnL sum
+//    12     the tiers' rates and maintenance amount; the floor of the uPnL sum starts (pg_money_floor)
+//    13-17  MM and IM through two pg_rate_of_notional (Latency 5: at 4 its last stage maps 9 LUT
+//           levels deep, as in pg_order_check)
+//    18     MM less the maintenance amount (at least 0), IM; the floor is there
+//    19     the account's sums and the slot's caches; the equity
+//    20     equity < MM: trigger if armed (disarm), else re-arm; written back, the trigger queued
 // ready_o keeps room in the trigger queue for every holder in flight, so the pipeline never
 // stalls: the queue drains into the core's venue and desk channels as they free.
 `default_nettype none
@@ -45,7 +46,7 @@ module pg_reval_lane #(
   input  wire logic [pg_risk_pkg::PosBits-1:0]    pos_rd_i,
   output      logic [$clog2(Accounts)-1:0]        acct_ra_o,
   input  wire logic [pg_risk_pkg::AcctBits-1:0]   acct_rd_i,
-  // write-back (stage 19): the account and the position
+  // write-back (stage 20): the account and the position
   output      logic                               we_o,
   output      logic [$clog2(Accounts)-1:0]        wa_o,
   output      logic [$clog2(Accounts)+(Slots > 1 ? $clog2(Slots) : 1)-1:0] pos_wa_o,
@@ -65,7 +66,7 @@ module pg_reval_lane #(
   localparam int unsigned TierW  = pg_risk_pkg::TierBits;
   localparam int unsigned TierRW = pg_risk_pkg::TierMmBits;
   localparam int unsigned MulLat = 7;            // pg_mul
-  localparam int unsigned RonLat = 4;            // pg_rate_of_notional
+  localparam int unsigned RonLat = 5;            // pg_rate_of_notional
   localparam int unsigned FlLat  = 5;            // pg_money_floor
   localparam int unsigned CntW   = $clog2(LiqDepth + 1);
   localparam int unsigned QW     = $clog2(LiqDepth);
@@ -74,8 +75,8 @@ module pg_reval_lane #(
 `ifndef SYNTHESIS
   initial begin
     assert (LiqDepth >= 2 && (LiqDepth & (LiqDepth - 1)) == 0) else $fatal(1, "LiqDepth: a power of 2");
-    // stage 13 starts the rates, 17 takes them and the floor started at the end of 11
-    assert (13 + RonLat == 17 && 12 + FlLat == 17) else $fatal(1, "pg_reval_lane: unit latencies");
+    // stage 13 starts the rates and the floor (its operand registered at the end of 12); 18 takes both
+    assert (13 + RonLat == 18 && 13 + FlLat == 18) else $fatal(1, "pg_reval_lane: unit latencies");
   end
 `endif
 
@@ -198,9 +199,11 @@ module pg_reval_lane #(
     ctx12_q   <= ctx11_q;
   end
   /* verilator lint_off UNUSEDSIGNAL */
-  logic signed [127:0] fl_money;                  // floor(fl_u / 1e10), five cycles on: stage 17 (acct_t.upf: 96 bits)
+  logic signed [127:0] fl_money;                  // floor(fl_u / 1e10), five cycles on: stage 18 (acct_t.upf: 96 bits)
   /* verilator lint_on UNUSEDSIGNAL */
-  pg_money_floor u_floor (.clk_i, .u_i (fl_u_12_q), .q_o (fl_money));
+  logic signed [127:0] fl_u_13_q;
+  always_ff @(posedge clk_i) fl_u_13_q <= fl_u_12_q;
+  pg_money_floor u_floor (.clk_i, .u_i (fl_u_13_q), .q_o (fl_money));
 
   // ---- stage 12: the tiers' rates --------------------------------------------------------------
   logic [16*TierRW-1:0] tier_rates;
@@ -230,18 +233,18 @@ module pg_reval_lane #(
     t0_13_q    <= t0_12_q;
     t1_13_q    <= t1_12_q;
   end
-  // what stages 12-17 carry: the account, the position, the uPnL, the holder
-  logic [pg_risk_pkg::AcctBits-1:0] acct17;
-  logic [pg_risk_pkg::PosBits-1:0]  pos17;
-  logic signed [127:0]              t2_17;
-  logic [AW+LW-1:0]                 ctx17;
-  pg_delay #(.W(pg_risk_pkg::AcctBits + pg_risk_pkg::PosBits + 128 + AW + LW), .N(5)) u_carry_rates (
-    .clk_i, .d_i ({acct12_q, pos12_q, t2_12_q, ctx12_q[27 +: AW+LW]}), .q_o ({acct17, pos17, t2_17, ctx17})
+  // what stages 12-18 carry: the account, the position, the uPnL, the holder
+  logic [pg_risk_pkg::AcctBits-1:0] acct18;
+  logic [pg_risk_pkg::PosBits-1:0]  pos18;
+  logic signed [127:0]              t2_18;
+  logic [AW+LW-1:0]                 ctx18;
+  pg_delay #(.W(pg_risk_pkg::AcctBits + pg_risk_pkg::PosBits + 128 + AW + LW), .N(RonLat + 1)) u_carry_rates (
+    .clk_i, .d_i ({acct12_q, pos12_q, t2_12_q, ctx12_q[27 +: AW+LW]}), .q_o ({acct18, pos18, t2_18, ctx18})
   );
-  logic signed [127:0] maint17;
-  pg_delay #(.W(128), .N(RonLat)) u_carry_maint (.clk_i, .d_i (maint13_q), .q_o (maint17));
+  logic signed [127:0] maint18;
+  pg_delay #(.W(128), .N(RonLat)) u_carry_maint (.clk_i, .d_i (maint13_q), .q_o (maint18));
 
-  // ---- stages 13-16: MM and IM, rounded up ----------------------------------------------------
+  // ---- stages 13-17: MM and IM, rounded up ----------------------------------------------------
   logic          ron_mm_valid, ron_im_valid;
   logic [127:0]  ron_mm, ron_im;
   /* verilator lint_off UNUSEDSIGNAL */
@@ -259,71 +262,71 @@ module pg_reval_lane #(
   always_ff @(posedge clk_i) if (rst_ni) assert (ron_mm_valid == ron_im_valid);
 `endif
 
-  // ---- stage 17: MM less the maintenance amount, IM; the floor --------------------------------
-  logic                v18_q;
-  logic signed [127:0] mm18_q, im18_q, t2_18_q;
-  logic signed [95:0]  upf18_q;
-  pg_risk_pkg::acct_t  acct18_q;
-  pg_risk_pkg::pos_t   pos18_q;
-  logic [AW+LW-1:0]    ctx18_q;
-  logic signed [127:0] mm_less;
-  assign mm_less = $signed(ron_mm) - maint17;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) v18_q <= 1'b0;
-    else         v18_q <= ron_mm_valid;
-  end
-  always_ff @(posedge clk_i) begin
-    mm18_q   <= (mm_less < 0 || !has_mark) ? '0 : mm_less;
-    im18_q   <= has_mark ? $signed(ron_im) : '0;
-    upf18_q  <= fl_money[95:0];
-    t2_18_q  <= t2_17;
-    acct18_q <= acct17;
-    pos18_q  <= pos17;
-    ctx18_q  <= ctx17;
-  end
-
-  // ---- stage 18: the sums, the caches, the equity ----------------------------------------------
+  // ---- stage 18: MM less the maintenance amount, IM; the floor --------------------------------
   logic                v19_q;
-  pg_risk_pkg::acct_t  acct_n, acct19_q;
-  pg_risk_pkg::pos_t   pos_n, pos19_q;
-  logic signed [127:0] eq19_q;
+  logic signed [127:0] mm19_q, im19_q, t2_19_q;
+  logic signed [95:0]  upf19_q;
+  pg_risk_pkg::acct_t  acct19_q;
+  pg_risk_pkg::pos_t   pos19_q;
   logic [AW+LW-1:0]    ctx19_q;
-  always_comb begin
-    acct_n = acct18_q;
-    acct_n.upnl = acct18_q.upnl + t2_18_q - pos18_q.upnl;
-    acct_n.upf  = upf18_q;
-    acct_n.mm   = acct18_q.mm + mm18_q - pos18_q.mm;
-    acct_n.im   = acct18_q.im + im18_q - pos18_q.im;
-    pos_n = pos18_q;
-    pos_n.upnl = t2_18_q;
-    pos_n.mm   = mm18_q;
-    pos_n.im   = im18_q;
-  end
+  logic signed [127:0] mm_less;
+  assign mm_less = $signed(ron_mm) - maint18;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) v19_q <= 1'b0;
-    else         v19_q <= v18_q;
+    else         v19_q <= ron_mm_valid;
   end
   always_ff @(posedge clk_i) begin
-    acct19_q <= acct_n;
-    pos19_q  <= pos_n;
-    eq19_q   <= $signed(128'(acct18_q.coll)) + $signed(128'(upf18_q));
-    ctx19_q  <= ctx18_q;
+    mm19_q   <= (mm_less < 0 || !has_mark) ? '0 : mm_less;
+    im19_q   <= has_mark ? $signed(ron_im) : '0;
+    upf19_q  <= fl_money[95:0];
+    t2_19_q  <= t2_18;
+    acct19_q <= acct18;
+    pos19_q  <= pos18;
+    ctx19_q  <= ctx18;
   end
 
-  // ---- stage 19: the trigger, the write-back ---------------------------------------------------
+  // ---- stage 19: the sums, the caches, the equity ----------------------------------------------
+  logic                v20_q;
+  pg_risk_pkg::acct_t  acct_n, acct20_q;
+  pg_risk_pkg::pos_t   pos_n, pos20_q;
+  logic signed [127:0] eq20_q;
+  logic [AW+LW-1:0]    ctx20_q;
+  always_comb begin
+    acct_n = acct19_q;
+    acct_n.upnl = acct19_q.upnl + t2_19_q - pos19_q.upnl;
+    acct_n.upf  = upf19_q;
+    acct_n.mm   = acct19_q.mm + mm19_q - pos19_q.mm;
+    acct_n.im   = acct19_q.im + im19_q - pos19_q.im;
+    pos_n = pos19_q;
+    pos_n.upnl = t2_19_q;
+    pos_n.mm   = mm19_q;
+    pos_n.im   = im19_q;
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) v20_q <= 1'b0;
+    else         v20_q <= v19_q;
+  end
+  always_ff @(posedge clk_i) begin
+    acct20_q <= acct_n;
+    pos20_q  <= pos_n;
+    eq20_q   <= $signed(128'(acct19_q.coll)) + $signed(128'(upf19_q));
+    ctx20_q  <= ctx19_q;
+  end
+
+  // ---- stage 20: the trigger, the write-back ---------------------------------------------------
   pg_risk_pkg::acct_t acct_wd;
   logic               crosses, fires;
-  assign crosses = eq19_q < acct19_q.mm;
-  assign fires   = v19_q && crosses && acct19_q.liq_armed;
+  assign crosses = eq20_q < acct20_q.mm;
+  assign fires   = v20_q && crosses && acct20_q.liq_armed;
   always_comb begin
-    acct_wd = acct19_q;
+    acct_wd = acct20_q;
     acct_wd.liq_armed = !crosses;                // disarmed as it fires or while under; re-armed when healthy
   end
-  assign we_o      = v19_q;
-  assign wa_o      = ctx19_q[LW +: AW];
-  assign pos_wa_o  = ctx19_q;
+  assign we_o      = v20_q;
+  assign wa_o      = ctx20_q[LW +: AW];
+  assign pos_wa_o  = ctx20_q;
   assign acct_wd_o = acct_wd;
-  assign pos_wd_o  = pos19_q;
+  assign pos_wd_o  = pos20_q;
 
   // ---- the trigger queue and the room it keeps ------------------------------------------------
   logic [LiqW-1:0] liq_mem [LiqDepth];
@@ -332,7 +335,7 @@ module pg_reval_lane #(
   logic            issue, pop;
   assign issue = valid_i && ready_o;
   assign pop   = liq_valid_o && liq_ready_i;
-  always_ff @(posedge clk_i) if (fires) liq_mem[wr_q] <= {ctx19_q[LW +: AW], eq19_q, acct19_q.mm};
+  always_ff @(posedge clk_i) if (fires) liq_mem[wr_q] <= {ctx20_q[LW +: AW], eq20_q, acct20_q.mm};
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       wr_q <= '0;
@@ -343,7 +346,7 @@ module pg_reval_lane #(
       if (fires) wr_q <= wr_q + QW'(1);
       if (pop)   rd_q <= rd_q + QW'(1);
       queued_q <= queued_q + CntW'(fires) - CntW'(pop);
-      flight_q <= flight_q + CntW'(issue) - CntW'(v19_q);
+      flight_q <= flight_q + CntW'(issue) - CntW'(v20_q);
     end
   end
   assign {liq_acct_o, liq_eq_o, liq_mm_o} = liq_mem[rd_q];
