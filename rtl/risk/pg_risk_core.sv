@@ -51,6 +51,7 @@ module pg_risk_core #(
   // and written back (the golden model steps its walk in the same order).
   input  wire logic           client_req_i,
   output      logic           client_only_o,
+  output      logic           take_none_o,   // the suspended walk has let its share in: no event offered
   output      logic           walk_step_o,
 
   output      logic [2:0]     out_valid_o,   // 0 client, 1 venue, 2 desk
@@ -825,6 +826,22 @@ module pg_risk_core #(
   assign wk_pending = wk_open_q && ev_valid_i && ev_client_i && ev_type_i == perpgate_wire_pkg::MsgNewOrder &&
                       ev_acct_ok_i && (ev_hw > wk_hw_q || (ev_hw == wk_hw_q && wk_hbits_q[ev_acct_i[5:0]]));
   assign wk_resume  = wk_open_q && state_q == SIdle && !ev_valid_i && ctx_v_q == 2'b00;
+
+  // A suspended walk lets in at most WkShare client events; then the arbiter offers nothing
+  // (take_none_o) and the walk resumes once the orders taken are written back. Without the bound a
+  // client port past the core's capacity would hold the walk, and its triggers, for as long as
+  // the overload lasts.
+  localparam int unsigned WkShare = 8;
+  logic [3:0] wk_taken_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)                                    wk_taken_q <= '0;
+    else if (!wk_open_q)                            wk_taken_q <= '0;
+    else if (state_q == SIdle && ev_valid_i)        wk_taken_q <= wk_taken_q + 4'd1;
+  end
+  assign take_none_o = wk_open_q && 32'(wk_taken_q) >= WkShare;
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) if (rst_ni && take_none_o) assert (!ev_valid_i);
+`endif
 
 `ifndef SYNTHESIS
   always_ff @(posedge clk_i) begin
