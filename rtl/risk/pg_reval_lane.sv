@@ -28,7 +28,10 @@ module pg_reval_lane #(
   parameter int unsigned LiqDepth = 32           // triggers queued and holders in flight, at most
 ) (
   input  wire logic                               clk_i,
+  // (the assertions below sample it beside the asynchronous reset)
+  /* verilator lint_off SYNCASYNCNET */
   input  wire logic                               rst_ni,
+  /* verilator lint_on SYNCASYNCNET */
   // the walk's symbol: its mark, tier count, IM rate and tiers, unchanged while busy_o
   input  wire logic signed [63:0]                 mark_i,
   input  wire logic [4:0]                         tier_count_i,
