@@ -1,7 +1,13 @@
-// Unsigned 128 / 64 division, restoring, BitsPerCycle quotient bits a cycle: quotient and
-// remainder of n_i / d_i after 128 / BitsPerCycle cycles. Off the order path: fills (cost share
-// of a closed position), the local-mark EMA, and control-plane reciprocals take it.
-// start_i is taken when the unit is idle (busy_o low); done_o pulses one cycle with the result.
+// Unsigned 128 / 64 division, restoring, BitsPerCycle quotient bits a cycle. Off the order path:
+// fills (cost share of a closed position), the local-mark EMA, and control-plane reciprocals take
+// it. start_i is taken when the unit is idle (busy_o low); done_o pulses one cycle with the
+// quotient and remainder of n_i / d_i.
+//
+// The first busy cycle compares the dividend's high word with the divisor: when it is smaller,
+// the quotient's high 64 bits are all zero and the partial remainder after them is that word, so
+// the unit starts half way (1 + 64 / BitsPerCycle cycles in all, else 1 + 128 / BitsPerCycle).
+// A fill's two divisions (an average price, a fraction of the closed quantity), the leverage rates
+// and the tick and lot reciprocals all have quotients below 2^64.
 `default_nettype none
 
 module pg_divu #(
@@ -22,7 +28,7 @@ module pg_divu #(
 
 `ifndef SYNTHESIS
   initial begin
-    assert (BitsPerCycle >= 1 && (128 % BitsPerCycle) == 0) else $fatal(1, "BitsPerCycle must divide 128");
+    assert (BitsPerCycle >= 1 && (64 % BitsPerCycle) == 0) else $fatal(1, "BitsPerCycle must divide 64");
   end
 `endif
 
@@ -31,6 +37,7 @@ module pg_divu #(
   logic [63:0]  d_d, d_q;
   logic [7:0]   step_d, step_q;
   logic         busy_d, busy_q, done_d, done_q;
+  logic         first_d, first_q;  // the first busy cycle: the high-word test
 
   always_comb begin
     logic [64:0] acc;
@@ -41,13 +48,21 @@ module pg_divu #(
     step_d = step_q;
     busy_d = busy_q;
     done_d = 1'b0;
+    first_d = 1'b0;
     if (!busy_q) begin
       if (start_i) begin
-        q_d    = n_i;
-        r_d    = '0;
-        d_d    = d_i;
-        step_d = '0;
-        busy_d = 1'b1;
+        q_d     = n_i;
+        r_d     = '0;
+        d_d     = d_i;
+        step_d  = '0;
+        busy_d  = 1'b1;
+        first_d = 1'b1;
+      end
+    end else if (first_q) begin
+      if (q_q[127:64] < d_q) begin   // the first 64 quotient bits are 0: skip their steps
+        r_d    = q_q[127:64];
+        q_d    = {q_q[63:0], 64'd0};
+        step_d = 8'(Steps / 2);
       end
     end else begin
       for (int unsigned i = 0; i < BitsPerCycle; i++) begin
@@ -69,13 +84,15 @@ module pg_divu #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      busy_q <= 1'b0;
-      done_q <= 1'b0;
-      step_q <= '0;
+      busy_q  <= 1'b0;
+      done_q  <= 1'b0;
+      first_q <= 1'b0;
+      step_q  <= '0;
     end else begin
-      busy_q <= busy_d;
-      done_q <= done_d;
-      step_q <= step_d;
+      busy_q  <= busy_d;
+      done_q  <= done_d;
+      first_q <= first_d;
+      step_q  <= step_d;
     end
   end
 
