@@ -58,13 +58,14 @@ synth order_check pg_order_check "" rtl/common/pg_delay.sv rtl/risk/pg_rate_of_n
   rtl/risk/pg_order_check.sv
 synth reval_lane pg_reval_lane "" rtl/common/pg_delay.sv rtl/common/pg_index_mux.sv rtl/risk/pg_rate_of_notional.sv rtl/risk/pg_mul.sv \
   rtl/risk/pg_mulu.sv rtl/risk/pg_money_floor.sv rtl/risk/pg_reval_lane.sv
+synth fill_unit pg_fill_unit "" rtl/risk/pg_mul.sv rtl/risk/pg_divu.sv rtl/risk/pg_fill_unit.sv
 }
 
 top_src=$(grep '^rtl/' rtl/gateway_sources.f | grep -v '_pkg.sv' | tr '\n' ' ')
 if [[ $mode == --core || $mode == --full ]]; then
   synth core pg_risk_core "" rtl/common/pg_index_mux.sv rtl/common/pg_delay.sv rtl/common/pg_countdown.sv rtl/risk/pg_rate_of_notional.sv \
     rtl/risk/pg_divu.sv rtl/risk/pg_mul.sv rtl/risk/pg_mulu.sv rtl/risk/pg_mulu_cs.sv rtl/risk/pg_money_floor.sv rtl/risk/pg_median_present.sv \
-    rtl/risk/pg_order_check.sv rtl/risk/pg_reval_lane.sv rtl/risk/pg_risk_core.sv
+    rtl/risk/pg_order_check.sv rtl/risk/pg_reval_lane.sv rtl/risk/pg_fill_unit.sv rtl/risk/pg_risk_core.sv
 fi
 if [[ $gateway == default || $gateway == both ]]; then
   synth gateway_default pg_gateway_top "" $top_src
