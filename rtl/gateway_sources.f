@@ -14,6 +14,7 @@ rtl/ctrl/pg_counter_bank.sv
 rtl/ctrl/pg_axil_regs.sv
 rtl/risk/pg_rate_of_notional.sv
 rtl/risk/pg_divu.sv
+rtl/risk/pg_fill_unit.sv
 rtl/risk/pg_mul.sv
 rtl/risk/pg_mulu.sv
 rtl/risk/pg_mulu_cs.sv

@@ -316,6 +316,19 @@ module pg_risk_core #(
     .clk_i, .rst_ni, .start_i (div_go), .n_i (div_n), .d_i (div_d),
     .busy_o (div_busy), .done_o (div_done), .q_o (div_q), .r_o (div_r)
   );
+  // The fill unit (pg_fill_unit): a fill's new quantity, cost and realised PnL, with its own
+  // multiplier and divider; started in SF2 with the position and the signed fill, taken in SFApply.
+  logic                fu_go, fu_done, fu_busy;
+  logic signed [63:0]  fu_qty;
+  logic signed [127:0] fu_cost, fu_realised;
+  pg_fill_unit u_fill (
+    .clk_i, .rst_ni, .start_i (fu_go), .qty_i (pos_q.qty), .cost_i (pos_q.cost), .fill_i (u2_q),
+    .px_i (ev_w4), .busy_o (fu_busy), .done_o (fu_done), .qty_o (fu_qty), .cost_o (fu_cost),
+    .realised_o (fu_realised)
+  );
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) if (fu_go) assert (!fu_busy) else $error("pg_risk_core: fill unit busy at SF2");
+`endif
   // The shared pipelined multiplier (pg_mul): every product off the order path goes through it, a
   // few cycles later, so that no stage there holds a multiply of its own.
   logic                 mul_go, mul_valid;
@@ -346,7 +359,7 @@ module pg_risk_core #(
     // orders
     SO1, SOWait, SDrain, SOFwdCancel,
     // cancel / fill
-    SC1, SC2, SF1, SF1Test, SF2, SFCost, SF3, SF3Mul, SF4, SF5a, SF5b, SF5Share, SF5Real, SF5Flip, SFCredit,
+    SC1, SC2, SF1, SF1Test, SF2, SFApply, SFCredit,
     SFMoney, SFClamp, SFSettle, SSettle1, SSettleWb,
     // market data
     SMark, SFund, SFund1, SFundMul, SFund2, SFund3, SFund4, SLocal, SEma1, SEma1Clamp, SEma1Mul, SEma1Div, SEma2,
@@ -645,8 +658,6 @@ module pg_risk_core #(
                                                           : 128'(RateScale) + 128'(stage_lev_q) - 128'd1;
         div_d = op_q == perpgate_regs_pkg::CmdSetLeverage ? ev_w2 : stage_lev_q;
       end
-      SF2:         begin div_n = abs128(pos_q.cost); div_d = abs64(pos_q.qty); end
-      SF3Mul:      begin div_n = mul_p128; div_d = u0_q; end
       SEma1Div:    begin div_n = abs128(mul_p128); div_d = cfg_q.ema_ms; end
       SEma2Den:    begin div_n = mul_p128; div_d = cfg_q.ema_ms; end
       SLm1:        begin div_n = abs128(sst_q.ema_num); div_d = sst_q.ema_den; end
@@ -660,11 +671,6 @@ module pg_risk_core #(
     mul_b = u1_q;
     unique case (state_q)
       SDispatch:   begin mul_a = 128'(ev_w1); mul_b = 64'(NotionalDiv); end      // tier floor, raw
-      SF2:         begin mul_a = 128'(u2_q); mul_b = ev_w4; end                  // qty x px
-      SF3:         begin mul_a = 128'(div_r); mul_b = u1_q; end                  // rem x closed
-      SF4:         begin mul_a = t0_q; mul_b = u1_q; end                         // whole x closed
-      SF5a:        begin mul_a = pos_q.qty > 0 ? 128'(u1_q) : -$signed(128'(u1_q)); mul_b = ev_w4; end
-      SF5b:        begin mul_a = 128'(u2_q); mul_b = ev_w4; end                  // flipped qty x px
       SEma1Mul:    begin mul_a = sst_q.ema_num; mul_b = cfg_q.ema_ms - u2_q; end
       SEma2:       begin mul_a = 128'(u1_q); mul_b = u2_q; end                   // sample x d
       SEma2Mul:    begin mul_a = mul_p128; mul_b = 64'sd1000; end
@@ -1053,6 +1059,7 @@ module pg_risk_core #(
     eq_d = eq_q;
     fq_d = fq_q;
     div_go = 1'b0;
+    fu_go = 1'b0;
     mul_go = 1'b0;
 
     xa = '0; ys = '0; x_ok = 1'b1; y_ok = 1'b1; y128 = '0; sl = '0; wy = '0; load = 1'b0;
@@ -1476,79 +1483,14 @@ module pg_risk_core #(
         if (fill_closes_q) oe.valid = 1'b0;
         for (int unsigned i = 0; i < OrderWays; i++)
           if (way_q[WayW-1:0] == WayW'(i)) oset_d[i*OrdW +: OrdW] = oe;
-        // apply_fill_to_position: same direction (or flat) adds; otherwise close, maybe flip.
-        if (pos_q.qty == 0 || ((pos_q.qty > 0) == (u2_q > 0))) begin
-          pos_d.qty = pos_q.qty + u2_q;
-          mul_go = 1'b1;   // cost += qty x px (SFCost)
-          t3_d = '0;                                // realised
-          state_d = SFCost;
-        end else begin
-          u0_d = abs64(pos_q.qty);                  // q
-          u1_d = min64(64'(abs64(u2_q)), 64'(abs64(pos_q.qty)));   // closed
-          div_go = 1'b1;
-          state_d = SF3;
-        end
+        fu_go = 1'b1;                              // apply_fill_to_position (pg_fill_unit)
+        state_d = SFApply;
       end
-      SFCost: begin
-        if (mul_valid) begin
-          pos_d.cost = pos_q.cost + mul_p128;
-          state_d = SFCredit;
-        end
-      end
-      SF3: begin                                   // whole = |cost| / q, rem
-        t2_d = 128'($signed(abs64(u2_q) - u1_q));  // rest: what the fill opens the other way
-        if (div_done) begin
-          t0_d = div_q;                            // whole
-          mul_go = 1'b1;   // rem x closed
-          state_d = SF3Mul;
-        end
-      end
-      SF3Mul: begin
-        if (mul_valid) begin
-          div_go = 1'b1;
-          state_d = SF4;
-        end
-      end
-      // Three products back to back (whole x closed, dir x closed x px, the flipped qty x px),
-      // taken in order as they come out.
-      SF4: begin                                   // part = rem x closed / q, up for a long
-        if (div_done) begin
-          t1_d = signed_div(1'b0, pos_q.qty > 0, div_q, div_r);
-          mul_go = 1'b1;
-          state_d = SF5a;
-        end
-      end
-      SF5a: begin
-        mul_go = 1'b1;
-        u2_d = pos_q.qty > 0 ? -t2_q[63:0] : t2_q[63:0];   // the flipped position's qty
-        state_d = SF5b;
-      end
-      SF5b: begin
-        mul_go = 1'b1;
-        state_d = SF5Share;
-      end
-      SF5Share: begin
-        if (mul_valid) begin
-          s128 = (u1_q == u0_q) ? $signed(abs128(pos_q.cost)) : mul_p128 + t1_q;  // share_mag
-          t1_d = pos_q.qty < 0 ? -s128 : s128;                                    // share
-          state_d = SF5Real;
-        end
-      end
-      SF5Real: begin
-        if (mul_valid) begin
-          t3_d = mul_p128 - t1_q;                   // realised = dir x closed x px - share
-          s64 = pos_q.qty > 0 ? -u1_q : u1_q;
-          pos_d.qty = pos_q.qty + s64;
-          pos_d.cost = pos_q.cost - t1_q;
-          state_d = SF5Flip;
-        end
-      end
-      SF5Flip: begin
-        if (mul_valid) begin
-          if (t2_q > 0) begin
-            pos_d.qty = u2_q;
-            pos_d.cost = mul_p128;
-          end
+      SFApply: begin
+        if (fu_done) begin
+          pos_d.qty = fu_qty;
+          pos_d.cost = fu_cost;
+          t3_d = fu_realised;                      // realised, raw
           state_d = SFCredit;
         end
       end
