@@ -86,7 +86,7 @@ TEST_P(FpgaGolden, OverFakeXdmaMatchesSw) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Golden, FpgaGolden,
-                         testing::Values("contract_example", "reasons", "fills_funding", "local_mark", "errors"));
+                         testing::Values("contract_example", "reasons", "fills_funding", "local_mark", "errors", "kill_derisk"));
 
 TEST(Fpga, GeneratedCrashScenarioOverFakeXdmaMatchesSw) {
   std::string scenario;

@@ -22,7 +22,7 @@ constexpr int kAccounts = 1024;
 constexpr int kSlots = 8;
 constexpr int kTiers = 16;
 constexpr int kTierBits = 96 + 27 + 64 + 27;
-constexpr int kAcctBits = 3 + 64 + 3 * 128 + 96 + 3 * 64;
+constexpr int kAcctBits = 4 + 64 + 3 * 128 + 96 + 3 * 64;
 constexpr int kPosBits = 64 + 128 + 4 * 64 + 3 * 128;
 
 // A packed struct as the RTL lays it out: the first field at the top.
@@ -56,7 +56,7 @@ i128 sext(u128 v, int n) {
 }
 
 struct Acct {
-  bool killed = false, armed = true;
+  bool killed = false, kill_hard = false, armed = true;
   i64 coll = 0;
   i128 upnl = 0, mm = 0, im = 0;
   i64 upf = 0;
@@ -71,7 +71,7 @@ struct Pos {
 
 Packed pack(const Acct& a) {
   Packed p(kAcctBits);
-  p.put(1, 1).put(a.killed, 1).put(a.armed, 1).put(static_cast<u64>(a.coll), 64).put(static_cast<u128>(a.upnl), 128);
+  p.put(1, 1).put(a.killed, 1).put(a.kill_hard, 1).put(a.armed, 1).put(static_cast<u64>(a.coll), 64).put(static_cast<u128>(a.upnl), 128);
   p.put(static_cast<u128>(static_cast<i128>(a.upf)), 96).put(static_cast<u128>(a.mm), 128).put(static_cast<u128>(a.im), 128);
   p.put(static_cast<u64>(a.max_rate), 64).put(static_cast<u64>(a.tokens), 64).put(static_cast<u64>(a.refill), 64);
   return p;
@@ -81,6 +81,7 @@ Acct unpack_acct(const Packed& p) {
   Acct a;
   EXPECT_EQ(p.get(at, 1), 1u);
   a.killed = p.get(at, 1) != 0;
+  a.kill_hard = p.get(at, 1) != 0;
   a.armed = p.get(at, 1) != 0;
   a.coll = static_cast<i64>(p.get(at, 64));
   a.upnl = sext(p.get(at, 128), 128);
@@ -189,6 +190,7 @@ std::size_t run(std::uint64_t seed, int holders, bool with_mark) {
   for (const int a : accts) {
     Acct& x = acct[static_cast<std::size_t>(a)];
     x.killed = rng() % 8 == 0;
+    x.kill_hard = x.killed && rng() % 2 == 0;
     x.armed = rng() % 4 != 0;
     x.coll = rnd(0, 50'000'000'000);
     x.upnl = i128{rnd(-1'000'000'000'000'000'000, 1'000'000'000'000'000'000)} * 10;

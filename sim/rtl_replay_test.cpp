@@ -69,7 +69,7 @@ TEST_P(GoldenFile, RtlMatchesSw) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Golden, GoldenFile,
-                         testing::Values("contract_example", "reasons", "fills_funding", "local_mark", "errors"));
+                         testing::Values("contract_example", "reasons", "fills_funding", "local_mark", "errors", "kill_derisk"));
 
 TEST_P(GoldenFile, RtlMatchesSwWithIdlesAndStalls) {
   const std::string scenario = test::read_text_file(std::string(PERPGATE_GOLDEN_DIR) + "/" + GetParam() + ".jsonl");
@@ -93,7 +93,7 @@ class WithBadFrames final : public Backend {
   void set_rate_limit(int a, i64 r) override { bad(); rtl_->set_rate_limit(a, r); }
   void deposit(int a, i64 x) override { bad(); rtl_->deposit(a, x); }
   void withdraw(int a, i64 x) override { bad(); rtl_->withdraw(a, x); }
-  void kill(int a, bool on) override { bad(); rtl_->kill(a, on); }
+  void kill(int a, KillMode m) override { bad(); rtl_->kill(a, m); }
   void advance_clock(i64 ts) override { bad(); rtl_->advance_clock(ts); }
   void mark(int s, i64 px) override { bad(); rtl_->mark(s, px); }
   void index(int s, i64 px) override { bad(); rtl_->index(s, px); }
@@ -316,10 +316,20 @@ void at_the_bounds(Backend& b) {
   b.order(OrderEvent{0, -1, 5, true, false, 300'000, 6'000'000'000'000});
   b.order(OrderEvent{kA - 1, kS - 1, 6, false, false, 300'000, 6'000'000'000'000});
   b.fill(FillEvent{1, 300'000, 6'000'000'000'000, 0});
-  b.kill(-1, true);                             // every account
+  b.kill(-1, KillMode::kHard);                  // every account, every order
   b.order(OrderEvent{0, 0, 7, true, false, 100'000, 6'000'000'000'000});
-  b.kill(-1, false);
-  b.kill(kA, true);                             // no such account: nothing
+  b.order(OrderEvent{0, 0, 9, false, true, 100'000, 6'000'000'000'000});
+  b.kill(-1, KillMode::kDeRisk);                // reduce-only orders pass
+  b.order(OrderEvent{0, 0, 10, false, true, 100'000, 6'000'000'000'000});
+  b.order(OrderEvent{0, 0, 11, true, true, 100'000, 6'000'000'000'000});   // not reducing
+  b.order(OrderEvent{0, 0, 12, true, false, 100'000, 6'000'000'000'000});
+  b.kill(-1, KillMode::kOff);
+  b.kill(0, KillMode::kHard);
+  b.order(OrderEvent{0, 0, 13, false, true, 100'000, 6'000'000'000'000});
+  b.kill(0, KillMode::kDeRisk);
+  b.order(OrderEvent{0, 0, 14, false, true, 100'000, 6'000'000'000'000});
+  b.kill(0, KillMode::kOff);
+  b.kill(kA, KillMode::kDeRisk);                // no such account: nothing
   b.order(OrderEvent{0, 0, 8, true, false, 100'000, 6'000'000'000'000});
   // amount <= collateral, at and past it; then the IM's share of the test
   b.withdraw(kA - 1, 1'000'000'000'001);

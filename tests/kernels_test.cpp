@@ -152,16 +152,42 @@ TEST(Reasons, DuplicateIdWhileOpenOnly) {
 TEST(Reasons, KillSwitchAccountAndGlobal) {
   EngineFixture f;
   f.mark("50000");
-  f.e->kill(0, true);
+  f.e->kill(0, KillMode::kHard);
   EXPECT_EQ(f.order(1, true, "0.001", "50000"), rejected(1, Reason::kKilled));
   // The kill switch comes before the quantity checks.
   EXPECT_EQ(f.order(2, true, "0", "50000"), rejected(2, Reason::kKilled));
-  f.e->kill(0, false);
+  f.e->kill(0, KillMode::kOff);
   EXPECT_EQ(f.order(3, true, "0.001", "50000"), acked(3));
-  f.e->kill_all(true);
+  f.e->kill_all(KillMode::kHard);
   EXPECT_EQ(f.order(4, true, "0.001", "50000"), rejected(4, Reason::kKilled));
-  f.e->kill_all(false);
+  f.e->kill_all(KillMode::kOff);
   EXPECT_EQ(f.order(5, true, "0.001", "50000"), acked(5));
+}
+
+// A de-risking kill (the default) lets reduce-only orders through to the reduce-only test, and
+// nothing else; a hard kill refuses them too. Either switch, account or global, refuses on its own.
+TEST(Reasons, KilledAccountMayStillReduce) {
+  EngineFixture f;
+  f.mark("50000");
+  ASSERT_EQ(f.order(1, true, "0.01", "50000"), acked(1));
+  f.fill(1, "0.01", "50000");                                                  // long 0.01
+  f.e->kill(0, KillMode::kDeRisk);
+  EXPECT_EQ(f.order(2, true, "0.001", "50000"), rejected(2, Reason::kKilled));
+  EXPECT_EQ(f.order(3, false, "0.001", "50000"), rejected(3, Reason::kKilled)) << "only reduce-only";
+  EXPECT_EQ(f.order(4, true, "0.001", "50000", 0, 0, true), rejected(4, Reason::kReduceOnly));
+  EXPECT_EQ(f.order(5, false, "0.02", "50000", 0, 0, true), rejected(5, Reason::kReduceOnly)) << "past the position";
+  EXPECT_EQ(f.order(6, false, "0.004", "50000", 0, 0, true), acked(6));
+  f.e->kill_all(KillMode::kHard);                                               // the global switch refuses all
+  EXPECT_EQ(f.order(7, false, "0.004", "50000", 0, 0, true), rejected(7, Reason::kKilled));
+  f.e->kill_all(KillMode::kDeRisk);
+  EXPECT_EQ(f.order(8, false, "0.006", "50000", 0, 0, true), acked(8)) << "0.004 + 0.006 = the whole position";
+  EXPECT_EQ(f.order(9, false, "0.001", "50000", 0, 0, true), rejected(9, Reason::kReduceOnly));
+  f.e->kill_all(KillMode::kOff);
+  f.e->kill(0, KillMode::kHard);
+  f.e->on_cancel(8, f.out);
+  EXPECT_EQ(f.order(10, false, "0.001", "50000", 0, 0, true), rejected(10, Reason::kKilled));
+  f.e->kill(0, KillMode::kOff);
+  EXPECT_EQ(f.order(11, false, "0.001", "50000", 0, 0, true), acked(11));
 }
 
 TEST(Reasons, RateLimitTokenBucket) {

@@ -5,6 +5,9 @@
 //  - an accepted order never leaves its account's equity below its IM, and an accepted
 //    reduce-only order never raises IM (it is accepted even when the account is short of margin);
 //  - every order gets exactly one response (ack, reject, or error for a malformed line);
+//  - a killed account's order is taken only if it is reduce-only and no switch that applies is
+//    a hard one; every other order of a killed account is rejected KILLED (or by a test before
+//    the kill switch);
 //  - replaying the same scenario twice gives the same bytes.
 // And robustness: corrupted lines never crash the replay, and still get exactly one response.
 #include <gtest/gtest.h>
@@ -85,8 +88,11 @@ TEST_P(RandomScenario, InvariantsHoldAfterEveryEvent) {
   generate_scenario(opt, scenario);
   const std::vector<std::string_view> lines = split_lines(scenario);
 
-  std::uint64_t checks = 0, acked_checks = 0, reduce_only_checks = 0;
+  std::uint64_t checks = 0, acked_checks = 0, reduce_only_checks = 0, killed_checks = 0, derisk_checks = 0;
   std::vector<i128> im_before(static_cast<std::size_t>(opt.accounts), 0);
+  enum class Kill { kOff, kDeRisk, kHard };
+  std::vector<Kill> kill(static_cast<std::size_t>(opt.accounts), Kill::kOff);
+  Kill kill_all = Kill::kOff;
   const ReplayRun run = replay_checked(scenario, [&](std::uint64_t line_no, std::string_view produced,
                                                const Engine<GatewayParams>& e) {
     for (int a = 0; a < opt.accounts; ++a) {
@@ -100,11 +106,37 @@ TEST_P(RandomScenario, InvariantsHoldAfterEveryEvent) {
       ++checks;
     }
     const std::string_view line = lines[line_no - 1];
+    const bool ro = line.find("\"reduce_only\":true") != std::string_view::npos;
+    const bool is_kill = line.find("\"ev\":\"kill\"") != std::string_view::npos;
+    if ((is_kill || line.find("\"ev\":\"unkill\"") != std::string_view::npos) && !produced.starts_with("{\"ev\":\"error\"")) {
+      const Kill k = !is_kill ? Kill::kOff
+                     : line.find("\"reduce_only\":false") != std::string_view::npos ? Kill::kHard : Kill::kDeRisk;
+      if (line.find("\"acct\":\"*\"") != std::string_view::npos) kill_all = k;
+      else if (const i64 a = int_field(line, "acct") - 1000; a >= 0 && a < opt.accounts) kill[static_cast<std::size_t>(a)] = k;
+    }
+    if (is_order_line(line) && !produced.starts_with("{\"ev\":\"error\"")) {
+      const i64 a = int_field(line, "acct") - 1000;
+      const Kill k = a >= 0 && a < opt.accounts ? kill[static_cast<std::size_t>(a)] : Kill::kOff;
+      if ((k != Kill::kOff || kill_all != Kill::kOff) && e.account_ok(static_cast<int>(a))) {
+        const bool passes = ro && k != Kill::kHard && kill_all != Kill::kHard;
+        if (!passes) {
+          // KILLED, or one of the three tests before the kill switch
+          bool refused = false;
+          for (const char* r : {"KILLED", "UNKNOWN_SYMBOL", "DUPLICATE_ID", "UNKNOWN_ACCOUNT"})
+            refused = refused || produced.find(std::string("\"reason\":\"") + r + "\"") != std::string_view::npos;
+          ASSERT_TRUE(refused) << "line " << line_no << ": " << produced;
+          ++killed_checks;
+        } else {
+          ASSERT_EQ(produced.find("\"reason\":\"KILLED\""), std::string_view::npos) << "line " << line_no << ": " << produced;
+          ++derisk_checks;
+        }
+      }
+    }
     if (is_order_line(line) && produced.starts_with("{\"ev\":\"ack\"")) {
       const int a = static_cast<int>(int_field(line, "acct") - 1000);  // the generator's numbering
       ASSERT_TRUE(e.account_ok(a));
       const auto v = e.view(a);
-      if (line.find("\"reduce_only\":true") != std::string_view::npos) {
+      if (ro) {
         ASSERT_EQ(v.im, im_before[static_cast<std::size_t>(a)]) << "reduce-only order on line " << line_no;
         ++reduce_only_checks;
       } else {
@@ -119,6 +151,10 @@ TEST_P(RandomScenario, InvariantsHoldAfterEveryEvent) {
   EXPECT_GT(checks, 0u);
   EXPECT_GT(acked_checks, 1000u);
   EXPECT_GT(reduce_only_checks, 10u);
+  EXPECT_GT(killed_checks, 0u);
+  std::printf("seed %llu: %llu orders of killed accounts refused, %llu reduce-only ones past a de-risking kill\n",
+              static_cast<unsigned long long>(opt.seed), static_cast<unsigned long long>(killed_checks),
+              static_cast<unsigned long long>(derisk_checks));
   EXPECT_GT(run.stats.liquidations, 0u) << "the crash should liquidate someone";
 
   // Exactly one ack or reject per order id.

@@ -52,7 +52,7 @@ class Backend {
   virtual void set_rate_limit(int acct, i64 per_second) = 0;
   virtual void deposit(int acct, i64 amount) = 0;
   virtual void withdraw(int acct, i64 amount) = 0;
-  virtual void kill(int acct, bool on) = 0;  // acct -1: all accounts
+  virtual void kill(int acct, KillMode mode) = 0;  // acct -1: all accounts
   virtual void advance_clock(i64 ts) = 0;
   // Market data.
   virtual void mark(int sym, i64 px) = 0;

@@ -84,7 +84,9 @@ void CardProtocol::withdraw(int acct, i64 amount) {
   if (err == 0) sink_.withdraw(acct, amount, (read64(result_reg(0)) & 1) != 0);
   finish(err);
 }
-void CardProtocol::kill(int acct, bool on) { finish(command(regs::Command::kKill, {acct, on ? 1 : 0})); }
+void CardProtocol::kill(int acct, KillMode mode) {
+  finish(command(regs::Command::kKill, {acct, static_cast<i64>(mode)}));
+}
 void CardProtocol::advance_clock(i64 ts) { finish(command(regs::Command::kClock, {ts})); }
 
 void CardProtocol::query(int acct) {

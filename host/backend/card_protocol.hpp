@@ -31,7 +31,7 @@ class CardProtocol {
   void set_rate_limit(int acct, i64 per_second);
   void deposit(int acct, i64 amount);
   void withdraw(int acct, i64 amount);
-  void kill(int acct, bool on);
+  void kill(int acct, KillMode mode);
   void advance_clock(i64 ts);
   void query(int acct);
   void mark(int sym, i64 px);
@@ -95,7 +95,7 @@ class CardBackendBase : public Base {
   void set_rate_limit(int acct, i64 per_second) override { proto().set_rate_limit(acct, per_second); }
   void deposit(int acct, i64 amount) override { proto().deposit(acct, amount); }
   void withdraw(int acct, i64 amount) override { proto().withdraw(acct, amount); }
-  void kill(int acct, bool on) override { proto().kill(acct, on); }
+  void kill(int acct, KillMode mode) override { proto().kill(acct, mode); }
   void advance_clock(i64 ts) override { proto().advance_clock(ts); }
   void query(int acct) override { proto().query(acct); }
   void mark(int sym, i64 px) override { proto().mark(sym, px); }

@@ -10,11 +10,11 @@ void SwBackend::set_leverage(int acct, int sym, i64 lev) { engine_->set_leverage
 void SwBackend::set_rate_limit(int acct, i64 per_second) { engine_->set_rate_limit(acct, per_second); }
 void SwBackend::deposit(int acct, i64 amount) { engine_->deposit(acct, amount, out_); }
 void SwBackend::withdraw(int acct, i64 amount) { engine_->withdraw(acct, amount, out_); }
-void SwBackend::kill(int acct, bool on) {
+void SwBackend::kill(int acct, KillMode mode) {
   if (acct < 0) {
-    engine_->kill_all(on);
+    engine_->kill_all(mode);
   } else {
-    engine_->kill(acct, on);
+    engine_->kill(acct, mode);
   }
 }
 void SwBackend::advance_clock(i64 ts) { engine_->advance_clock(ts); }

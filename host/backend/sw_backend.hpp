@@ -18,7 +18,7 @@ class SwBackend final : public Backend {
   void set_rate_limit(int acct, i64 per_second) override;
   void deposit(int acct, i64 amount) override;
   void withdraw(int acct, i64 amount) override;
-  void kill(int acct, bool on) override;
+  void kill(int acct, KillMode mode) override;
   void advance_clock(i64 ts) override;
   void mark(int sym, i64 px) override;
   void index(int sym, i64 px) override;

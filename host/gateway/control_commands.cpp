@@ -46,24 +46,28 @@ std::string ControlCommands::handle(std::string_view line) {
   while (!line.empty() && (line.back() == '\n' || line.back() == ' ')) line.remove_suffix(1);
   const std::size_t sp = line.find(' ');
   const std::string_view verb = line.substr(0, sp);
-  const std::string_view arg = sp == std::string_view::npos ? std::string_view{} : line.substr(sp + 1);
+  std::string_view arg = sp == std::string_view::npos ? std::string_view{} : line.substr(sp + 1);
   try {
     if (verb == "kill" || verb == "unkill") {
       ControlOp op;
       op.kind = ControlKind::kKill;
       op.on = verb == "kill";
+      if (op.on && arg.size() > 5 && arg.substr(arg.size() - 5) == " hard") {
+        op.hard = true;                      // reduce-only orders refused too
+        arg.remove_suffix(5);
+      }
       if (arg == "*") {
         op.acct = -1;
       } else {
         i64 id = 0;
         const auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), id);
         if (arg.empty() || ec != std::errc() || end != arg.data() + arg.size())
-          return error_reply("usage: kill ACCOUNT_ID | kill *");
+          return error_reply("usage: kill ACCOUNT_ID|* [hard] | unkill ACCOUNT_ID|*");
         op.acct = gw_.account_index(id);
         if (op.acct < 0) return error_reply("unknown account " + std::string(arg));
       }
       apply_(op);
-      return fmt::format("{{\"ok\":true,\"kill\":{},\"acct\":\"{}\"}}", op.on, arg);
+      return fmt::format("{{\"ok\":true,\"kill\":{},\"hard\":{},\"acct\":\"{}\"}}", op.on, op.hard, arg);
     }
     if (verb == "stats" && arg.empty()) return "{\"ok\":true,\"stats\":" + stats_() + "}";
     if (verb == "dump" && arg.empty()) {

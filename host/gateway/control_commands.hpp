@@ -1,6 +1,7 @@
 // The operator's commands while the host runs (perpgate ctl, over the control socket), one text
 // line in, one JSON line out:
-//   kill ACCT | kill *        kill switch for an account (outside id) or every account
+//   kill ACCT | kill *        kill switch for an account (outside id) or every account; reduce-only
+//                             orders still taken, unless followed by `hard`
 //   unkill ACCT | unkill *
 //   stats                     every counter (the --stats JSON)
 //   dump                      every account's state, one JSON object per account, in a list

@@ -34,7 +34,7 @@ std::string format_control_op(const ControlOp& op) {
     case ControlKind::kRateLimit: s += fmt::format(",\"acct\":{},\"rate\":{}", op.acct, op.value); break;
     case ControlKind::kDeposit:
     case ControlKind::kWithdraw: s += fmt::format(",\"acct\":{},\"amount\":{}", op.acct, op.value); break;
-    case ControlKind::kKill: s += fmt::format(",\"acct\":{},\"on\":{}", op.acct, op.on); break;
+    case ControlKind::kKill: s += fmt::format(",\"acct\":{},\"on\":{},\"hard\":{}", op.acct, op.on, op.hard); break;
     case ControlKind::kClock: s += fmt::format(",\"ts\":{}", op.value); break;
     case ControlKind::kQuery: s += fmt::format(",\"acct\":{}", op.acct); break;
     case ControlKind::kNote:
@@ -114,6 +114,7 @@ std::string parse_control_op(const char* text, std::size_t len, std::size_t capa
       case ControlKind::kKill:
         out.acct = static_cast<int>(i64_of("acct"));
         out.on = o["on"].get_bool().value();
+        if (bool hard = false; o["hard"].get_bool().get(hard) == simdjson::SUCCESS) out.hard = hard;
         break;
       case ControlKind::kClock: out.value = i64_of("ts"); break;
       case ControlKind::kQuery: out.acct = static_cast<int>(i64_of("acct")); break;

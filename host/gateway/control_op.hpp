@@ -27,6 +27,7 @@ struct ControlOp {
   i64 outside_id = 0;       // account: the outside account id (sessions bind by it)
   i64 value = 0;            // collateral, amount, leverage, rate, ts
   bool on = false;          // kill
+  bool hard = false;        // kill: reduce-only orders refused too (KillMode::kHard)
   std::string text;         // note: the output line, verbatim; reload: the configuration (TOML)
 };
 

@@ -218,7 +218,7 @@ void Gateway::control(const ControlOp& op) {
     case ControlKind::kRateLimit: return be.set_rate_limit(op.acct, op.value);
     case ControlKind::kDeposit: return be.deposit(op.acct, op.value);
     case ControlKind::kWithdraw: return be.withdraw(op.acct, op.value);
-    case ControlKind::kKill: return be.kill(op.acct, op.on);
+    case ControlKind::kKill: return be.kill(op.acct, kill_mode(op.on, op.hard));
     case ControlKind::kClock: return be.advance_clock(op.value);
     case ControlKind::kQuery: return be.query(op.acct);
     case ControlKind::kReload: return reload(parse_gateway_config(op.text, "reload"));

@@ -83,9 +83,10 @@ class EncodeBackend final : public Backend {
   void set_rate_limit(int acct, i64 rate) override { emit(with(begin(ControlKind::kRateLimit), acct, rate)); }
   void deposit(int acct, i64 amount) override { emit(with(begin(ControlKind::kDeposit), acct, amount)); }
   void withdraw(int acct, i64 amount) override { emit(with(begin(ControlKind::kWithdraw), acct, amount)); }
-  void kill(int acct, bool on) override {
+  void kill(int acct, KillMode mode) override {
     ControlOp op = with(begin(ControlKind::kKill), acct, 0);
-    op.on = on;
+    op.on = mode != KillMode::kOff;
+    op.hard = mode == KillMode::kHard;
     emit(op);
   }
   void query(int acct) override { emit(with(begin(ControlKind::kQuery), acct, 0)); }

@@ -197,9 +197,12 @@ void Replayer::apply(const ScenarioLine& line) {
     case EventKind::kCancel: return be.cancel(line.id);
     case EventKind::kKill:
     case EventKind::kUnkill: {
-      const bool on = line.kind == EventKind::kKill;
-      if (line.acct_all) return be.kill(-1, on);
-      if (const int a = acct(); a >= 0) be.kill(a, on);
+      // kill: reduce-only orders still taken unless "reduce_only": false (KillMode::kHard)
+      const KillMode mode = line.kind == EventKind::kUnkill ? KillMode::kOff
+                            : (line.has(kFReduceOnly) && !line.reduce_only) ? KillMode::kHard
+                                                                            : KillMode::kDeRisk;
+      if (line.acct_all) return be.kill(-1, mode);
+      if (const int a = acct(); a >= 0) be.kill(a, mode);
       return;
     }
     case EventKind::kQuery:

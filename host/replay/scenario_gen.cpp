@@ -297,8 +297,10 @@ class Generator {
       const bool on = !killed_[a] && rng_.chance(0.1);
       if (!on && !killed_[a]) return order_event();
       killed_[a] = on;
-      emit(std::string("{\"ev\":\"") + (on ? "kill" : "unkill") + "\",\"acct\":" + std::to_string(1000 + a) + "}");
-      engine_->kill(a, on);
+      const bool hard = on && rng_.chance(0.3);  // else de-risking: its reduce-only orders go on
+      emit(std::string("{\"ev\":\"") + (on ? "kill" : "unkill") + "\",\"acct\":" + std::to_string(1000 + a) +
+           (hard ? ",\"reduce_only\":false}" : "}"));
+      engine_->kill(a, kill_mode(on, hard));
       return;
     }
     const int a = static_cast<int>(rng_.below(static_cast<std::uint64_t>(opt_.accounts)));

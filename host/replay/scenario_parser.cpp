@@ -38,7 +38,7 @@ constexpr EventSpec kEvents[] = {
     {"fill", EventKind::kFill, kFId | kFQty | kFPx, kFFee},
     {"cancel", EventKind::kCancel, kFId, 0},
     {"funding", EventKind::kFunding, kFSym | kFRate, 0},
-    {"kill", EventKind::kKill, kFAcct, 0},
+    {"kill", EventKind::kKill, kFAcct, kFReduceOnly},
     {"unkill", EventKind::kUnkill, kFAcct, 0},
     {"query", EventKind::kQuery, kFAcct, 0},
 };

@@ -400,7 +400,7 @@ module pg_risk_core #(
   state_e        err_ret_d, err_ret_q;
   logic [511:0]  res_d, res_q;
   logic          done_d, done_q;
-  logic          killed_all_d, killed_all_q;
+  logic          killed_all_d, killed_all_q, kill_all_hard_d, kill_all_hard_q;
   logic signed [63:0] now_d, now_q;
   // working values of the current step
   logic signed [127:0] t0_d, t0_q, t1_d, t1_q, t2_d, t2_q, t3_d, t3_q;
@@ -917,7 +917,8 @@ module pg_risk_core #(
     late_id_q      <= o_id;
     late_aok_q     <= iss_aok;
     late_sok_q     <= iss_sok;
-    late_killed_q  <= killed_all_q || acct_rd.killed;
+    // a reduce-only order passes a de-risking kill (kill_hard clear) to the reduce-only test
+    late_killed_q  <= (killed_all_q && (kill_all_hard_q || !o_ro)) || (acct_rd.killed && (acct_rd.kill_hard || !o_ro));
     late_no_slot_q <= iss_found[LW] && iss_free[LW];
   end
   assign iss_dup  = find_way(ord_rd, late_id_q);
@@ -1030,7 +1031,7 @@ module pg_risk_core #(
     tiers_d = tiers_q; sst_d = sst_q; imr_d = imr_q; hbits_d = hbits_q; oset_d = oset_q;
     way_d = way_q; a_ok_d = a_ok_q; s_ok_d = s_ok_q; by_slot_d = by_slot_q; keep_sym_d = keep_sym_q;
     err_d = err_q; err_ref_d = err_ref_q; err_ret_d = err_ret_q;
-    res_d = res_q; done_d = 1'b0; killed_all_d = killed_all_q; now_d = now_q;
+    res_d = res_q; done_d = 1'b0; killed_all_d = killed_all_q; kill_all_hard_d = kill_all_hard_q; now_d = now_q;
     t0_d = t0_q; t1_d = t1_q; t2_d = t2_q; t3_d = t3_q; u0_d = u0_q; u1_d = u1_q; u2_d = u2_q;
     f0_d = f0_q; f1_d = f1_q; k_d = k_q; rate0_d = rate0_q; rate1_d = rate1_q;
     wk_open_d = wk_open_q; wk_s_d = wk_s_q; wk_osym_d = wk_osym_q; wk_hw_d = wk_hw_q; wk_hbits_d = wk_hbits_q;
@@ -1305,9 +1306,11 @@ module pg_risk_core #(
           perpgate_regs_pkg::CmdKill: begin
             if (evf_q.w0_all) begin
               killed_all_d = ev_q[64*1 + 0];
+              kill_all_hard_d = ev_q[64*1 + 0] && ev_q[64*1 + 1];
               state_d = SDone;
             end else if (a_ok_q) begin
               acc_d.killed = ev_q[64*1 + 0];
+              acc_d.kill_hard = ev_q[64*1 + 0] && ev_q[64*1 + 1];
               state_d = SAcctWb;
             end else begin
               state_d = SDone;
@@ -1360,7 +1363,7 @@ module pg_risk_core #(
               res_d[64 +: 128] = acc_q.upnl;
               res_d[192 +: 128] = acc_q.mm;
               res_d[320 +: 128] = acc_q.im;
-              res_d[448 +: 64] = {62'd0, acc_q.liq_armed, acc_q.killed};
+              res_d[448 +: 64] = {61'd0, acc_q.kill_hard, acc_q.liq_armed, acc_q.killed};
             end
             state_d = SDone;
           end
@@ -2221,6 +2224,7 @@ module pg_risk_core #(
       out_v_q <= '0;
       done_q <= 1'b0;
       killed_all_q <= 1'b0;
+      kill_all_hard_q <= 1'b0;
       now_q <= '0;
       err_q <= '0;
       res_q <= '0;
@@ -2242,6 +2246,7 @@ module pg_risk_core #(
       out_v_q <= out_v_d;
       done_q <= done_d;
       killed_all_q <= killed_all_d;
+      kill_all_hard_q <= kill_all_hard_d;
       now_q <= now_d;
       err_q <= err_d;
       res_q <= res_d;

@@ -10,6 +10,7 @@ package pg_risk_pkg;
   typedef struct packed {
     logic                exists;
     logic                killed;
+    logic                kill_hard;   // killed for reduce-only orders too
     logic                liq_armed;
     logic signed [63:0]  coll;        // money
     logic signed [127:0] upnl;        // sum of position uPnL, raw notional units
@@ -21,7 +22,7 @@ package pg_risk_pkg;
     logic signed [63:0]  tokens;      // thousandths of an order
     logic signed [63:0]  refill_ts;
   } acct_t;
-  localparam int unsigned AcctBits = 3 + 64 + 3 * 128 + 96 + 3 * 64;   // $bits(acct_t), spelled out for yosys
+  localparam int unsigned AcctBits = 4 + 64 + 3 * 128 + 96 + 3 * 64;   // $bits(acct_t), spelled out for yosys
 
   typedef struct packed {
     logic signed [63:0]  qty;

@@ -34,7 +34,7 @@ class OpRecorder final : public Backend {
   void set_rate_limit(int a, i64 r) override { control([=](Backend& b) { b.set_rate_limit(a, r); }); }
   void deposit(int a, i64 x) override { control([=](Backend& b) { b.deposit(a, x); }); }
   void withdraw(int a, i64 x) override { control([=](Backend& b) { b.withdraw(a, x); }); }
-  void kill(int a, bool on) override { control([=](Backend& b) { b.kill(a, on); }); }
+  void kill(int a, KillMode m) override { control([=](Backend& b) { b.kill(a, m); }); }
   void advance_clock(i64 ts) override {
     ts_ = ts;
     control([=](Backend& b) { b.advance_clock(ts); });

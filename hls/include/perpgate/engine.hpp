@@ -93,10 +93,15 @@ class Engine {
     if (ok) check_liquidation(a, out);
   }
 
-  void kill(int a, bool on) {
-    if (account_ok(a)) acct_[a].killed = on;
+  void kill(int a, KillMode m) {
+    if (!account_ok(a)) return;
+    acct_[a].killed = m != KillMode::kOff;
+    acct_[a].kill_hard = m == KillMode::kHard;
   }
-  void kill_all(bool on) { killed_all_ = on; }
+  void kill_all(KillMode m) {
+    killed_all_ = m != KillMode::kOff;
+    kill_all_hard_ = m == KillMode::kHard;
+  }
 
   // Engine time: the latest event timestamp seen (ms); never goes back.
   void advance_clock(i64 ts) {
@@ -191,7 +196,10 @@ class Engine {
     if (!symbol_ok(o.sym)) return Reason::kUnknownSymbol;
     if (orders_.find(o.id) != nullptr) return Reason::kDuplicateId;
     Account<P>& acc = acct_[o.acct];
-    if (killed_all_ || acc.killed) return Reason::kKilled;
+    // A reduce-only order passes a de-risking kill (KillMode::kDeRisk) and meets the reduce-only
+    // test below: it can only shrink a position.
+    if ((killed_all_ && (kill_all_hard_ || !o.reduce_only)) || (acc.killed && (acc.kill_hard || !o.reduce_only)))
+      return Reason::kKilled;
     if (!take_rate_token(acc)) return Reason::kRateLimit;
     const Symbol& y = sym_[o.sym];
     const SymbolConfig& c = y.cfg;
@@ -542,6 +550,7 @@ class Engine {
   u64 holders_[P::kSymbols][kHolderWords] = {};  // accounts with a slot in use, per symbol
   OrderTable<P> orders_;
   bool killed_all_ = false;
+  bool kill_all_hard_ = false;
   i64 now_ = 0;
 };
 

@@ -73,6 +73,7 @@ template <class P>
 struct Account {
   bool exists = false;
   bool killed = false;
+  bool kill_hard = false;     // killed for reduce-only orders too (KillMode::kHard)
   bool liq_armed = true;    // liquidation trigger is edge-triggered: armed while healthy
   i64 collateral = 0;       // money
   i128 upnl_raw_sum = 0;    // sums of the position caches
