@@ -1,6 +1,8 @@
 // Verilator simulation speed of the gateway (the rtl backend): simulated cycles and events per
 // second of wall time, for orders one at a time, back-to-back order bursts and mark ticks that
-// revalue every holder. Tells how long a replay of a day of data takes through the RTL.
+// revalue every holder. Tells how long a replay of a day of data takes through the RTL. And the
+// cycles a fill takes from its frame to the gateway quiet, by kind (the rtl backend runs each
+// event until then): opening, partial close, whole close.
 #include <benchmark/benchmark.h>
 
 #include <memory>
@@ -84,6 +86,35 @@ void BM_RtlMarkRevaluing(benchmark::State& state) {
   report(state, b->rtl_stats(), c0, e0);
 }
 BENCHMARK(BM_RtlMarkRevaluing)->Arg(1)->Arg(64)->Arg(1024)->Unit(benchmark::kMicrosecond);
+
+// Per iteration, on one of 64 accounts: a buy of 0.2 filled (opening), a sell of 0.1 filled
+// (partial close), another filled (whole close); each fill's cycles counted on its own.
+void BM_RtlFillKinds(benchmark::State& state) {
+  NullSink sink;
+  auto b = gateway(sink, 64);
+  std::uint64_t open = 0, partial = 0, whole = 0, n = 0;
+  i64 id = 1;
+  const auto fill_cycles = [&](i64 order_id, i64 qty) {
+    const std::uint64_t c = b->rtl_stats().cycles;
+    b->fill(FillEvent{order_id, qty, 6'000'000'000'000, 0});
+    return b->rtl_stats().cycles - c;
+  };
+  for (auto _ : state) {
+    const auto a = static_cast<std::int32_t>(n % 64);
+    b->order(OrderEvent{a, 0, id, true, false, 200'000, 6'000'000'000'000});
+    open += fill_cycles(id++, 200'000);
+    b->order(OrderEvent{a, 0, id, false, false, 100'000, 6'000'000'000'000});
+    partial += fill_cycles(id++, 100'000);
+    b->order(OrderEvent{a, 0, id, false, false, 100'000, 6'000'000'000'000});
+    whole += fill_cycles(id++, 100'000);
+    ++n;
+  }
+  const auto per = [&](std::uint64_t c) { return static_cast<double>(c) / static_cast<double>(n); };
+  state.counters["cycles_open"] = per(open);
+  state.counters["cycles_partial_close"] = per(partial);
+  state.counters["cycles_whole_close"] = per(whole);
+}
+BENCHMARK(BM_RtlFillKinds)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
