@@ -1,10 +1,10 @@
 #include "dpdk/host_loop.hpp"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+
+#include "gateway/recovery.hpp"
 
 namespace perpgate {
 namespace {
@@ -41,27 +41,11 @@ HostLoop::HostLoop(Gateway& gw, TxPath& tx, JournalWriter* journal, const std::v
     : gw_(gw), tx_(tx), journal_(journal), script_(script), ports_(std::move(ports)) {}
 
 void HostLoop::recover(const std::vector<JournalRecord>& records, bool skip_journaled) {
-  std::size_t last_tx = 0;
-  for (std::size_t i = 0; i < records.size(); ++i)
-    if (records[i].kind == JournalKind::kTxDone) last_tx = i + 1;
-  gw_.set_muted(true);
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    if (i == last_tx) gw_.set_muted(false);
-    const JournalRecord& r = records[i];
-    if (r.kind == JournalKind::kFrame) {
-      gw_.rx(r.port, r.payload.data(), r.payload.size(), false);
-      ++rx_frames_;
-    } else if (r.kind == JournalKind::kControl || r.kind == JournalKind::kOperator) {
-      const simdjson::padded_string text(reinterpret_cast<const char*>(r.payload.data()), r.payload.size());
-      ControlOp op;
-      const std::string err = parse_control_op(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING, op);
-      if (!err.empty()) throw std::runtime_error("journal: " + err);
-      op.from_operator = r.kind == JournalKind::kOperator;
-      op.index = op.from_operator ? operator_ops_++ : next_op_++;
-      gw_.control(op);
-    }
-  }
-  gw_.set_muted(false);
+  RecoveryCounts counts{rx_frames_, next_op_, operator_ops_};
+  apply_journal(gw_, records, counts);
+  rx_frames_ = counts.frames;
+  next_op_ = static_cast<std::size_t>(counts.script_ops);
+  operator_ops_ = counts.operator_ops;
   tx_.flush();
   if (next_op_ > script_.size()) throw std::runtime_error("the journal holds more control actions than the script");
   if (skip_journaled) skip_ = rx_frames_;
