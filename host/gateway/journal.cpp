@@ -14,9 +14,18 @@ namespace {
 
 constexpr std::size_t kHeader = 12;
 
+void put32(std::uint8_t* p, std::uint32_t v) { std::memcpy(p, &v, 4); }
+std::uint32_t get32(const std::uint8_t* p) {
+  std::uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+}  // namespace
+
 // FNV-1a over 64-bit little-endian words (the tail zero-padded), folded to 32 bits: eight times
 // fewer multiplications than byte-wise FNV-1a; enough to find a torn or garbled tail.
-std::uint32_t checksum(const std::uint8_t* p, std::size_t n) {
+std::uint32_t journal_checksum(const std::uint8_t* p, std::size_t n) {
   std::uint64_t h = 14695981039346656037ull;
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -31,15 +40,6 @@ std::uint32_t checksum(const std::uint8_t* p, std::size_t n) {
   }
   return static_cast<std::uint32_t>(h ^ (h >> 32));
 }
-
-void put32(std::uint8_t* p, std::uint32_t v) { std::memcpy(p, &v, 4); }
-std::uint32_t get32(const std::uint8_t* p) {
-  std::uint32_t v;
-  std::memcpy(&v, p, 4);
-  return v;
-}
-
-}  // namespace
 
 JournalWriter::JournalWriter(const std::string& path, std::uint64_t valid_bytes, bool sync) : sync_(sync) {
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
@@ -67,7 +67,7 @@ void JournalWriter::append(JournalKind kind, std::uint16_t port, const std::uint
   p[4] = static_cast<std::uint8_t>(kind);
   p[5] = 0;
   std::memcpy(p + 6, &port, 2);
-  put32(p + 8, checksum(data, len));
+  put32(p + 8, journal_checksum(data, len));
   if (len > 0) std::memcpy(p + kHeader, data, len);
 }
 
@@ -101,7 +101,7 @@ std::vector<JournalRecord> read_journal(const std::string& path, std::uint64_t& 
     if (kind != JournalKind::kFrame && kind != JournalKind::kControl && kind != JournalKind::kTxDone &&
         kind != JournalKind::kOperator)
       break;
-    if (checksum(p + kHeader, len) != get32(p + 8)) break;
+    if (journal_checksum(p + kHeader, len) != get32(p + 8)) break;
     JournalRecord r{kind, 0, std::vector<std::uint8_t>(p + kHeader, p + kHeader + len)};
     std::memcpy(&r.port, p + 6, 2);
     out.push_back(std::move(r));

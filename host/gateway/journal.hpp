@@ -57,6 +57,9 @@ class JournalWriter {
   std::uint64_t written_ = 0;
 };
 
+// The record checksum (of the payload), for tools that build or repair journals.
+std::uint32_t journal_checksum(const std::uint8_t* p, std::size_t n);
+
 // Reads every whole record; `valid_bytes` is where the whole ones end. A missing file is empty.
 std::vector<JournalRecord> read_journal(const std::string& path, std::uint64_t& valid_bytes);
 
