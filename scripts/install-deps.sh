@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages perpgate needs, if any is missing. Idempotent, non-interactive.
+# With --fuzz, also what the fuzz preset needs (clang and libFuzzer; scripts/fuzz.sh passes it):
+# the default build and the README's commands do not need them.
 set -euo pipefail
 
 packages=(
@@ -10,6 +12,9 @@ packages=(
   libdpdk-dev dpdk-dev libpcap-dev
   gnuplot-nox tshark
 )
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang libfuzzer-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
