@@ -3,6 +3,11 @@
 // bytes; every order must get exactly one frame back on the client role.
 #include <gtest/gtest.h>
 
+#include <simdjson.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -10,6 +15,7 @@
 #include "support/gateway_book.hpp"
 #include "pcap/scenario_pcap.hpp"
 #include "wire/codec.hpp"
+#include "wire/pcap_writer.hpp"
 
 namespace perpgate {
 namespace {
@@ -325,6 +331,37 @@ TEST(GatewayConfig, WhatEncodeWritesReadsBack) {
   EXPECT_TRUE(b.sessions[2].all_accounts);
   EXPECT_EQ(b.sessions[1].accounts.count(200), 1u);
   EXPECT_TRUE(b.roles[kRoleVenue].check_peer_ip);
+}
+
+// pcap decode reads the host's frames by their message type: a frame shorter than its type's
+// message (here a liquidation with its header only) is refused, not read past its end (found by
+// the pcap_decode fuzz target).
+TEST(PcapDecode, RefusesAMessageCutShort) {
+  char tmpl[] = "/tmp/perpgate-decode-test-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  std::string scenario = R"({"ev":"symbol","sym":"BTCUSDT","tick":"0.1","lot":"0.001","max_lev":20,"tiers":[["0","0.004","0",20]]}
+{"ev":"account","acct":7,"collateral":"1000"}
+)";
+  const std::size_t len = scenario.size();
+  scenario.append(simdjson::SIMDJSON_PADDING, '\0');
+  encode_scenario(scenario.data(), len, scenario.size(), dir, EncodeOptions{});
+  const GatewayConfig cfg = load_gateway_config(dir + "/gateway.toml");
+  const std::vector<std::uint8_t> whole = wire::new_message<wire::Liquidate>(0, 1);
+  for (const std::size_t cut : {wire::kHeaderSize, wire::Liquidate::kSize - 1, wire::Liquidate::kSize}) {
+    {
+      wire::PcapWriter out(dir + "/out.pcap");
+      out.write(1, wire::build_udp_frame(cfg.roles[kRoleMarket].ours, cfg.roles[kRoleMarket].peer, whole.data(), cut));
+    }
+    std::ofstream(dir + "/control.log").close();
+    const DecodeInputs in{dir + "/out.pcap", dir + "/control.log", dir};
+    if (cut == wire::Liquidate::kSize) {
+      EXPECT_TRUE(decode_host_output(in).starts_with("{\"ev\":\"liquidate\",\"acct\":7,")) << "the whole message decodes";
+    } else {
+      EXPECT_THROW(decode_host_output(in), std::runtime_error) << cut << " bytes";
+    }
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -133,6 +133,12 @@ std::string decode_host_output(const DecodeInputs& in) {
       if (cfg.roles[r].ours.ip == src.ip && cfg.roles[r].ours.port == src.port) role = r;
     if (role < 0) throw std::runtime_error("out.pcap: a frame from an endpoint that is not the gateway's");
     const std::uint8_t* m = f.data() + wire::kPayloadOffset;
+    // Every field read below lies inside the message's size: a frame shorter than its type's
+    // message is refused, not read past its end.
+    const std::size_t len = f.size() - wire::kPayloadOffset;
+    if (len < wire::message_size(m[wire::header::kType]))
+      throw std::runtime_error(fmt::format("out.pcap: frame {}: a message of type 0x{:02x} cut short ({} of {} bytes)",
+                                           frame_no, m[wire::header::kType], len, wire::message_size(m[wire::header::kType])));
     switch (static_cast<T>(m[wire::header::kType])) {
       case T::kAck: json.ack(get_le<std::int64_t>(m + wire::Ack::kId)); break;
       case T::kReject:
