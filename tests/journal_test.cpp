@@ -78,6 +78,37 @@ TEST(Journal, TornTailIsCutAndAppendingGoesOnAfterTheLastWholeRecord) {
   std::filesystem::remove(path);
 }
 
+// The checksum covers the payload, not the header: a header the writer never produces ends the
+// journal there, as a bad checksum does (found by the journal fuzz target: a frame whose kind
+// flipped to a TX marker was read back and its frame silently dropped on restart).
+TEST(Journal, AHeaderTheWriterNeverProducesEndsTheJournal) {
+  const std::string path = temp_path("pg_journal_c");
+  struct Damage {
+    std::streamoff at;
+    char value;
+    std::size_t records;  // read back before it
+  };
+  // write_three: frame (12 + 5 bytes, port 2), control (12 + 28 bytes), TX marker.
+  const std::streamoff control = 12 + 5;
+  for (const Damage d : {Damage{4, 3, 0},            // the frame's kind flipped to a TX marker
+                         Damage{control + 4, 3, 1},  // the control action's kind flipped to a TX marker
+                         Damage{control + 6, 1, 1},  // a port on a control action
+                         Damage{5, 1, 0}}) {         // the reserved byte
+    std::filesystem::remove(path);
+    write_three(path);
+    {
+      std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+      f.seekp(d.at);
+      f.put(d.value);
+    }
+    std::uint64_t valid = 0;
+    const auto r = read_journal(path, valid);
+    EXPECT_EQ(r.size(), d.records) << "byte " << d.at;
+    EXPECT_EQ(valid, d.records == 0 ? 0u : static_cast<std::uint64_t>(control)) << "byte " << d.at;
+  }
+  std::filesystem::remove(path);
+}
+
 TEST(Journal, MissingFileIsAnEmptyJournal) {
   std::uint64_t valid = 7;
   EXPECT_TRUE(read_journal("/nonexistent/pg_journal", valid).empty());

@@ -102,6 +102,13 @@ std::vector<JournalRecord> read_journal(const std::string& path, std::uint64_t& 
         kind != JournalKind::kOperator)
       break;
     if (journal_checksum(p + kHeader, len) != get32(p + 8)) break;
+    // The checksum covers the payload only: a header the writer never produces (a TX marker
+    // with a payload, a control action with a port, a reserved byte set) is a damaged record,
+    // e.g. a frame's kind flipped to a TX marker, which would otherwise drop the frame unseen.
+    const bool port_set = p[6] != 0 || p[7] != 0;
+    if (p[5] != 0 || (kind == JournalKind::kTxDone && (len != 0 || port_set)) ||
+        ((kind == JournalKind::kControl || kind == JournalKind::kOperator) && port_set))
+      break;
     JournalRecord r{kind, 0, std::vector<std::uint8_t>(p + kHeader, p + kHeader + len)};
     std::memcpy(&r.port, p + 6, 2);
     out.push_back(std::move(r));

@@ -7,7 +7,7 @@
 //
 // Record: u32 payload length, u8 kind, u8 reserved, u16 DPDK port, u32 checksum of the payload
 // (FNV-1a over 64-bit words, folded), payload. A torn tail (a record cut short or failing its check) ends the journal; the host cuts
-// it off and goes on from there.
+// it off and goes on from there. So does a record whose header the writer never produces.
 #pragma once
 
 #include <cstdint>
