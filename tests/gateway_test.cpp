@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/control_commands.hpp"
 #include "gateway/gateway.hpp"
 #include "support/gateway_book.hpp"
 #include "pcap/scenario_pcap.hpp"
@@ -331,6 +332,24 @@ TEST(GatewayConfig, WhatEncodeWritesReadsBack) {
   EXPECT_TRUE(b.sessions[2].all_accounts);
   EXPECT_EQ(b.sessions[1].accounts.count(200), 1u);
   EXPECT_TRUE(b.roles[kRoleVenue].check_peer_ip);
+}
+
+// The operator's reply is one JSON object whatever bytes the command held (the control fuzz
+// target found a reply echoing a byte that is not UTF-8, which no JSON reader takes).
+TEST_F(GatewayTest, ControlRepliesAreJsonWhateverTheCommandHeld) {
+  int applied = 0;
+  ControlCommands commands(gw_, [&](const ControlOp&) { ++applied; }, [] { return std::string("{}"); }, "/nonexistent.toml");
+  simdjson::dom::parser parser;
+  for (const std::string& cmd : {std::string("dump\xa0unkill 200"), std::string("kill \xff"), std::string("st\x01ats"),
+                                std::string("kill 100")}) {
+    const std::string reply = commands.handle(cmd);
+    simdjson::dom::element e;
+    ASSERT_EQ(parser.parse(simdjson::padded_string(reply)).get(e), simdjson::SUCCESS) << reply;
+    bool ok = true;
+    ASSERT_EQ(e["ok"].get(ok), simdjson::SUCCESS) << reply;
+    EXPECT_EQ(ok, cmd == "kill 100") << reply;
+  }
+  EXPECT_EQ(applied, 1);
 }
 
 // pcap decode reads the host's frames by their message type: a frame shorter than its type's

@@ -18,9 +18,14 @@
 namespace perpgate {
 namespace {
 
+// The reason, with the command as it was sent: bytes outside printable ASCII become '?', so the
+// reply stays one valid JSON (UTF-8) line whatever bytes came in.
 std::string error_reply(std::string_view why) {
+  std::string text(why);
+  for (char& c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) c = '?';
   std::string s = "{\"ok\":false,\"error\":";
-  append_json_string(s, why);
+  append_json_string(s, text);
   return s + "}";
 }
 
