@@ -16,7 +16,10 @@ class PcapReader {
     char err[PCAP_ERRBUF_SIZE] = {};
     p_ = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
     if (p_ == nullptr) throw std::runtime_error("cannot read pcap file " + path + ": " + err);
-    if (pcap_datalink(p_) != DLT_EN10MB) throw std::runtime_error(path + ": not an Ethernet capture");
+    if (pcap_datalink(p_) != DLT_EN10MB) {
+      pcap_close(p_);  // the destructor does not run for a constructor that throws
+      throw std::runtime_error(path + ": not an Ethernet capture");
+    }
   }
   ~PcapReader() { pcap_close(p_); }
   PcapReader(const PcapReader&) = delete;
