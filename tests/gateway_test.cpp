@@ -279,6 +279,15 @@ TEST(GatewayConfig, ErrorsNameTheKeyAndTheReason) {
   EXPECT_NE(error_of(replace("accounts = \"*\"", "accounts = \"all\"")).find("must be \"*\""), std::string::npos);
   EXPECT_NE(error_of(replace("udp_port = 9002", "udp_port = 9001")).find("could not be told apart"), std::string::npos);
   EXPECT_NE(error_of("[client\n").find("bad.toml"), std::string::npos);
+  // Integers only: a float is refused, also one no integer type holds (the config fuzz target
+  // found 9e20 converted with undefined behaviour).
+  EXPECT_NE(error_of(replace("udp_port = 9001", "udp_port = 9001.0")).find("client.udp_port: must be an integer"), std::string::npos);
+  EXPECT_NE(error_of(replace("udp_port = 9002", "udp_port = 9e20")).find("venue.udp_port: must be an integer"), std::string::npos);
+  EXPECT_NE(error_of(replace("accounts = [100]", "accounts = [100.0]")).find("account ids are integers"), std::string::npos);
+  EXPECT_NE(error_of(replace("mac = \"02:00:00:00:00:01\"", "mac = \"02:00:00:00:00:01\"\ndpdk_port = 1.0"))
+                .find("client.dpdk_port: must be an integer"),
+            std::string::npos)
+      << "a key with a default is refused, not defaulted, when it is not an integer";
   EXPECT_EQ(error_of(good), "(no error)");
 }
 

@@ -34,12 +34,19 @@ void parse_mac(const std::string& src, const std::string& where, const std::stri
   for (int i = 0; i < 6; ++i) mac[i] = static_cast<std::uint8_t>(m[i]);
 }
 
+// The value of an integer node only: toml++'s value<std::int64_t>() also converts a float, with
+// undefined behaviour when it is out of range (udp_port = 9e20).
+std::optional<std::int64_t> integer_value(const toml::node* n) {
+  if (n == nullptr || !n->is_integer()) return std::nullopt;
+  return n->as_integer()->get();
+}
+
 template <class T>
 T integer(const std::string& src, const toml::table& t, const std::string& where, const char* key, T lo, T hi,
           std::optional<T> dflt = std::nullopt) {
-  const auto v = t[key].value<std::int64_t>();
+  const auto v = integer_value(t.get(key));
   if (!v) {
-    if (dflt) return *dflt;
+    if (dflt && !t.contains(key)) return *dflt;
     fail(src, where + "." + key, t.contains(key) ? "must be an integer" : "missing");
   }
   if (*v < static_cast<std::int64_t>(lo) || *v > static_cast<std::int64_t>(hi))
@@ -124,7 +131,7 @@ GatewayConfig parse_gateway_config(const std::string& toml_text, const std::stri
         s.all_accounts = true;
       } else if (const toml::array* list = acc->as_array()) {
         for (const toml::node& a : *list) {
-          const auto id = a.value<std::int64_t>();
+          const auto id = integer_value(&a);
           if (!id) fail(src, where + ".accounts", "account ids are integers");
           s.accounts.insert(*id);
         }
