@@ -344,6 +344,19 @@ TEST(GatewayConfig, WhatEncodeWritesReadsBack) {
   EXPECT_TRUE(b.roles[kRoleVenue].check_peer_ip);
 }
 
+// A control action naming an account index past the table (a control script or a damaged
+// journal) is refused by the backend and enters nothing in the directory; the directory once
+// grew to the index, and 2,000,000,000 asked for 16 GB (found with the journal fuzz target).
+TEST_F(GatewayTest, AnAccountIndexPastTheTableIsRefused) {
+  for (const int index : {GatewayParams::kAccounts, 2'000'000'000}) {
+    const std::size_t lines = log_.lines.size();
+    test::define_account(gw_, index, 900, 1'000'000);
+    EXPECT_EQ(gw_.account_index(900), -1) << index;
+    ASSERT_EQ(log_.lines.size(), lines + 1) << index;
+    EXPECT_NE(log_.lines.back().find("account table full"), std::string::npos) << log_.lines.back();
+  }
+}
+
 // The operator's reply is one JSON object whatever bytes the command held (the control fuzz
 // target found a reply echoing a byte that is not UTF-8, which no JSON reader takes).
 TEST_F(GatewayTest, ControlRepliesAreJsonWhateverTheCommandHeld) {

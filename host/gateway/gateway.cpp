@@ -210,9 +210,13 @@ void Gateway::control(const ControlOp& op) {
     case ControlKind::kSymbol: return be.define_symbol(op.sym, op.cfg);
     case ControlKind::kAccount:
       if (op.acct < 0) throw std::runtime_error("control: negative account index");
-      if (static_cast<std::size_t>(op.acct) >= account_ids_.size()) account_ids_.resize(static_cast<std::size_t>(op.acct) + 1, -1);
-      account_ids_[static_cast<std::size_t>(op.acct)] = op.outside_id;
-      account_index_[op.outside_id] = op.acct;
+      // An index past the table is not entered in the directory (its size follows the index):
+      // the backend reports the table full, as replay does.
+      if (op.acct < GatewayParams::kAccounts) {
+        if (static_cast<std::size_t>(op.acct) >= account_ids_.size()) account_ids_.resize(static_cast<std::size_t>(op.acct) + 1, -1);
+        account_ids_[static_cast<std::size_t>(op.acct)] = op.outside_id;
+        account_index_[op.outside_id] = op.acct;
+      }
       return be.create_account(op.acct, op.value);
     case ControlKind::kLeverage: return be.set_leverage(op.acct, op.sym, op.value);
     case ControlKind::kRateLimit: return be.set_rate_limit(op.acct, op.value);
