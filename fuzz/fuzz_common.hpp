@@ -18,6 +18,7 @@
 
 #include "backend/sw_backend.hpp"
 #include "gateway/gateway.hpp"
+#include "support/gateway_fixture_config.hpp"
 #include "wire/codec.hpp"
 
 // An invariant that does not hold: report it and abort (libFuzzer keeps the input as a crash).
@@ -32,6 +33,8 @@
   } while (0)
 
 namespace perpgate::fuzz {
+
+using test::kGatewayConfig;  // the gateway tests' configuration (tests/support)
 
 // The input copied with the padding simdjson reads past the end.
 struct Padded {
@@ -91,45 +94,6 @@ inline void check_equity_identity(const Engine<GatewayParams>& e, int accounts, 
 }
 
 // ---- a gateway as the gateway tests set it up ----------------------------------------------------
-
-inline constexpr const char* kGatewayConfig = R"(
-[client]
-ip = "10.0.0.1"
-udp_port = 9001
-mac = "02:00:00:00:00:01"
-[venue]
-ip = "10.0.0.1"
-udp_port = 9002
-mac = "02:00:00:00:00:01"
-peer_ip = "10.0.2.1"
-peer_udp_port = 9100
-peer_mac = "02:00:00:00:02:01"
-[market]
-ip = "10.0.0.1"
-udp_port = 9003
-mac = "02:00:00:00:00:01"
-peer_ip = "10.0.3.1"
-peer_udp_port = 9200
-peer_mac = "02:00:00:00:03:01"
-[[session]]
-id = 1
-ip = "10.0.1.1"
-udp_port = 40001
-mac = "02:00:00:00:01:01"
-accounts = [100]
-[[session]]
-id = 2
-ip = "10.0.1.2"
-udp_port = 40002
-mac = "02:00:00:00:01:02"
-accounts = [200]
-[[session]]
-id = 3
-ip = "10.0.1.3"
-udp_port = 40003
-mac = "02:00:00:00:01:03"
-accounts = "*"
-)";
 
 inline constexpr int kFixtureAccounts = 3;  // outside ids 100, 200, 300 at indices 0, 1, 2
 inline constexpr i64 kFixtureMark = 6'000'000'000'000;  // 60,000.00 in px units

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "fuzz_common.hpp"
+#include "support/text_lines.hpp"
 #include "replay/replayer.hpp"
 
 namespace perpgate::fuzz {
@@ -24,18 +25,6 @@ bool is_blank_or_comment(const char* p, std::size_t n) {
   std::size_t i = 0;
   while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r')) ++i;
   return i == n || p[i] == '#';
-}
-
-std::vector<std::string_view> split(std::string_view text) {
-  std::vector<std::string_view> v;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) nl = text.size();
-    v.push_back(text.substr(pos, nl - pos));
-    pos = nl + 1;
-  }
-  return v;
 }
 
 // The i64 after "key": in a JSON output line, or false.
@@ -61,7 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace perpgate::fuzz;
   if (size > 1 << 16) return 0;
   const Padded in(data, size);
-  const std::vector<std::string_view> lines = split(std::string_view(in.data(), in.len));
+  const std::vector<std::string_view> lines = test::split_lines(std::string_view(in.data(), in.len));
 
   // What the parser alone makes of each line (a parser of its own: the replay's must not know).
   std::vector<LineInfo> info(lines.size());
@@ -94,7 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Snapshot before_same_size = before;
     before_same_size.views.resize(after.views.size());
     const bool unchanged = before_same_size == after;
-    const std::vector<std::string_view> out = split(produced);
+    const std::vector<std::string_view> out = test::split_lines(produced);
     FUZZ_CHECK(line_no >= 1 && line_no <= info.size(), "line number %llu out of range", static_cast<unsigned long long>(line_no));
     const LineInfo& li = info[line_no - 1];
     const std::string error_prefix = "{\"ev\":\"error\",\"line\":" + std::to_string(line_no) + ",";

@@ -14,6 +14,7 @@
 #include "gateway/control_commands.hpp"
 #include "gateway/gateway.hpp"
 #include "support/gateway_book.hpp"
+#include "support/gateway_fixture_config.hpp"
 #include "pcap/scenario_pcap.hpp"
 #include "wire/codec.hpp"
 #include "wire/pcap_reader.hpp"
@@ -22,44 +23,7 @@
 namespace perpgate {
 namespace {
 
-const char* const kConfig = R"(
-[client]
-ip = "10.0.0.1"
-udp_port = 9001
-mac = "02:00:00:00:00:01"
-[venue]
-ip = "10.0.0.1"
-udp_port = 9002
-mac = "02:00:00:00:00:01"
-peer_ip = "10.0.2.1"
-peer_udp_port = 9100
-peer_mac = "02:00:00:00:02:01"
-[market]
-ip = "10.0.0.1"
-udp_port = 9003
-mac = "02:00:00:00:00:01"
-peer_ip = "10.0.3.1"
-peer_udp_port = 9200
-peer_mac = "02:00:00:00:03:01"
-[[session]]
-id = 1
-ip = "10.0.1.1"
-udp_port = 40001
-mac = "02:00:00:00:01:01"
-accounts = [100]
-[[session]]
-id = 2
-ip = "10.0.1.2"
-udp_port = 40002
-mac = "02:00:00:00:01:02"
-accounts = [200]
-[[session]]
-id = 3
-ip = "10.0.1.3"
-udp_port = 40003
-mac = "02:00:00:00:01:03"
-accounts = "*"
-)";
+using test::kGatewayConfig;
 
 struct Frames final : FrameSink {
   struct Out {
@@ -91,7 +55,7 @@ void define_book(Gateway& gw) {
 
 class GatewayTest : public testing::Test {
  protected:
-  GatewayTest() : cfg_(parse_gateway_config(kConfig, "test.toml")), gw_(cfg_, [](DecisionSink& s) { return make_backend("sw", s); }, frames_, log_) {
+  GatewayTest() : cfg_(parse_gateway_config(kGatewayConfig, "test.toml")), gw_(cfg_, [](DecisionSink& s) { return make_backend("sw", s); }, frames_, log_) {
     define_book(gw_);
     const auto mark = wire::encode_price<wire::Mark>(0, 6'000'000'000'000, 0, 0, 1);
     rx(kRoleMarket, wire::UdpEndpoint{{2, 0, 0, 0, 4, 1}, 0x0a000401, 9300}, mark);
@@ -214,7 +178,7 @@ TEST_F(GatewayTest, CanceledGoesToTheSessionThatPlacedTheOrder) {
 
 TEST_F(GatewayTest, ReloadRebindsSessionsAndKeepsTheirSequenceNumbers) {
   EXPECT_EQ(order(1, 1, 1, session(0), 1), Responses{rejected(Reason::kNotPermitted)});
-  std::string text = kConfig;
+  std::string text = kGatewayConfig;
   text.replace(text.find("accounts = [100]"), 16, "accounts = [100, 200]");
   ControlOp reload;
   reload.kind = ControlKind::kReload;
@@ -222,7 +186,7 @@ TEST_F(GatewayTest, ReloadRebindsSessionsAndKeepsTheirSequenceNumbers) {
   gw_.control(reload);
   EXPECT_EQ(order(1, 1, 2, session(0), 2), Responses{kAck}) << "bound now; sequence 2 follows 1: no gap";
   EXPECT_EQ(gw_.counters().sessions.seq_gaps, 0u);
-  std::string moved = kConfig;
+  std::string moved = kGatewayConfig;
   moved.replace(moved.find("udp_port = 9001"), 15, "udp_port = 9011");
   reload.text = moved;
   EXPECT_THROW(gw_.control(reload), std::runtime_error) << "addresses cannot change while running";
@@ -230,7 +194,7 @@ TEST_F(GatewayTest, ReloadRebindsSessionsAndKeepsTheirSequenceNumbers) {
 
 // Roles on three DPDK ports: a frame is taken only on the port of the role it is addressed to.
 TEST(GatewayPorts, EachRoleOnItsOwnPort) {
-  std::string text = kConfig;
+  std::string text = kGatewayConfig;
   for (const auto& [role, port] : {std::pair{"[venue]", 1}, std::pair{"[market]", 2}}) {
     const std::size_t at = text.find(role) + std::string(role).size();
     text.insert(at, "\ndpdk_port = " + std::to_string(port));
@@ -266,7 +230,7 @@ TEST(GatewayConfig, ErrorsNameTheKeyAndTheReason) {
     }
     return std::string("(no error)");
   };
-  const std::string good = kConfig;
+  const std::string good = kGatewayConfig;
   auto replace = [&](const std::string& from, const std::string& to) {
     std::string s = good;
     s.replace(s.find(from), from.size(), to);
@@ -292,7 +256,7 @@ TEST(GatewayConfig, ErrorsNameTheKeyAndTheReason) {
 }
 
 TEST(GatewayConfig, SymbolAndAccountTablesAreTheReplayContractsLines) {
-  const std::string text = std::string(kConfig) + R"(
+  const std::string text = std::string(kGatewayConfig) + R"(
 [[symbol]]
 sym = "BTCUSDT"
 tick = "0.1"
@@ -323,7 +287,7 @@ max_rate = 100
   EXPECT_EQ(ops[3].kind, ControlKind::kRateLimit);
   EXPECT_EQ(ops[3].value, 100);
   // The replay contract's errors, with the file's name.
-  const GatewayConfig bad = parse_gateway_config(std::string(kConfig) + "\n[[symbol]]\nsym = \"X\"\ntick = \"0.1\"\n",
+  const GatewayConfig bad = parse_gateway_config(std::string(kGatewayConfig) + "\n[[symbol]]\nsym = \"X\"\ntick = \"0.1\"\n",
                                                  "bad.toml");
   try {
     control_ops_of_scenario(bad.static_lines, "bad.toml");
@@ -335,7 +299,7 @@ max_rate = 100
 }
 
 TEST(GatewayConfig, WhatEncodeWritesReadsBack) {
-  const GatewayConfig a = parse_gateway_config(kConfig, "a.toml");
+  const GatewayConfig a = parse_gateway_config(kGatewayConfig, "a.toml");
   const GatewayConfig b = parse_gateway_config(format_gateway_config(a), "b.toml");
   EXPECT_EQ(format_gateway_config(a), format_gateway_config(b));
   ASSERT_EQ(b.sessions.size(), 3u);

@@ -21,21 +21,12 @@
 #include "backend/sw_backend.hpp"
 #include "replay/scenario_gen.hpp"
 #include "support/replay_support.hpp"
+#include "support/text_lines.hpp"
 
 namespace perpgate {
 namespace {
 
-std::vector<std::string_view> split_lines(std::string_view text) {
-  std::vector<std::string_view> v;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) nl = text.size();
-    v.push_back(text.substr(pos, nl - pos));
-    pos = nl + 1;
-  }
-  return v;
-}
+using test::split_lines;
 
 // Integer value of "key":123 in a JSON line, or -1.
 i64 int_field(std::string_view line, std::string_view key) {
