@@ -98,6 +98,29 @@ inline void check_equity_identity(const Engine<GatewayParams>& e, int accounts, 
 inline constexpr int kFixtureAccounts = 3;  // outside ids 100, 200, 300 at indices 0, 1, 2
 inline constexpr i64 kFixtureMark = 6'000'000'000'000;  // 60,000.00 in px units
 
+// The fixture's book as control actions: BTCUSDT (one tier, 50x) and account a (outside id
+// 100 x (a + 1), collateral 1,000).
+inline ControlOp fixture_symbol_op() {
+  ControlOp sym;
+  sym.kind = ControlKind::kSymbol;
+  sym.sym = 0;
+  sym.name = "BTCUSDT";
+  sym.cfg.tick = 1'000'000;
+  sym.cfg.lot = 100'000;
+  sym.cfg.max_lev = 50;
+  sym.cfg.tier_count = 1;
+  sym.cfg.tiers[0] = {0, 500'000, 0, 0};
+  return sym;
+}
+inline ControlOp fixture_account_op(int a) {
+  ControlOp op;
+  op.kind = ControlKind::kAccount;
+  op.acct = a;
+  op.outside_id = 100 * (a + 1);
+  op.value = 1'000'000'000;
+  return op;
+}
+
 struct Frames final : FrameSink {
   struct Out {
     int role;
@@ -140,24 +163,8 @@ struct GatewayFixture {
         },
         frames, log);
     if (!book) return;
-    ControlOp sym;
-    sym.kind = ControlKind::kSymbol;
-    sym.sym = 0;
-    sym.name = "BTCUSDT";
-    sym.cfg.tick = 1'000'000;
-    sym.cfg.lot = 100'000;
-    sym.cfg.max_lev = 50;
-    sym.cfg.tier_count = 1;
-    sym.cfg.tiers[0] = {0, 500'000, 0, 0};
-    gw->control(sym);
-    for (int a = 0; a < kFixtureAccounts; ++a) {
-      ControlOp op;
-      op.kind = ControlKind::kAccount;
-      op.acct = a;
-      op.outside_id = 100 * (a + 1);
-      op.value = 1'000'000'000;
-      gw->control(op);
-    }
+    gw->control(fixture_symbol_op());
+    for (int a = 0; a < kFixtureAccounts; ++a) gw->control(fixture_account_op(a));
     const auto mark = wire::encode_price<wire::Mark>(0, kFixtureMark, 0, 0, 1);
     const auto f = wire::build_udp_frame(cfg.roles[kRoleMarket].peer, cfg.roles[kRoleMarket].ours, mark.data(), mark.size());
     gw->rx(0, f.data(), f.size(), false);

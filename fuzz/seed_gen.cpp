@@ -95,22 +95,9 @@ std::string journal_seed(const std::vector<Msg>& msgs, std::size_t n, bool torn_
   fs::remove(tmp, ec);
   {
     JournalWriter w(tmp.string(), 0, false);
-    ControlOp sym;
-    sym.kind = ControlKind::kSymbol;
-    sym.sym = 0;
-    sym.name = "BTCUSDT";
-    sym.cfg.tick = 1'000'000;
-    sym.cfg.lot = 100'000;
-    sym.cfg.max_lev = 50;
-    sym.cfg.tier_count = 1;
-    sym.cfg.tiers[0] = {0, 500'000, 0, 0};
-    w.control(format_control_op(sym));
+    w.control(format_control_op(fixture_symbol_op()));
     for (int a = 0; a < kFixtureAccounts; ++a) {
-      ControlOp op;
-      op.kind = ControlKind::kAccount;
-      op.acct = a;
-      op.outside_id = 100 * (a + 1);
-      op.value = 1'000'000'000;
+      ControlOp op = fixture_account_op(a);
       op.index = static_cast<std::uint64_t>(a + 1);
       w.control(format_control_op(op));
     }
