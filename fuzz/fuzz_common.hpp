@@ -19,6 +19,7 @@
 #include "backend/sw_backend.hpp"
 #include "gateway/gateway.hpp"
 #include "support/gateway_fixture_config.hpp"
+#include "support/recording_frames.hpp"
 #include "wire/codec.hpp"
 
 // An invariant that does not hold: report it and abort (libFuzzer keeps the input as a crash).
@@ -121,23 +122,7 @@ inline ControlOp fixture_account_op(int a) {
   return op;
 }
 
-struct Frames final : FrameSink {
-  struct Out {
-    int role;
-    std::vector<std::uint8_t> bytes;
-  };
-  std::vector<Out> out;
-  std::vector<std::uint8_t> buf;
-  std::uint8_t* begin_frame(int, std::size_t max_len) override {
-    buf.assign(max_len, 0);
-    return buf.data();
-  }
-  void commit_frame(int role, std::size_t len) override {
-    FUZZ_CHECK(len <= buf.size(), "a frame longer than the buffer it was given");
-    buf.resize(len);
-    out.push_back({role, buf});
-  }
-};
+using Frames = test::RecordingFrames;
 
 struct Lines final : ControlLog {
   std::vector<std::string> lines;

@@ -108,6 +108,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     FUZZ_CHECK(fx.port_counter_sum(0, 3) == rx_before + 1, "a frame moved %llu receive counters",
                static_cast<unsigned long long>(fx.port_counter_sum(0, 3) - rx_before));
+    FUZZ_CHECK(fx.frames.overlong == 0, "a frame longer than the buffer it was given");
     for (std::size_t i = out_before; i < fx.frames.out.size(); ++i) check_frame_out(fx, fx.frames.out[i], next_seq);
     check_equity_identity(fx.engine(), kFixtureAccounts, "gateway");
     if (fx.port_counter_sum(4, 4) == msg_ok_before) {

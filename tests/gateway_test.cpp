@@ -15,6 +15,7 @@
 #include "gateway/gateway.hpp"
 #include "support/gateway_book.hpp"
 #include "support/gateway_fixture_config.hpp"
+#include "support/recording_frames.hpp"
 #include "pcap/scenario_pcap.hpp"
 #include "wire/codec.hpp"
 #include "wire/pcap_reader.hpp"
@@ -25,22 +26,7 @@ namespace {
 
 using test::kGatewayConfig;
 
-struct Frames final : FrameSink {
-  struct Out {
-    int role;
-    std::vector<std::uint8_t> bytes;
-  };
-  std::vector<Out> out;
-  std::vector<std::uint8_t> buf;
-  std::uint8_t* begin_frame(int, std::size_t max_len) override {
-    buf.assign(max_len, 0);
-    return buf.data();
-  }
-  void commit_frame(int role, std::size_t len) override {
-    buf.resize(len);
-    out.push_back({role, buf});
-  }
-};
+using Frames = test::RecordingFrames;
 struct Lines final : ControlLog {
   std::vector<std::string> lines;
   void line(std::string_view json) override { lines.emplace_back(json); }
