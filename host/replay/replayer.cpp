@@ -198,9 +198,7 @@ void Replayer::apply(const ScenarioLine& line) {
     case EventKind::kKill:
     case EventKind::kUnkill: {
       // kill: reduce-only orders still taken unless "reduce_only": false (KillMode::kHard)
-      const KillMode mode = line.kind == EventKind::kUnkill ? KillMode::kOff
-                            : (line.has(kFReduceOnly) && !line.reduce_only) ? KillMode::kHard
-                                                                            : KillMode::kDeRisk;
+      const KillMode mode = kill_mode(line.kind == EventKind::kKill, line.has(kFReduceOnly) && !line.reduce_only);
       if (line.acct_all) return be.kill(-1, mode);
       if (const int a = acct(); a >= 0) be.kill(a, mode);
       return;
