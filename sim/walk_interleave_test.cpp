@@ -66,12 +66,13 @@ std::string all_accounts(SwBackend& be, DecisionRecorder& rec) {
 struct SteppedRun {
   Outputs out;
   std::string accounts;
-  std::uint64_t interleaved = 0;  // orders applied while a walk was open
+  std::uint64_t interleaved = 0;        // client events applied while a walk was open
+  std::uint64_t venue_interleaved = 0;  // fills and venue cancels likewise
   std::uint64_t steps = 0;
 };
 
 // The timed part applied whole (max_steps < 0), or with the walk stepped: before each event a
-// random number of steps (0 .. max_steps), and a walk always finished before a non-client event.
+// random number of steps (0 .. max_steps), and a walk always finished before a market event.
 SteppedRun run_timed(const Load& load, int max_steps, std::uint64_t seed) {
   DecisionRecorder rec;
   SwBackend be(rec);
@@ -84,11 +85,11 @@ SteppedRun run_timed(const Load& load, int max_steps, std::uint64_t seed) {
     if (be.walk_open()) {
       const int n = static_cast<int>(rng() % static_cast<std::uint64_t>(max_steps + 1));
       for (int i = 0; i < n && be.walk_step(); ++i) ++r.steps;
-      if (t.op.entry != Entry::kClient) {
+      if (t.op.entry != Entry::kClient && t.op.entry != Entry::kVenue) {
         while (be.walk_step()) ++r.steps;
       }
     }
-    r.interleaved += be.walk_open();
+    (t.op.entry == Entry::kVenue ? r.venue_interleaved : r.interleaved) += be.walk_open();
     t.op.apply(be);
   }
   while (be.walk_step()) ++r.steps;
@@ -111,6 +112,7 @@ TEST(WalkInterleave, OrdersBetweenHoldersDecideAsAfterTheWholeMark) {
     const SteppedRun stepped = run_timed(load, max_steps, 7 + static_cast<std::uint64_t>(max_steps));
     SCOPED_TRACE("up to " + std::to_string(max_steps) + " steps between events");
     EXPECT_GT(stepped.interleaved, 100u);
+    EXPECT_GT(stepped.venue_interleaved, 10u);
     EXPECT_EQ(first_difference(stepped.out.client, whole.out.client), "");
     EXPECT_EQ(first_difference(stepped.out.liquidations, whole.out.liquidations), "");
     EXPECT_EQ(first_difference(lines(stepped.accounts), lines(whole.accounts)), "");
@@ -137,6 +139,60 @@ TEST(WalkInterleave, UninterruptedStepsEqualTheWholeMark) {
     while (stepped.walk_step()) {
     }
   }
+  EXPECT_EQ(first_difference(lines(step_rec.out), lines(whole_rec.out)), "");
+  EXPECT_EQ(first_difference(lines(all_accounts(stepped, step_rec)), lines(all_accounts(whole, whole_rec))), "");
+}
+
+// A venue event of an account the walk has still to visit: the account is revalued first, and
+// one whose event closes its last interest in the walk's symbol (a fill closing the whole position)
+// is passed by when the walk gets there (a step that revalues nothing), as the card's lane passes a
+// holder with no slot of the symbol. Holders 0..3, all long; the walk revalues 0, then 2's whole
+// position is filled away, the walk revalues 1, then 3's is filled away: the last two steps pass by.
+TEST(WalkInterleave, AHolderThatLeavesBeforeTheWalkGetsThereIsPassedBy) {
+  SymbolConfig c;
+  c.tick = kPxScale / 10;
+  c.lot = kQtyScale / 1000;
+  c.max_lev = 50;
+  c.tier_count = 1;
+  c.tiers[0] = Tier{0, kRateScale / 200, 0, 50};
+  const i64 px = 60'000 * kPxScale, lot_qty = kQtyScale / 10;
+  DecisionRecorder whole_rec, step_rec;
+  SwBackend whole(whole_rec), stepped(step_rec);
+  auto both = [&](auto call) {
+    call(static_cast<Backend&>(whole));
+    call(static_cast<Backend&>(stepped));
+  };
+  both([&](Backend& b) {
+    b.define_symbol(0, c);
+    b.mark(0, px);
+    for (int a = 0; a < 4; ++a) {
+      b.create_account(a, 1'000 * kMoneyScale);
+      b.set_leverage(a, 0, 20);
+      b.order(OrderEvent{a, 0, 1 + a, true, false, lot_qty, px});
+      b.fill(FillEvent{1 + a, lot_qty, px, 0});
+    }
+    // reduce-only sells of 2's and 3's whole positions, open at the venue
+    b.order(OrderEvent{2, 0, 12, false, true, lot_qty, px});
+    b.order(OrderEvent{3, 0, 13, false, true, lot_qty, px});
+  });
+  stepped.set_walk_stepping(true);
+  const i64 down = px - 2'000 * kPxScale;  // every holder loses, none crosses
+  whole.mark(0, down);
+  whole.fill(FillEvent{12, lot_qty, down, 0});
+  whole.fill(FillEvent{13, lot_qty, down, 0});
+
+  stepped.mark(0, down);
+  ASSERT_TRUE(stepped.walk_open());
+  ASSERT_TRUE(stepped.walk_step());  // holder 0
+  stepped.fill(FillEvent{12, lot_qty, down, 0});
+  EXPECT_TRUE(stepped.walk_open());
+  EXPECT_TRUE(stepped.walk_step());  // holder 1
+  stepped.fill(FillEvent{13, lot_qty, down, 0});
+  EXPECT_TRUE(stepped.walk_step());  // 2, passed by: it has left the symbol
+  EXPECT_TRUE(stepped.walk_step());  // 3, likewise
+  EXPECT_FALSE(stepped.walk_open());
+  EXPECT_FALSE(stepped.walk_step());
+
   EXPECT_EQ(first_difference(lines(step_rec.out), lines(whole_rec.out)), "");
   EXPECT_EQ(first_difference(lines(all_accounts(stepped, step_rec)), lines(all_accounts(whole, whole_rec))), "");
 }

@@ -18,6 +18,7 @@
 //    18     MM less the maintenance amount (at least 0), IM; the floor is there
 //    19     the account's sums and the slot's caches; the equity
 //    20     equity < MM: trigger if armed (disarm), else re-arm; written back, the trigger queued
+//           (a holder with no slot of the symbol: passed by, neither)
 // ready_o keeps room in the trigger queue for every holder in flight, so the pipeline never
 // stalls: the queue drains into the core's venue and desk channels as they free.
 `default_nettype none
@@ -61,6 +62,7 @@ module pg_reval_lane #(
   output      logic [$clog2(Accounts)-1:0]        liq_acct_o,
   output      logic signed [127:0]                liq_eq_o,
   output      logic signed [127:0]                liq_mm_o,
+  output      logic                               done_o,    // a holder leaves stage 20 (written or passed by)
   output      logic                               busy_o     // a holder in flight or a trigger queued
 );
 
@@ -108,9 +110,24 @@ module pg_reval_lane #(
     slot2_q <= slot_i[LW-1:0];
     imr2_q  <= imr_rd_i > sym_imr_i ? imr_rd_i : sym_imr_i;
   end
-`ifndef SYNTHESIS
-  always_ff @(posedge clk_i) if (rst_ni && v1_q) assert (!slot_i[LW]) else $error("a holder without a slot");
-`endif
+  // A holder with no slot of the symbol (a fill or cancel taken while the walk was suspended
+  // closed its last interest in it after the walk read its holder word) goes down the pipeline
+  // like any, so that holders leave in issue order one a cycle, and is passed by at stage 20: no
+  // write, no trigger (Engine::walk_step). Every stage advances each cycle (fixed latencies), so
+  // its flag rides a shift register beside the stages: entered at stage 1, read at stage 20.
+  localparam int unsigned LiveLen = 19;
+  logic [LiveLen-1:0] live_sr_q, v_sr_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      live_sr_q <= '0;
+      v_sr_q    <= '0;
+    end else begin
+      live_sr_q <= {live_sr_q[LiveLen-2:0], v1_q && !slot_i[LW]};
+      v_sr_q    <= {v_sr_q[LiveLen-2:0], v1_q};
+    end
+  end
+  logic live20;
+  assign live20 = live_sr_q[LiveLen-1];
 
   // ---- stage 2: the position and its worst case ----------------------------------------------
   pg_risk_pkg::pos_t pos_rd, pos3_q;
@@ -320,12 +337,13 @@ module pg_reval_lane #(
   pg_risk_pkg::acct_t acct_wd;
   logic               crosses, fires;
   assign crosses = eq20_q < acct20_q.mm;
-  assign fires   = v20_q && crosses && acct20_q.liq_armed;
+  assign fires   = v20_q && live20 && crosses && acct20_q.liq_armed;
   always_comb begin
     acct_wd = acct20_q;
     acct_wd.liq_armed = !crosses;                // disarmed as it fires or while under; re-armed when healthy
   end
-  assign we_o      = v20_q;
+  assign we_o      = v20_q && live20;
+  assign done_o    = v20_q;
   assign wa_o      = ctx20_q[LW +: AW];
   assign pos_wa_o  = ctx20_q;
   assign acct_wd_o = acct_wd;
@@ -362,6 +380,7 @@ module pg_reval_lane #(
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin
       assert (32'(queued_q) + 32'(flight_q) <= LiqDepth);
+      assert (v_sr_q[LiveLen-1] == v20_q);       // the live flag rides in step with the stages
     end
   end
 `endif

@@ -45,12 +45,14 @@ module pg_risk_core #(
   // entries, so that the order skips SLoad, or is issued as it is taken (see SIdle).
   input  wire logic           peek_valid_i,
   input  wire logic [8*perpgate_wire_pkg::NewOrderSize-1:0] peek_msg_i,
-  // A mark's revaluation yields to the client port between two holders: client_req_i says an
-  // order or cancel waits there; while the walk is suspended the core takes only those
-  // (client_only_o, the arbiter's mask). walk_step_o: a holder of a mark's walk was revalued
-  // and written back (the golden model steps its walk in the same order).
+  // A mark's revaluation yields to the client and venue ports between two holders: client_req_i
+  // says an order or cancel waits at the client port, venue_req_i a fill or cancel_ack at the
+  // venue port; while the walk is suspended the core takes only those (walk_suspended_o, the
+  // arbiter's mask). walk_step_o: a holder of a mark's walk was revalued and written back (the
+  // golden model steps its walk in the same order).
   input  wire logic           client_req_i,
-  output      logic           client_only_o,
+  input  wire logic           venue_req_i,
+  output      logic           walk_suspended_o,
   output      logic           take_none_o,   // the suspended walk has let its share in: no event offered
   output      logic           walk_step_o,
 
@@ -413,6 +415,9 @@ module pg_risk_core #(
   // its symbol (s_q holds the walk's while that account is revalued).
   logic          wk_open_d, wk_open_q;
   logic [SW-1:0] wk_s_d, wk_s_q, wk_osym_d, wk_osym_q;
+  // A fill or cancel_ack taken while the walk is suspended: its account (known from the order's
+  // entry) was revalued first, the event read again (SDispRef then goes on to the fill or cancel).
+  logic          wk_first_d, wk_first_q;
   logic [HW-1:0] wk_hw_d, wk_hw_q;
   logic [63:0]   wk_hbits_d, wk_hbits_q;
   // symbol_commit's tier loop: the staged tier leverages copied in SCommit1 and shifted down a
@@ -592,13 +597,14 @@ module pg_risk_core #(
   assign pk_hw     = HW'(peek_msg_i[8*perpgate_wire_pkg::NewOrderAcctOff +: AW] >> 6);
   assign ln_behind = !peek_valid_i || !peek_acct_ok || pk_hw < hw_q ||
                      (pk_hw == hw_q && !hbits_q[peek_msg_i[8*perpgate_wire_pkg::NewOrderAcctOff +: 6]]);
-  assign ln_yield  = 32'(ln_cnt_q) >= LnBatch && wk_yield && (ln_behind || 32'(ln_wait_q) >= LnPatience);
+  assign ln_yield  = 32'(ln_cnt_q) >= LnBatch && wk_yield &&
+                     (venue_req_i || ln_behind || 32'(ln_wait_q) >= LnPatience);
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni)                          ln_wait_q <= '0;
-    else if (!ln_mode || !client_req_i)   ln_wait_q <= '0;
+    else if (!ln_mode || !client_req_i)   ln_wait_q <= '0;   // (a venue event yields at once)
     else if (ln_wait_q != 6'h3f)          ln_wait_q <= ln_wait_q + 6'd1;
   end
-  logic          ln_issue, ln_ready, ln_busy, ln_we;
+  logic          ln_issue, ln_ready, ln_busy, ln_we, ln_done;
   logic [AW-1:0] ln_wa;
   logic [AW+LW-1:0] ln_pos_wa;
   logic [pg_risk_pkg::AcctBits-1:0] ln_acct_wd;
@@ -615,7 +621,7 @@ module pg_risk_core #(
     .pos_ra_o (ln_pos_ra), .pos_rd_i (pos_rd), .acct_ra_o (ln_acct_ra), .acct_rd_i (acct_rd),
     .we_o (ln_we), .wa_o (ln_wa), .pos_wa_o (ln_pos_wa), .acct_wd_o (ln_acct_wd), .pos_wd_o (ln_pos_wd),
     .liq_valid_o (ln_liq_valid), .liq_ready_i (ln_liq_ready), .liq_acct_o (ln_liq_acct),
-    .liq_eq_o (ln_liq_eq), .liq_mm_o (ln_liq_mm), .busy_o (ln_busy)
+    .liq_eq_o (ln_liq_eq), .liq_mm_o (ln_liq_mm), .done_o (ln_done), .busy_o (ln_busy)
   );
 `ifndef SYNTHESIS
   always_ff @(posedge clk_i) if (rst_ni && !ln_mode) assert (!ln_busy) else $error("the lane busy outside a walk");
@@ -820,23 +826,28 @@ module pg_risk_core #(
   // commit, whose steps are not idempotent or not on the market path) yields after a holder
   // when the client port has an order or cancel waiting and another holder is left in the word
   // (SRvChecked): the walk makes progress between two yields, and an order waits at most one
-  // holder. While suspended (wk_open_q) the core takes events from the client port alone; an
-  // order of an account the walk has still to visit (a holder bit left in the word, or a later
-  // word) has that account revalued first (SWkDrain). With no client event and no order in
-  // flight, the walk resumes (wk_resume).
-  logic wk_market, wk_yield, wk_pending, wk_resume;
-  logic [HW-1:0] ev_hw;
+  // holder. While suspended (wk_open_q) the core takes events from the client and venue ports
+  // alone; an order, fill or cancel_ack of an account the walk has still to visit (a holder bit
+  // left in the word, or a later word) has that account revalued first (SWkDrain: an order's
+  // account from its message, as it is taken; a fill's or cancel_ack's from its order's entry,
+  // SDispRef). A fill or cancel_ack may free the account's slot of the walk's symbol: its bit
+  // stays in wk_hbits_q and the lane passes it by (still a walk step: the model steps past it
+  // too). With no event and no order in flight, the walk resumes (wk_resume).
+  logic wk_market, wk_yield, wk_pending, wk_resume, ref_ahead;
+  logic [HW-1:0] ev_hw, ref_hw;
   assign wk_market  = op_q != perpgate_wire_pkg::MsgFunding && !is_cmd;
-  assign wk_yield   = client_req_i && wk_market;
+  assign wk_yield   = (client_req_i || venue_req_i) && wk_market;
+  assign ref_hw     = HW'(way_e.acct[AW-1:0] >> 6);
+  assign ref_ahead  = ref_hw > wk_hw_q || (ref_hw == wk_hw_q && wk_hbits_q[way_e.acct[5:0]]);
   assign ev_hw      = HW'(ev_acct_i >> 6);
   assign wk_pending = wk_open_q && ev_valid_i && ev_client_i && ev_type_i == perpgate_wire_pkg::MsgNewOrder &&
                       ev_acct_ok_i && (ev_hw > wk_hw_q || (ev_hw == wk_hw_q && wk_hbits_q[ev_acct_i[5:0]]));
   assign wk_resume  = wk_open_q && state_q == SIdle && !ev_valid_i && ctx_v_q == 2'b00;
 
-  // A suspended walk lets in at most WkShare client events; then the arbiter offers nothing
-  // (take_none_o) and the walk resumes once the orders taken are written back. Without the bound a
-  // client port past the core's capacity would hold the walk, and its triggers, for as long as
-  // the overload lasts.
+  // A suspended walk lets in at most WkShare client and venue events; then the arbiter offers
+  // nothing (take_none_o) and the walk resumes once the orders taken are written back. Without
+  // the bound ports past the core's capacity would hold the walk, and its triggers, for as long
+  // as the overload lasts.
   localparam int unsigned WkShare = 8;
   logic [3:0] wk_taken_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -856,8 +867,13 @@ module pg_risk_core #(
       if (wk_open_q) assert (state_q inside {SIdle, SLoad, SO1, SOWait, SDrain, SDispatch, SOFwdCancel, SDone,
                                              SWkDrain, SCtx0, SCtx1, SWkRv, SR0, SR0Worst, SR0Mm, SR0Im,
                                              SR1Tier, SR1, SR2, SR2Im, SR3, SR3Im, SWkL0, SL0, SL0Test, SL1,
-                                             SL2, SWkWb, SWkReload} && wk_hbits_q != 64'd0);
-      if (wk_open_q && state_q == SIdle && ev_valid_i) assert (ev_client_i);
+                                             SL2, SWkWb, SWkReload, SDispRef, SEmitErr,
+                                             SC1, SC2, SSettle1, SSettleWb, SAcctWb,
+                                             SF1, SF1Test, SF2, SFApply, SFCredit, SFMoney, SFClamp, SFSettle}
+                             && wk_hbits_q != 64'd0);
+      if (wk_open_q && state_q == SIdle && ev_valid_i)
+        assert (ev_type_i inside {perpgate_wire_pkg::MsgNewOrder, perpgate_wire_pkg::MsgCancel,
+                                  perpgate_wire_pkg::MsgFill, perpgate_wire_pkg::MsgCancelAck});
     end
   end
 `endif
@@ -1035,6 +1051,7 @@ module pg_risk_core #(
     t0_d = t0_q; t1_d = t1_q; t2_d = t2_q; t3_d = t3_q; u0_d = u0_q; u1_d = u1_q; u2_d = u2_q;
     f0_d = f0_q; f1_d = f1_q; k_d = k_q; rate0_d = rate0_q; rate1_d = rate1_q;
     wk_open_d = wk_open_q; wk_s_d = wk_s_q; wk_osym_d = wk_osym_q; wk_hw_d = wk_hw_q; wk_hbits_d = wk_hbits_q;
+    wk_first_d = wk_first_q;
     ln_cnt_d = ln_cnt_q;
     ln_issue = 1'b0;
     ln_liq_ready = 1'b0;
@@ -1170,6 +1187,7 @@ module pg_risk_core #(
           res_d = '0;
           by_slot_d = 1'b0;
           keep_sym_d = 1'b0;
+          wk_first_d = 1'b0;
           // Addresses of the tables this event reads first (pg_ev_decode, before the arbiter).
           xa = ev_acct_i; x_ok = ev_acct_ok_i;
           ys = ev_sym_i;  y_ok = ev_sym_ok_i;
@@ -1389,6 +1407,8 @@ module pg_risk_core #(
       // A client's cancel request goes on to the venue; reservations are released when the
       // venue confirms it (cancel_ack on the drop copy).
       // A fill or cancel_ack: the order's entry at the way found (way_q) names its account and slot.
+      // One of an account the suspended walk has still to visit: that account first (SWkDrain, as
+      // for an order), then the event read again and back here (wk_first_q) to go on.
       SDispRef: begin
         a_d = way_e.acct[AW-1:0];
         slot_d = way_e.slot[LW-1:0];
@@ -1396,6 +1416,11 @@ module pg_risk_core #(
         by_slot_d = 1'b1;
         ret_d = op_q == perpgate_wire_pkg::MsgFill ? SF1 : SC1;
         state_d = SCtx0;
+        if (wk_open_q && !wk_first_q && ref_ahead) begin
+          wk_first_d = 1'b1;
+          wk_osym_d = s_q;
+          state_d = SWkDrain;
+        end
       end
 
       SOFwdCancel: begin
@@ -2272,6 +2297,7 @@ module pg_risk_core #(
     f0_q <= f0_d; f1_q <= f1_d; k_q <= k_d; rate0_q <= rate0_d; rate1_q <= rate1_d;
     a_q <= a_d; s_q <= s_d; slot_q <= slot_d; set_q <= set_d; hw_q <= hw_d;
     wk_s_q <= wk_s_d; wk_osym_q <= wk_osym_d; wk_hw_q <= wk_hw_d; wk_hbits_q <= wk_hbits_d;
+    wk_first_q <= wk_first_d;
     tlev_sh_q <= tlev_sh_d;
     for (int c = 0; c < 3; c++) out_m_q[c] <= out_m_d[c];
   end
@@ -2309,8 +2335,8 @@ module pg_risk_core #(
   assign cmd_err_o = err_q;
   assign cmd_result_o = res_q;
   assign idle_o = state_q == SIdle && out_v_q == 3'b000 && ctx_v_q == 2'b00 && !wk_open_q;
-  assign client_only_o = wk_open_q;
-  assign walk_step_o = ln_we;
+  assign walk_suspended_o = wk_open_q;
+  assign walk_step_o = ln_done;
 
 endmodule
 

@@ -222,7 +222,7 @@ module pg_gateway_top #(
   endfunction
 
   logic [3:0]   req;
-  logic         client_only;                   // the core takes only client events (pg_risk_core)
+  logic         walk_suspended;                // the core takes only client and venue events (pg_risk_core)
   logic         take_none;                     // ... and for now none
   logic [1:0]   grant, last_q;
   logic         any_req;
@@ -260,10 +260,10 @@ module pg_gateway_top #(
 
   always_comb begin
     logic [1:0] idx;
-    // While the core has a mark's walk suspended it takes the client port's orders alone, and
-    // then, its share taken, nothing until the walk has resumed.
-    req[0] = mbox_valid && !client_only;
-    for (int unsigned p = 0; p < Ports; p++) req[p + 1] = msg_valid[p] && (p == 0 ? !take_none : !client_only);
+    // While the core has a mark's walk suspended it takes the client and venue ports' events
+    // alone, and then, its share taken, nothing until the walk has resumed.
+    req[0] = mbox_valid && !walk_suspended;
+    for (int unsigned p = 0; p < Ports; p++) req[p + 1] = msg_valid[p] && (p <= 1 ? !take_none : !walk_suspended);
     grant   = last_q;
     any_req = 1'b0;
     // the first requester after the last one served
@@ -325,7 +325,8 @@ module pg_gateway_top #(
     .ev_acct_i (ev_acct), .ev_acct_ok_i (ev_acct_ok), .ev_sym_i (ev_sym), .ev_sym_ok_i (ev_sym_ok),
     .ev_flags_i (ev_flags),
     .peek_valid_i (peek_valid[0]), .peek_msg_i (msg_data[0][8*perpgate_wire_pkg::NewOrderSize-1:0]),
-    .client_req_i (msg_valid[0] && req_ok[1]), .client_only_o (client_only), .take_none_o (take_none),
+    .client_req_i (msg_valid[0] && req_ok[1]), .venue_req_i (msg_valid[1] && req_ok[2]),
+    .walk_suspended_o (walk_suspended), .take_none_o (take_none),
     .walk_step_o,
     .out_valid_o (out_valid), .out_ready_i (out_ready), .out_soon_o (out_soon), .out_data_o (out_data),
     .cmd_done_o (cmd_done), .cmd_err_o (cmd_err), .cmd_result_o (cmd_result), .idle_o (core_idle_o),

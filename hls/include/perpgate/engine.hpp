@@ -245,6 +245,7 @@ class Engine {
     OpenOrder* e = orders_.find(f.id);
     if (e == nullptr) return out.error(error_text(EngineError::kFillUnknownOrder));
     const int a = e->acct;
+    if (walk_ahead_of(a)) revalue_holder(walk_.sym, a, out);
     const int slot = e->slot;
     Account<P>& acc = acct_[a];
     Position& p = acc.pos[slot];
@@ -268,6 +269,7 @@ class Engine {
     OpenOrder* e = orders_.find(id);
     if (e == nullptr) return out.error(error_text(EngineError::kCancelUnknownOrder));
     const int a = e->acct;
+    if (walk_ahead_of(a)) revalue_holder(walk_.sym, a, out);
     const int slot = e->slot;
     release(acct_[a].pos[slot], *e, e->remaining);
     orders_.on_erase(e);
@@ -284,21 +286,25 @@ class Engine {
   // ---------------------------------------------------------------- interleaved revaluation --
   // The card revalues a mark's holders one at a time and may take client orders between two of
   // them (docs/rtl-architecture.md). With stepping on, a new mark (published or local) only opens
-  // its walk, and walk_step() revalues the next holder, in the card's order; an order taken while
-  // the walk is open first revalues its own account if the walk has still to visit it. A
-  // revaluation at an unchanged mark changes nothing and emits nothing (the trigger is
-  // edge-armed), so the state after the walk is that of the mark applied whole and every order
+  // its walk, and walk_step() revalues the next holder, in the card's order; an order, fill or
+  // cancel taken while the walk is open first revalues its own account if the walk has still to
+  // visit it. A revaluation at an unchanged mark changes nothing and emits nothing (the trigger is
+  // edge-armed), so the state after the walk is that of the mark applied whole and every event
   // sees its account at the new mark; only how the outputs of the ports interleave follows the
-  // card. Off (the default), a mark revalues every holder at once.
+  // card. A fill or cancel may close the account's last interest in the walk's symbol after the
+  // walk read its holder word: the walk's step then passes it by, as the card's lane passes a
+  // holder with no slot of the symbol. Off (the default), a mark revalues every holder at once.
   void set_walk_stepping(bool on) { stepping_ = on; }
   bool walk_open() const { return walk_.open; }
-  // Revalues the open walk's next holder; false if no walk is open.
+  // Revalues the open walk's next holder (or passes by one that has left the symbol); false if
+  // no walk is open.
   template <class S>
   bool walk_step(S& out) {
     if (!walk_.open) return false;
     const int a = walk_.word * 64 + __builtin_ctzll(walk_.left);
+    const bool still_holds = (holders_[walk_.sym][walk_.word] & walk_.left & (~walk_.left + 1)) != 0;
     walk_.left &= walk_.left - 1;
-    revalue_holder(walk_.sym, a, out);
+    if (still_holds) revalue_holder(walk_.sym, a, out);
     walk_settle();
     return true;
   }
