@@ -52,6 +52,7 @@ module pg_risk_core #(
   // golden model steps its walk in the same order).
   input  wire logic           client_req_i,
   input  wire logic           venue_req_i,
+  input  wire logic           market_req_i,  // a market event waits: the walk yields no more
   output      logic           walk_suspended_o,
   output      logic           take_none_o,   // the suspended walk has let its share in: no event offered
   output      logic           walk_step_o,
@@ -597,7 +598,7 @@ module pg_risk_core #(
   assign pk_hw     = HW'(peek_msg_i[8*perpgate_wire_pkg::NewOrderAcctOff +: AW] >> 6);
   assign ln_behind = !peek_valid_i || !peek_acct_ok || pk_hw < hw_q ||
                      (pk_hw == hw_q && !hbits_q[peek_msg_i[8*perpgate_wire_pkg::NewOrderAcctOff +: 6]]);
-  assign ln_yield  = 32'(ln_cnt_q) >= LnBatch && wk_yield &&
+  assign ln_yield  = 32'(ln_cnt_q) >= LnBatch && wk_yield && !market_req_i &&
                      (venue_req_i || ln_behind || 32'(ln_wait_q) >= LnPatience);
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni)                          ln_wait_q <= '0;
@@ -847,7 +848,9 @@ module pg_risk_core #(
   // A suspended walk lets in at most WkShare client and venue events; then the arbiter offers
   // nothing (take_none_o) and the walk resumes once the orders taken are written back. Without
   // the bound ports past the core's capacity would hold the walk, and its triggers, for as long
-  // as the overload lasts.
+  // as the overload lasts. A market event waiting ends the share at once and the walk yields no
+  // more (ln_yield): the walk runs to its end, a holder a cycle, so that the next mark is taken
+  // rather than dropped when client and venue ports keep the core busy.
   localparam int unsigned WkShare = 8;
   logic [3:0] wk_taken_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -855,7 +858,7 @@ module pg_risk_core #(
     else if (!wk_open_q)                            wk_taken_q <= '0;
     else if (state_q == SIdle && ev_valid_i)        wk_taken_q <= wk_taken_q + 4'd1;
   end
-  assign take_none_o = wk_open_q && 32'(wk_taken_q) >= WkShare;
+  assign take_none_o = wk_open_q && (32'(wk_taken_q) >= WkShare || market_req_i);
 `ifndef SYNTHESIS
   always_ff @(posedge clk_i) if (rst_ni && take_none_o) assert (!ev_valid_i);
 `endif

@@ -326,6 +326,7 @@ module pg_gateway_top #(
     .ev_flags_i (ev_flags),
     .peek_valid_i (peek_valid[0]), .peek_msg_i (msg_data[0][8*perpgate_wire_pkg::NewOrderSize-1:0]),
     .client_req_i (msg_valid[0] && req_ok[1]), .venue_req_i (msg_valid[1] && req_ok[2]),
+    .market_req_i (msg_valid[2] && req_ok[3]),
     .walk_suspended_o (walk_suspended), .take_none_o (take_none),
     .walk_step_o,
     .out_valid_o (out_valid), .out_ready_i (out_ready), .out_soon_o (out_soon), .out_data_o (out_data),
