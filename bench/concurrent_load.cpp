@@ -4,6 +4,7 @@
 // of orders and of the first liquidation trigger after a mark, in cycles at 322.265625 MHz.
 //   concurrent_load [--profile L1|L3] [--events N] [--holders H] [--others O]
 //                   [--mark-every-us U] [--order-gap G] [--cycles-per-ms C] [--seed S]
+//                   [--hostile-every K]
 // Exits 1 if any output differs from the model's.
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -30,6 +31,9 @@ int main(int argc, char** argv) {
   app.add_option("--cycles-per-ms", l3.cycles_per_ms, "L3: clock cycles per ms of scenario time")
       ->check(CLI::PositiveNumber);
   app.add_option("--seed", seed, "load seed");
+  RunOptions run;
+  app.add_option("--hostile-every", run.hostile_every,
+                 "a frame to refuse or a garbage-valued event after one timed frame in this many (0: none)");
   CLI11_PARSE(app, argc, argv);
 
   Load load;
@@ -48,7 +52,9 @@ int main(int argc, char** argv) {
                 l3.accounts, static_cast<unsigned long long>(events), l3.cycles_per_ms,
                 static_cast<unsigned long long>(seed));
   }
-  const RunResult r = run_concurrent(load);
+  if (run.hostile_every > 0)
+    std::printf("hostile frames: after one timed frame in %llu\n", static_cast<unsigned long long>(run.hostile_every));
+  const RunResult r = run_concurrent(load, run);
   print_result(r, stdout);
   return r.mismatch.empty() ? 0 : 1;
 }

@@ -16,14 +16,15 @@ namespace {
 void expect_consistent(const Load& load, const RunResult& r) {
   print_result(r, stdout);
   EXPECT_EQ(r.mismatch, "");
-  std::uint64_t released = 0, taken = 0;
+  std::uint64_t released = 0, taken = 0, garbage = 0;
+  for (const HostileFigures& h : r.hostile) garbage += h.garbage;
   for (const PortFigures& p : r.ports) {
     released += p.released;
     taken += p.taken;
     EXPECT_EQ(p.released, p.lost + p.dropped + p.taken);
     EXPECT_LE(p.overrun, p.taken);
   }
-  EXPECT_EQ(released, load.timed.size());
+  EXPECT_EQ(released, load.timed.size() + garbage);  // (garbage-valued events: frames like the load's)
   EXPECT_GT(taken, 0u);
   // Every order the gateway took is answered exactly once, on the client port.
   EXPECT_EQ(r.orders_answered, r.orders_taken);
@@ -41,6 +42,34 @@ TEST(ConcurrentLoad, L1EveryOutputEqualsTheModelInTakeOrder) {
   expect_consistent(load, r);
   EXPECT_GT(r.marks_taken, 0u);
   EXPECT_GT(r.liquidations, 0u) << "the load's mark path must liquidate some holders";
+}
+
+// L1 beside a hostile network: after about one frame in three, a frame to refuse (random bytes,
+// runts and frames past the MTU, truncated, a broken IP checksum, another UDP port, an unknown
+// type, a wrong length field, MAC-flagged, a message of the wrong type for its port) or a
+// well-formed event of garbage values, back to back with the port's frames. Every refused frame
+// that went in is counted once by its port and changes nothing; every garbage event gets the
+// model's answer; the load's outputs stay equal to the model's.
+TEST(ConcurrentLoad, HostileFramesAreCountedOnceAndGarbageEventsGetTheModelsAnswer) {
+  L1Options o;
+  o.holders = 200;
+  o.others = 100;
+  o.events = 20'000;
+  o.order_gap = 20;
+  const Load load = make_l1(o);
+  RunOptions run;
+  run.hostile_every = 3;
+  const RunResult r = run_concurrent(load, run);
+  expect_consistent(load, r);
+  std::uint64_t refused = 0, wrong_type = 0, garbage = 0;
+  for (const HostileFigures& h : r.hostile) {
+    refused += h.refused_released - h.refused_lost - h.refused_dropped;
+    wrong_type += h.wrong_port_taken;
+    garbage += h.garbage;
+  }
+  EXPECT_GT(refused, 3'000u);
+  EXPECT_GT(wrong_type, 300u);
+  EXPECT_GT(garbage, 600u);
 }
 
 // L3: a generated crash scenario at its own timestamps (1 cycle a millisecond).

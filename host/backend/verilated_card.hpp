@@ -51,12 +51,19 @@ inline std::uint64_t cycle_ns(std::uint64_t cycle) {
 class VerilatedCard final : public SimCard {
  public:
   static constexpr std::uint64_t kNoTag = ~std::uint64_t{0};
+  // Tags of frames released to be refused (release_bad_at): one the receive path drops (it never
+  // reaches the arbiter), and a well-formed message of a type its port does not carry (the arbiter
+  // takes it, counts it and applies nothing: the take observer sees this tag).
+  static constexpr std::uint64_t kDroppedTag = ~std::uint64_t{1};
+  static constexpr std::uint64_t kWrongPortTag = ~std::uint64_t{2};
   // Per port, frames released at their cycle (release_at) and what became of them.
   struct MacStats {
     std::uint64_t released = 0;  // frames whose cycle came
     std::uint64_t lost = 0;      // the port was busy with an earlier frame or not ready: never sent
     std::uint64_t overrun = 0;   // sent, but a later beat met tready low (a MAC cannot wait)
     std::uint64_t dropped = 0;   // sent, and dropped whole by the gateway (its drop_overflow counter)
+    // the same for frames released to be refused (release_bad_at)
+    std::uint64_t bad_released = 0, bad_lost = 0, bad_dropped = 0;
   };
 
   explicit VerilatedCard(const RtlOptions& opt) : top_(opt.seed), opt_(opt), rng_(opt.seed) {
@@ -182,7 +189,14 @@ class VerilatedCard final : public SimCard {
   // cycles of one port must not decrease. `tag` is handed to the take observer with the take of
   // the frame's message (a well-formed frame carries exactly one).
   void release_at(int port, std::vector<std::uint8_t> frame, std::uint64_t due, std::uint64_t tag) {
-    mac_[static_cast<std::size_t>(port)].push_back(Timed{due, std::move(frame), tag});
+    mac_[static_cast<std::size_t>(port)].push_back(Timed{due, std::move(frame), tag, false});
+  }
+  // A frame the gateway must refuse, due like release_at's: tag kDroppedTag or kWrongPortTag;
+  // mac_error: tuser on its last beat (the MAC flags it bad).
+  void release_bad_at(int port, std::vector<std::uint8_t> frame, std::uint64_t due, std::uint64_t tag,
+                      bool mac_error) {
+    if (tag != kDroppedTag && tag != kWrongPortTag) throw std::invalid_argument("release_bad_at: not a refusal tag");
+    mac_[static_cast<std::size_t>(port)].push_back(Timed{due, std::move(frame), tag, mac_error});
   }
   // Called in every cycle in which the gateway takes a message: its source (0 mailbox, 1 client,
   // 2 venue, 3 market) and the tag of the released frame that carried it (kNoTag otherwise).
@@ -277,8 +291,9 @@ class VerilatedCard final : public SimCard {
       if (top_->rx_drop_overflow_o >> p & 1) {
         if (!mac_active_[pi] || !in_first_beat_[pi])
           throw std::runtime_error("rtl backend: a queued frame was dropped by a full receive buffer");
-        ++mac_stats_[pi].dropped;
-        presented_[pi].pop_back();
+        if (sending_tag_[pi] == kDroppedTag || sending_tag_[pi] == kWrongPortTag) ++mac_stats_[pi].bad_dropped;
+        else ++mac_stats_[pi].dropped;
+        if (sending_tag_[pi] != kDroppedTag) presented_[pi].pop_back();
       }
       if (*pin.s_tvalid && !*pin.s_tready) {
         ++stats_.ingress_stall_cycles;
@@ -347,13 +362,16 @@ class VerilatedCard final : public SimCard {
     for (std::size_t p = 0; p < kPorts; ++p) {
       auto& q = mac_[p];
       while (!q.empty() && q.front().due <= now) {
-        ++mac_stats_[p].released;
+        const bool bad = q.front().tag == kDroppedTag || q.front().tag == kWrongPortTag;
+        ++(bad ? mac_stats_[p].bad_released : mac_stats_[p].released);
         const bool free = in_[p].empty() && !offered_[p] && *pins_[p].s_tready && q.front().due == now;
         if (!free) {
-          ++mac_stats_[p].lost;
+          ++(bad ? mac_stats_[p].bad_lost : mac_stats_[p].lost);
         } else {
-          queue_raw(static_cast<int>(p), q.front().frame, false);
-          presented_[p].push_back(q.front().tag);
+          queue_raw(static_cast<int>(p), q.front().frame, q.front().mac_error);
+          // a frame the receive path drops never reaches the arbiter: no take to pair with
+          if (q.front().tag != kDroppedTag) presented_[p].push_back(q.front().tag);
+          sending_tag_[p] = q.front().tag;
           mac_active_[p] = true;
           mac_overrun_[p] = false;
         }
@@ -398,8 +416,10 @@ class VerilatedCard final : public SimCard {
     std::uint64_t due;
     std::vector<std::uint8_t> frame;
     std::uint64_t tag;
+    bool mac_error;
   };
   std::array<std::deque<Timed>, kPorts> mac_;
+  std::array<std::uint64_t, kPorts> sending_tag_{};  // the tag of the released frame going in
   std::array<std::deque<std::uint64_t>, kPorts> presented_;  // tags of frames sent in, not yet taken
   std::array<bool, kPorts> mac_active_{};   // a released frame is going in
   std::array<bool, kPorts> mac_overrun_{};  // ... and has met tready low

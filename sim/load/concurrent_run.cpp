@@ -3,12 +3,16 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <deque>
+#include <optional>
+#include <random>
 #include <stdexcept>
 
 #include "backend/card_protocol.hpp"
 #include "backend/decision_recorder.hpp"
 #include "backend/sw_backend.hpp"
 #include "backend/verilated_card.hpp"
+#include "load/hostile_frames.hpp"
 #include "perpgate/regs.hpp"
 #include "perpgate/wire.hpp"
 #include "wire/codec.hpp"
@@ -188,9 +192,12 @@ RunResult run_concurrent(const Load& load, const RunOptions& opt) {
   ProtocolBackend encode_be(encoder);
   const std::uint64_t t0 = card.cycles() + 8;
   std::array<std::uint64_t, kPorts> port_free{t0, t0, t0};
-  std::vector<std::uint64_t> intended_last(load.timed.size());
-  for (std::size_t i = 0; i < load.timed.size(); ++i) {
-    const TimedOp& t = load.timed[i];
+  // The load's events are tags 0 .. n-1; garbage-valued events a hostile source adds follow.
+  const std::size_t n = load.timed.size();
+  std::deque<TimedOp> garbage;
+  auto timed_at = [&](std::size_t tag) -> const TimedOp& { return tag < n ? load.timed[tag] : garbage[tag - n]; };
+  std::vector<std::uint64_t> intended_last(n);
+  auto schedule = [&](const TimedOp& t, std::size_t tag) {
     capture.frames.clear();
     t.op.apply(encode_be);
     if (capture.frames.size() != 1 || static_cast<int>(t.op.entry) != capture.frames[0].port)
@@ -199,20 +206,47 @@ RunResult run_concurrent(const Load& load, const RunOptions& opt) {
     const std::uint64_t beats = (capture.frames[0].bytes.size() + 7) / 8;
     const std::uint64_t due = std::max(t0 + t.want, port_free[p]);
     port_free[p] = due + beats;  // back to back at most: a beat a cycle
-    intended_last[i] = due + beats - 1;
+    if (tag >= intended_last.size()) intended_last.resize(tag + 1);
+    intended_last[tag] = due + beats - 1;
     r.last_release = std::max(r.last_release, due - t0);
-    card.release_at(static_cast<int>(p), std::move(capture.frames[0].bytes), due, i);
+    card.release_at(static_cast<int>(p), std::move(capture.frames[0].bytes), due, tag);
+  };
+  std::optional<HostileSource> hostile;
+  if (opt.hostile_every > 0) hostile.emplace(opt.seed * 0x9e3779b97f4a7c15ull + 1, encoder);
+  std::mt19937_64 hostile_at(opt.seed);
+  for (std::size_t i = 0; i < n; ++i) {
+    schedule(load.timed[i], i);
+    if (!hostile || hostile_at() % opt.hostile_every != 0) continue;
+    HostileFrame h = hostile->next();
+    const auto hp = static_cast<std::size_t>(h.port);
+    if (h.kind == HostileFrame::Kind::kGarbage) {
+      ++r.hostile[hp].garbage;
+      garbage.push_back(TimedOp{std::move(h.op), port_free[hp] - t0});
+      schedule(garbage.back(), n + garbage.size() - 1);
+    } else {
+      const std::uint64_t due = port_free[hp], beats = (h.frame.size() + 7) / 8;
+      port_free[hp] = due + beats;
+      r.last_release = std::max(r.last_release, due - t0);
+      card.release_bad_at(h.port, std::move(h.frame), due,
+                          h.kind == HostileFrame::Kind::kWrongPort ? VerilatedCard::kWrongPortTag
+                                                                   : VerilatedCard::kDroppedTag,
+                          h.mac_error);
+    }
   }
 
   ModelStreams streams;
   to_model.to = &streams;
-  std::vector<bool> answered(load.timed.size(), false), liq_seen(load.timed.size(), false);
+  std::vector<bool> answered(n + garbage.size(), false), liq_seen(n + garbage.size(), false);
   card.on_take([&](int src, std::uint64_t tag) {
+    if (src > 0 && tag == VerilatedCard::kWrongPortTag) {  // counted by the port, applied nowhere
+      ++r.hostile[static_cast<std::size_t>(src - 1)].wrong_port_taken;
+      return;
+    }
     if (src == 0 || tag == VerilatedCard::kNoTag) {
       if (r.mismatch.empty()) r.mismatch = "a take from source " + std::to_string(src) + " that no timed frame explains";
       return;
     }
-    const TimedOp& t = load.timed[tag];
+    const TimedOp& t = timed_at(tag);
     ++r.ports[static_cast<std::size_t>(src - 1)].taken;
     r.orders_taken += t.op.is_order;
     r.marks_taken += t.op.is_mark;
@@ -256,7 +290,7 @@ RunResult run_concurrent(const Load& load, const RunOptions& opt) {
                        "', model '" + e.line + "'";
         continue;
       }
-      const TimedOp& t = load.timed[e.op];
+      const TimedOp& t = timed_at(e.op);
       const auto lat = static_cast<std::uint32_t>(f.first_beat - intended_last[e.op]);
       if (p == 0 && t.op.is_order && !answered[e.op]) {
         answered[e.op] = true;
@@ -301,6 +335,20 @@ RunResult run_concurrent(const Load& load, const RunOptions& opt) {
                    " model outputs never came out (first: '" + streams.port[pi][matched[pi]].line + "')";
     if (r.mismatch.empty() && m.released != m.lost + m.dropped + r.ports[pi].taken)
       r.mismatch = "port " + std::to_string(p) + ": frames sent in and messages taken do not pair up";
+    // Every refused frame that went in is counted once by the port, under one of its reasons.
+    HostileFigures& h = r.hostile[pi];
+    h.refused_released = m.bad_released;
+    h.refused_lost = m.bad_lost;
+    h.refused_dropped = m.bad_dropped;
+    for (const std::uint32_t reg : {regs::kPortDropNotForUs, regs::kPortDropMalformed, regs::kPortDropMacError,
+                                    regs::kPortMsgMalformed, regs::kPortMsgWrongPort})
+      h.refused_counted += proto.read64(regs::port_reg(p, reg));
+    const std::uint64_t went_in = h.refused_released - h.refused_lost - h.refused_dropped;
+    if (r.mismatch.empty() && h.refused_counted != went_in)
+      r.mismatch = "port " + std::to_string(p) + ": " + std::to_string(went_in) + " refused frames went in, " +
+                   std::to_string(h.refused_counted) + " counted";
+    if (r.mismatch.empty() && h.wrong_port_taken != proto.read64(regs::port_reg(p, regs::kPortMsgWrongPort)))
+      r.mismatch = "port " + std::to_string(p) + ": wrong-port takes and their counter differ";
   }
   if (r.mismatch.empty() && !streams.control.empty()) r.mismatch = "the model answered a mailbox event in the timed part";
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
@@ -339,6 +387,15 @@ void print_result(const RunResult& r, std::FILE* out) {
                  static_cast<unsigned long long>(f.released), static_cast<unsigned long long>(f.lost),
                  static_cast<unsigned long long>(f.overrun), static_cast<unsigned long long>(f.dropped),
                  static_cast<unsigned long long>(f.taken), static_cast<unsigned long long>(f.outputs));
+  }
+  for (std::size_t p = 0; p < r.hostile.size(); ++p) {
+    const HostileFigures& h = r.hostile[p];
+    if (h.refused_released + h.garbage == 0) continue;
+    std::fprintf(out, "  hostile %-7s refused %llu (lost %llu, dropped %llu, counted by the port %llu; wrong type taken %llu), garbage events %llu\n",
+                 kNames[p], static_cast<unsigned long long>(h.refused_released),
+                 static_cast<unsigned long long>(h.refused_lost), static_cast<unsigned long long>(h.refused_dropped),
+                 static_cast<unsigned long long>(h.refused_counted), static_cast<unsigned long long>(h.wrong_port_taken),
+                 static_cast<unsigned long long>(h.garbage));
   }
   std::fprintf(out, "  orders taken %llu, answered %llu; marks taken %llu; liquidations %llu\n",
                static_cast<unsigned long long>(r.orders_taken), static_cast<unsigned long long>(r.orders_answered),
