@@ -193,6 +193,9 @@ int run(int argc, char** argv) {
   std::signal(SIGTERM, on_signal);
   HostLoop loop(gw, tx, journal.get(), script, std::vector<std::uint16_t>(ports.begin(), ports.end()));
   if (!journaled.empty()) {
+    // Said before the records are applied, which can take a while (the rtl backend simulates
+    // each frame): an operator, and the crash tests, see when the recovery starts.
+    std::fprintf(stderr, "host: applying the journal: %zu records\n", journaled.size());
     loop.recover(journaled, opt.skip_journaled);
     std::fprintf(stderr, "host: journal applied: %llu frames, %zu control actions\n",
                  static_cast<unsigned long long>(loop.rx_frames()), loop.control_applied());
