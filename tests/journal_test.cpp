@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "gateway/journal.hpp"
 
@@ -106,6 +107,27 @@ TEST(Journal, AHeaderTheWriterNeverProducesEndsTheJournal) {
     EXPECT_EQ(r.size(), d.records) << "byte " << d.at;
     EXPECT_EQ(valid, d.records == 0 ? 0u : static_cast<std::uint64_t>(control)) << "byte " << d.at;
   }
+  std::filesystem::remove(path);
+}
+
+// The host flushes its control log in this hook: a SIGKILL after a commit must not lose the
+// log lines of the inputs (and TX markers) it wrote. So the hook runs before the write, and only
+// when there is something to write.
+TEST(Journal, TheBeforeCommitHookRunsBeforeEachWrite) {
+  const std::string path = temp_path("pg_journal_hook");
+  std::filesystem::remove(path);
+  JournalWriter w(path, 0, false);
+  std::vector<std::uintmax_t> sizes_at_hook;
+  w.before_commit([&] { sizes_at_hook.push_back(std::filesystem::file_size(path)); });
+  const std::uint8_t frame[] = {1, 2, 3};
+  w.frame(0, frame, sizeof frame);
+  w.tx_done();
+  w.commit();
+  const auto first = std::filesystem::file_size(path);
+  w.commit();  // nothing buffered: no write, no hook
+  w.frame(0, frame, sizeof frame);
+  w.commit();
+  EXPECT_EQ(sizes_at_hook, (std::vector<std::uintmax_t>{0, first}));
   std::filesystem::remove(path);
 }
 

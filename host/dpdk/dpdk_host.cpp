@@ -74,6 +74,9 @@ class FileLog final : public ControlLog {
     std::fwrite(json.data(), 1, json.size(), f_);
     std::fputc('\n', f_);
   }
+  void flush() {
+    if (std::fflush(f_) != 0) throw std::runtime_error("cannot write the control log");
+  }
 
  private:
   std::FILE* f_;
@@ -164,13 +167,16 @@ int run(int argc, char** argv) {
   if (pool == nullptr) throw std::runtime_error("cannot create the mbuf pool (try a larger -m)");
   for (const std::uint16_t p : ports) setup_dpdk_port(p, pool);
 
+  FileLog log(opt.control_log);  // before the journal, which flushes it at each commit
   std::uint64_t journal_valid = 0;
   const std::vector<JournalRecord> journaled = opt.journal.empty() ? std::vector<JournalRecord>{}
                                                                    : read_journal(opt.journal, journal_valid);
   std::unique_ptr<JournalWriter> journal;
-  if (!opt.journal.empty()) journal = std::make_unique<JournalWriter>(opt.journal, journal_valid, opt.journal_sync);
+  if (!opt.journal.empty()) {
+    journal = std::make_unique<JournalWriter>(opt.journal, journal_valid, opt.journal_sync);
+    journal->before_commit([&log] { log.flush(); });
+  }
   TxPath tx(pool, cfg, journal.get());
-  FileLog log(opt.control_log);
   RtlBackendApi* rtl = nullptr;
   std::unique_ptr<XdmaChannels> xdma;  // the fpga backend's card, kept for the gateway's life
   std::unique_ptr<CardDevice> card;

@@ -72,6 +72,7 @@ void JournalWriter::append(JournalKind kind, std::uint16_t port, const std::uint
 }
 
 void JournalWriter::commit() {
+  if (before_commit_ && !buf_.empty()) before_commit_();
   std::size_t done = 0;
   while (done < buf_.size()) {
     const ssize_t n = ::write(fd_, buf_.data() + done, buf_.size() - done);

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,11 @@ class JournalWriter {
     if (has_inputs_) commit();
   }
   std::uint64_t bytes() const { return written_; }
+  // Runs at each commit before the journal's write: for what must reach its file before the
+  // records committed. The host flushes its control log here: a TX marker says the answers to
+  // the inputs before it left, so a restart does not give them again, and the log lines among
+  // those answers must not sit in a buffer a crash loses.
+  void before_commit(std::function<void()> f) { before_commit_ = std::move(f); }
 
  private:
   void append(JournalKind kind, std::uint16_t port, const std::uint8_t* data, std::size_t len);
@@ -55,6 +61,7 @@ class JournalWriter {
   std::vector<std::uint8_t> buf_;
   bool has_inputs_ = false;
   std::uint64_t written_ = 0;
+  std::function<void()> before_commit_;
 };
 
 // The record checksum (of the payload), for tools that build or repair journals.
