@@ -36,6 +36,7 @@
 #include "gateway/journal.hpp"
 #include "dpdk/host_loop.hpp"
 #include "dpdk/tx_path.hpp"
+#include "dpdk/tx_refuse.hpp"
 
 namespace perpgate {
 namespace {
@@ -60,6 +61,8 @@ struct HostOptions {
   std::string state_dump;       // account states at exit (JSON Lines)
   std::string xdma = "/dev/xdma0";  // fpga backend: the driver's device files
   std::string control_socket;   // operator commands while running (perpgate ctl)
+  double tx_refuse = -1;        // test: chance that TX refuses a burst, wholly or partly (< 0: never)
+  std::uint64_t tx_refuse_seed = 1;
 };
 
 class FileLog final : public ControlLog {
@@ -144,6 +147,11 @@ int run(int argc, char** argv) {
   app.add_flag("--skip-journaled-frames", opt.skip_journaled,
                "on restart, drop as many arriving frames as the journal holds (a source that starts over)");
   app.add_option("--state-dump", opt.state_dump, "write every account's state here at exit (JSON Lines)");
+  app.add_option("--tx-refuse", opt.tx_refuse,
+                 "test: TX refuses each burst with this chance (0 to 1), taking a random prefix of it or "
+                 "nothing, as a full NIC ring does (a DPDK TX callback; the host must send the rest again)")
+      ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--tx-refuse-seed", opt.tx_refuse_seed, "test: seed of --tx-refuse's draws");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -166,6 +174,11 @@ int run(int argc, char** argv) {
                                               static_cast<int>(rte_socket_id()));
   if (pool == nullptr) throw std::runtime_error("cannot create the mbuf pool (try a larger -m)");
   for (const std::uint16_t p : ports) setup_dpdk_port(p, pool);
+  std::unique_ptr<TxRefuser> refuser;  // outlives every TX burst below
+  if (opt.tx_refuse >= 0) {
+    refuser = std::make_unique<TxRefuser>(opt.tx_refuse, opt.tx_refuse_seed);
+    for (const std::uint16_t p : ports) refuser->install(p);
+  }
 
   FileLog log(opt.control_log);  // before the journal, which flushes it at each commit
   std::uint64_t journal_valid = 0;
@@ -210,10 +223,16 @@ int run(int argc, char** argv) {
   auto stats_json = [&] {
     const HdrHistogram& h = loop.latency_cycles();
     const double ns = 1e9 / static_cast<double>(hz);
+    const std::string refused =
+        refuser == nullptr ? std::string{}
+                           : fmt::format("\"tx_refuse\":{{\"chance\":{},\"seed\":{},\"calls\":{},\"refusals\":{},"
+                                         "\"nothing_taken\":{},\"refused_frames\":{}}},",
+                                         opt.tx_refuse, opt.tx_refuse_seed, refuser->calls(), refuser->refusals(),
+                                         refuser->whole(), refuser->refused_frames());
     return fmt::format(
-        "{{\"backend\":\"{}\",\"rx_frames\":{},\"tx_dropped\":{},\"tx_retries\":{},\"tsc_hz\":{},\"gateway\":{},"
+        "{{\"backend\":\"{}\",\"rx_frames\":{},\"tx_dropped\":{},\"tx_retries\":{},{}\"tsc_hz\":{},\"gateway\":{},"
         "\"host_latency_ns\":{{\"count\":{},\"min\":{:.0f},\"p50\":{:.0f},\"p99\":{:.0f},\"p99_9\":{:.0f},\"max\":{:.0f}}}}}",
-        opt.backend, loop.rx_frames(), tx.tx_dropped(), tx.tx_retries(), hz, gw.counters_json(), h.count(),
+        opt.backend, loop.rx_frames(), tx.tx_dropped(), tx.tx_retries(), refused, hz, gw.counters_json(), h.count(),
         static_cast<double>(h.min()) * ns, static_cast<double>(h.percentile(50)) * ns,
         static_cast<double>(h.percentile(99)) * ns, static_cast<double>(h.percentile(99.9)) * ns,
         static_cast<double>(h.max()) * ns);
@@ -274,6 +293,12 @@ int run(int argc, char** argv) {
                static_cast<double>(h.percentile(50)) * ns_per_cycle, static_cast<double>(h.percentile(99)) * ns_per_cycle,
                static_cast<double>(h.max()) * ns_per_cycle, static_cast<unsigned long long>(h.count()));
   if (rtl != nullptr) print_rtl_latency(rtl->rtl_stats(), stderr);
+  if (refuser != nullptr)
+    std::fprintf(stderr, "host: TX refused %llu of %llu bursts (%llu taking nothing, %llu frames left to send again); %llu retries\n",
+                 static_cast<unsigned long long>(refuser->refusals()), static_cast<unsigned long long>(refuser->calls()),
+                 static_cast<unsigned long long>(refuser->whole()),
+                 static_cast<unsigned long long>(refuser->refused_frames()),
+                 static_cast<unsigned long long>(tx.tx_retries()));
   return tx.tx_dropped() == 0 ? 0 : 1;
 }
 
