@@ -24,8 +24,12 @@ What must come out the same as an uninterrupted run's:
   those, and so does this check (a frame or line equal to one already seen). What remains must be
   the uninterrupted run's, one for one, in order: nothing lost, doubled or reordered.
 
+With --tx-refuse P every run but the uninterrupted one has its TX refuse bursts at random
+(perpgate host --tx-refuse): a kill can then land while a burst is half sent, and restarts send
+again under refusals.
+
 usage: host_sigkill.py PERPGATE WORKDIR [--backend sw|rtl] [--events N] [--kills N]
-                       [--recovery-kills N] [--seed N] [--summary FILE]
+                       [--recovery-kills N] [--seed N] [--summary FILE] [--tx-refuse P]
 """
 import argparse
 import json
@@ -37,6 +41,7 @@ import struct
 import subprocess
 import sys
 import time
+import zlib
 
 POLL_S = 0.0005  # how often the journal and the host's messages are looked at
 
@@ -137,6 +142,8 @@ class Host:
                "--backend", args.backend, "--config", "gateway.toml", "--control", "control.jsonl",
                "--control-log", f"control_{tag}.jsonl", "--journal", journal, "--skip-journaled-frames",
                "--exit-when-idle", "2000", "--stats", f"stats_{tag}.json", "--state-dump", f"state_{tag}.jsonl"]
+        if args.tx_refuse is not None and tag != "whole":  # the uninterrupted run is the reference: no refusals
+            cmd += ["--tx-refuse", str(args.tx_refuse), "--tx-refuse-seed", str(args.seed + zlib.crc32(tag.encode()))]
         self.err = open(self.err_path, "wb")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self.err)
         self.t_start = time.monotonic()
@@ -211,6 +218,8 @@ def main():
                     help="of the restarts after those kills, how many are killed while applying the journal")
     ap.add_argument("--seed", type=int, default=random.randrange(1 << 30))
     ap.add_argument("--summary", help="write the figures here (JSON)")
+    ap.add_argument("--tx-refuse", type=float,
+                    help="the killed runs' TX refuses each burst with this chance (perpgate host --tx-refuse)")
     args = ap.parse_args()
     if args.kills < 1 or not 0 <= args.recovery_kills <= args.kills:
         fail("--kills must be at least 1, --recovery-kills between 0 and --kills")
@@ -346,6 +355,17 @@ def main():
     counters = lambda tag: json.load(open(f"stats_{tag}.json"))["gateway"]
     if counters("whole") != counters("final"):
         fail(f"gateway counters differ:\n{counters('whole')}\n{counters('final')}")
+    if args.tx_refuse is not None:
+        st = json.load(open("stats_final.json"))
+        if st["tx_dropped"] != 0 or st.get("tx_refuse", {}).get("refusals", 0) == 0:
+            fail(f"the last run under TX refusals: tx_dropped {st['tx_dropped']}, "
+                 f"refusals {st.get('tx_refuse', {}).get('refusals')}")
+        refused = {"chance": args.tx_refuse, "last_run_calls": st["tx_refuse"]["calls"],
+                   "last_run_refusals": st["tx_refuse"]["refusals"], "last_run_retries": st["tx_retries"]}
+        print(f"sigkill: the last run's TX refused {st['tx_refuse']['refusals']} of {st['tx_refuse']['calls']} bursts "
+              f"({st['tx_retries']} retries)", flush=True)
+    else:
+        refused = None
     frames_again = merge_streams(pcap_frames("out_whole.pcap"), [(t, pcap_frames(f"out_{t}.pcap")) for t in runs],
                                  "frames sent")
     lines_again = merge_streams(log_lines("control_whole.jsonl"), [(t, log_lines(f"control_{t}.jsonl")) for t in runs],
@@ -368,7 +388,7 @@ def main():
                    "kill_frames_min_median_max": [at[0], at[len(at) // 2], at[-1]],
                    "recovery_s_median_max": [sorted(recoveries)[len(recoveries) // 2], max(recoveries)]
                    if recoveries else None,
-                   "frames_sent_again": frames_again, "log_lines_sent_again": lines_again, "result": "pass",
+                   "tx_refuse": refused, "frames_sent_again": frames_again, "log_lines_sent_again": lines_again, "result": "pass",
                    "kills": kills}, open(args.summary, "w"), indent=1)
 
 
