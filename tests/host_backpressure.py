@@ -25,7 +25,7 @@ the order of the acks.
 With --refuse 1 every burst is refused: the host must give up on the port after its retries,
 count every frame it could not send as tx_dropped and exit with status 1 (--expect-drop).
 
-usage: host_backpressure.py PERPGATE WORKDIR [--events N] [--layout one|three] [--refuse P]
+usage: host_backpressure.py PERPGATE WORKDIR [--backend sw|rtl] [--events N] [--layout one|three] [--refuse P]
                             [--runs N] [--seed N] [--expect-drop] [--summary FILE]
 """
 import argparse
@@ -141,7 +141,7 @@ class Run:
                  for p in range(n)]
         prefix = f"pg_bp_{tag}_{os.getpid()}"
         cmd = [args.perpgate, "host", "--no-huge", "--no-pci", "-l", "0", "-m", "512", "--file-prefix", prefix,
-               "--log-level=error", *vdevs, "--", "--backend", "sw", "--config", "gateway.toml",
+               "--log-level=error", *vdevs, "--", "--backend", args.backend, "--config", "gateway.toml",
                "--control", "control.jsonl", "--control-log", f"control_{tag}.jsonl", "--exit-when-idle", "2000",
                "--stats", f"stats_{tag}.json", "--state-dump", f"state_{tag}.jsonl"]
         if refuse is not None:
@@ -180,6 +180,7 @@ def main():
     ap.add_argument("perpgate")
     ap.add_argument("work")
     ap.add_argument("--events", type=int, default=100000)
+    ap.add_argument("--backend", choices=["sw", "rtl"], default="sw")
     ap.add_argument("--layout", choices=["one", "three"], default="one")
     ap.add_argument("--refuse", type=float, default=0.5, help="chance that TX refuses a burst")
     ap.add_argument("--runs", type=int, default=1, help="refused runs, each with its own seed")
@@ -194,8 +195,8 @@ def main():
     shutil.rmtree(args.work, ignore_errors=True)
     os.makedirs(args.work)
     os.chdir(args.work)
-    print(f"backpressure: {args.events} events, {args.layout} port(s), TX refuses a burst with chance {args.refuse}, "
-          f"seed {args.seed}", flush=True)
+    print(f"backpressure: {args.backend} backend, {args.events} events, {args.layout} port(s), "
+          f"TX refuses a burst with chance {args.refuse}, seed {args.seed}", flush=True)
     t = time.monotonic()
     run_tool(args, "gen", "--seed", str(args.seed), "--accounts", "300", "--events", str(args.events),
              "-o", "scenario.jsonl")
@@ -274,7 +275,8 @@ def main():
     if args.summary:
         walls = [x["wall_s"] for x in results]
         ref_walls = [round(x.wall_s, 2) for x in refs]
-        json.dump({"events": args.events, "layout": args.layout, "refuse_chance": args.refuse, "seed": args.seed,
+        json.dump({"backend": args.backend, "events": args.events, "layout": args.layout,
+                   "refuse_chance": args.refuse, "seed": args.seed,
                    "frames_in": frames_in, "frames_out_per_port": ref_out,
                    "reference_wall_s": ref_walls, "refused_wall_s": walls,
                    "refused_wall_s_median_min_max": [statistics.median(walls), min(walls), max(walls)],
