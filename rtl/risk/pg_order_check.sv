@@ -168,8 +168,10 @@ module pg_order_check #(
     wc_nb_0 = pos_0.os - pos_0.qty + (buy_i ? 64'sd0 : qty_i);
   end
 `ifndef SYNTHESIS
+  // (checked for a quantity in range: past QtyMax the sums may wrap, and the order is refused
+  // BAD_QTY before its u0 counts)
   always_ff @(posedge clk_i) begin
-    if (valid_i && qty_i > 0) begin
+    if (valid_i && qty_i > 0 && qty_i <= QtyMax) begin
       assert (pos_0.ob >= 0 && pos_0.os >= 0);
       assert (64'(wc_a_0 >= wc_nb_0 ? wc_a_0 : wc_nb_0) == pg_risk_pkg::worst_of(wc_a_0, -wc_nb_0));
     end
