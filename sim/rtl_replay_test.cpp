@@ -340,6 +340,14 @@ void at_the_bounds(Backend& b) {
   b.withdraw(0, 999'000'000'000);
   b.withdraw(0, -5);
   b.withdraw(kA, 1);
+  // market prices: 0 up to the price bound are taken, past it on either side an engine error
+  for (i64 px : {i64{-1}, kPxMax + 1, kMin, kMax, kPxMax, i64{0}, i64{6'000'000'000'000}}) b.mark(0, px);
+  for (i64 px : {i64{-1}, kPxMax + 1, kMax, i64{0}, kPxMax}) {
+    b.index(0, px);
+    b.trade(0, px);
+    b.book(0, px, 5);
+    b.book(0, 5, px);
+  }
   for (int a : {0, kA - 1, kA, -1}) b.query(a);
 }
 
@@ -351,7 +359,8 @@ TEST(Commands, RangeTestsAtAndPastEachBoundAsInTheModel) {
   at_the_bounds(*rtl);
   EXPECT_EQ(got.out, want.out);
   for (const char* what : {"symbol table full", "account table full", "leverage must", "unknown symbol in lev",
-                           "UNKNOWN_ACCOUNT", "UNKNOWN_SYMBOL", "withdraw 1023 1000000000001 rejected", "withdraw 0 999000000000 ok"})
+                           "UNKNOWN_ACCOUNT", "UNKNOWN_SYMBOL", "withdraw 1023 1000000000001 rejected", "withdraw 0 999000000000 ok",
+                           "market price must be from 0 to the price bound"})
     EXPECT_NE(want.out.find(what), std::string::npos) << what << " in\n" << want.out;
 }
 

@@ -2,6 +2,8 @@
 // the liquidation trigger. Figures are worked by hand in the comments.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -125,6 +127,45 @@ TEST(Kernels, ContractExampleLiquidatesOnlyBelowBinanceLiquidationPrice) {
   f.mark("30000");
   f.mark("25000");
   EXPECT_EQ(f.out.d.size(), 2u);
+}
+
+// ---- market data ---------------------------------------------------------------------------------
+
+// The wire carries any i64 as a price. A market price outside 0 to kPxMax (mark, index, trade,
+// either side of a book top) is an engine error and changes nothing; 0 and kPxMax are taken.
+TEST(MarketData, PriceOutsideItsBoundIsAnErrorAndNotApplied) {
+  EngineFixture f;
+  SymbolConfig local = btc();
+  local.local_mark = true;
+  f.e->define_symbol(1, local, f.out);
+  f.mark("50000");
+  EXPECT_EQ(f.order(1, true, "0.01", "50000"), acked(1));
+  f.fill(1, "0.01", "50000");
+  const AccountView<DefaultParams> before = f.view();
+  f.out.clear();
+  constexpr i64 kMin = std::numeric_limits<i64>::min(), kMax = std::numeric_limits<i64>::max();
+  for (const i64 bad : {i64{-1}, kPxMax + 1, kMin, kMax}) {
+    f.e->on_mark(0, bad, f.out);
+    f.e->on_mark(1, bad, f.out);
+    f.e->on_index(1, bad, f.out);
+    f.e->on_trade(1, bad, f.out);
+    f.e->on_book(1, bad, px("50000"), f.out);
+    f.e->on_book(1, px("50000"), bad, f.out);
+  }
+  ASSERT_EQ(f.out.errors.size(), 4u * 6u);
+  for (const std::string& e : f.out.errors) EXPECT_EQ(e, error_text(EngineError::kMarketPriceRange));
+  EXPECT_TRUE(f.out.d.empty());
+  EXPECT_EQ(f.e->symbol(0).mark, px("50000"));
+  EXPECT_EQ(f.e->symbol(1).mark, 0);
+  EXPECT_EQ(f.e->symbol(1).local.index, 0);
+  EXPECT_EQ(f.e->symbol(1).local.bid, 0);
+  EXPECT_EQ(f.view().equity, before.equity);
+  EXPECT_EQ(f.view().mm, before.mm);
+  f.out.clear();
+  f.e->on_mark(0, kPxMax, f.out);  // at the bound: taken
+  f.e->on_index(1, 0, f.out);      // 0: none, taken
+  EXPECT_TRUE(f.out.errors.empty());
+  EXPECT_EQ(f.e->symbol(0).mark, kPxMax);
 }
 
 // ---- every reason code ---------------------------------------------------------------------------

@@ -200,7 +200,7 @@ package perpgate_wire_pkg;
 
   // Engine error codes (event_error, command status); 0: none.
   localparam int unsigned ReasonCount = 17;
-  localparam int unsigned ErrorCount = 17;  // with 0, none
+  localparam int unsigned ErrorCount = 18;  // with 0, none
   localparam logic [7:0] ErrNone = 8'd0;
   localparam logic [7:0] ErrSymbolTableFull = 8'd1;
   localparam logic [7:0] ErrAccountTableFull = 8'd2;
@@ -218,6 +218,7 @@ package perpgate_wire_pkg;
   localparam logic [7:0] ErrFillSaturated = 8'd14;
   localparam logic [7:0] ErrCancelUnknownOrder = 8'd15;
   localparam logic [7:0] ErrFundingRateRange = 8'd16;
+  localparam logic [7:0] ErrMarketPriceRange = 8'd17;
 
 endpackage
 /* verilator lint_on UNUSEDPARAM */

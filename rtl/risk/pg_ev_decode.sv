@@ -27,6 +27,7 @@ module pg_ev_decode #(
 
   localparam logic signed [63:0] LevMax  = 64'(perpgate_fixed_pkg::LevMax);
   localparam logic signed [63:0] RateMax = 64'(perpgate_fixed_pkg::RateMax);
+  localparam logic signed [63:0] PxMax   = 64'(perpgate_fixed_pkg::PxMax);
 
 `ifndef SYNTHESIS
   initial begin
@@ -36,11 +37,12 @@ module pg_ev_decode #(
 `endif
 
   logic [63:0] w0, w1;
-  logic signed [63:0] w2, w3;
+  logic signed [63:0] w2, w3, w4;
   assign w0 = data_i[63:0];
   assign w1 = data_i[127:64];
   assign w2 = data_i[191:128];
   assign w3 = data_i[255:192];
+  assign w4 = data_i[319:256];
 
   // Every range test is made on its own field, before the choice by type, which then picks a bit.
   logic [perpgate_wire_pkg::NewOrderAcctBits-1:0] ord_acct;
@@ -62,7 +64,9 @@ module pg_ev_decode #(
                     w0_acct_ok,                      // w0_acct
                     !w0_sym_ok,                      // w0_sym_out
                     w2 < 1 || w2 > LevMax,           // w2_lev_out
-                    w3 < -RateMax || w3 > RateMax};  // w3_rate_out
+                    w3 < -RateMax || w3 > RateMax,   // w3_rate_out
+                    w3 < 0 || w3 > PxMax,            // w3_px_out
+                    w4 < 0 || w4 > PxMax};           // w4_px_out
 
   always_comb begin
     acct_o = '0;

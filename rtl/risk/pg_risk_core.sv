@@ -1290,6 +1290,12 @@ module pg_risk_core #(
               err_ref_d = 64'(s_q);
               err_ret_d = SDone;
               state_d = SEmitErr;
+            end else if (op_q != perpgate_wire_pkg::MsgFunding &&
+                         (evf_q.w3_px_out || (op_q == perpgate_wire_pkg::MsgBookTop && evf_q.w4_px_out))) begin
+              err_d = perpgate_wire_pkg::ErrMarketPriceRange;   // (Engine::market_px_ok)
+              err_ref_d = 64'(s_q);
+              err_ret_d = SDone;
+              state_d = SEmitErr;
             end else if (op_q == perpgate_wire_pkg::MsgFunding) begin
               state_d = SFund;
             end else if (op_q == perpgate_wire_pkg::MsgMark) begin

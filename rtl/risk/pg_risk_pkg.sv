@@ -110,8 +110,10 @@ package pg_risk_pkg;
     logic w0_sym_out;   // symbol_commit: w0 >= Symbols
     logic w2_lev_out;   // set_leverage: w2 outside 1 to LevMax
     logic w3_rate_out;  // funding: |w3| > RateMax
+    logic w3_px_out;    // mark, index, trade: price (w3) outside 0 to PxMax; book top: its bid
+    logic w4_px_out;    // book top: its ask (w4) outside 0 to PxMax
   } ev_flags_t;
-  localparam int unsigned EvFlagsBits = 5;                 // $bits(ev_flags_t)
+  localparam int unsigned EvFlagsBits = 7;                 // $bits(ev_flags_t)
 
   // Helpers of the core and the order check (pg_risk_core, pg_order_check), one definition each.
   // x * 1000 mod 2^64 as shifts and adds (1000 = 1024 - 16 - 8): cheaper than a multiplier.

@@ -77,6 +77,7 @@ local errors = {
   [14] = "FILL_SATURATED",
   [15] = "CANCEL_UNKNOWN_ORDER",
   [16] = "FUNDING_RATE_RANGE",
+  [17] = "MARKET_PRICE_RANGE",
 }
 
 local hdr = {

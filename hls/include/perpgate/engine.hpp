@@ -109,9 +109,15 @@ class Engine {
   }
 
   // ---------------------------------------------------------------- market data --------------
+  // A market price is 0 ("none": no mark, an input of the local mark not seen) up to the price
+  // bound; the wire carries any i64, and past the bound the margin and local-mark arithmetic
+  // would leave the widths it is sized for.
+  static constexpr bool market_px_ok(i64 px) { return px >= 0 && px <= kPxMax; }
+
   template <class S>
   void on_mark(int s, i64 px, S& out) {
     if (!symbol_ok(s)) return out.error(error_text(EngineError::kUnknownSymbol));
+    if (!market_px_ok(px)) return out.error(error_text(EngineError::kMarketPriceRange));
     Symbol& y = sym_[s];
     if (y.cfg.local_mark) {
       y.local.external = px;
@@ -125,12 +131,14 @@ class Engine {
   template <class S>
   void on_index(int s, i64 px, S& out) {
     if (!symbol_ok(s)) return out.error(error_text(EngineError::kUnknownSymbol));
+    if (!market_px_ok(px)) return out.error(error_text(EngineError::kMarketPriceRange));
     sym_[s].local.index = px;
     on_local_input(s, out);
   }
   template <class S>
   void on_book(int s, i64 bid, i64 ask, S& out) {
     if (!symbol_ok(s)) return out.error(error_text(EngineError::kUnknownSymbol));
+    if (!market_px_ok(bid) || !market_px_ok(ask)) return out.error(error_text(EngineError::kMarketPriceRange));
     sym_[s].local.bid = bid;
     sym_[s].local.ask = ask;
     on_local_input(s, out);
@@ -138,6 +146,7 @@ class Engine {
   template <class S>
   void on_trade(int s, i64 px, S& out) {
     if (!symbol_ok(s)) return out.error(error_text(EngineError::kUnknownSymbol));
+    if (!market_px_ok(px)) return out.error(error_text(EngineError::kMarketPriceRange));
     sym_[s].local.last = px;
     on_local_input(s, out);
   }

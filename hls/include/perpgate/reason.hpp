@@ -80,8 +80,9 @@ enum class EngineError : std::uint8_t {
   kFillSaturated = 14,
   kCancelUnknownOrder = 15,
   kFundingRateRange = 16,
+  kMarketPriceRange = 17,
 };
-inline constexpr int kEngineErrorCount = 17;
+inline constexpr int kEngineErrorCount = 18;
 
 constexpr const char* error_text(EngineError e) {
   switch (e) {
@@ -102,6 +103,7 @@ constexpr const char* error_text(EngineError e) {
     case EngineError::kFillSaturated: return "collateral saturated at its bound by a fill";
     case EngineError::kCancelUnknownOrder: return "cancel of an unknown or closed order";
     case EngineError::kFundingRateRange: return "funding rate must be between -1 and 1; not applied";
+    case EngineError::kMarketPriceRange: return "market price must be from 0 to the price bound; not applied";
   }
   return "unknown engine error";
 }
