@@ -59,6 +59,12 @@ echo "bench: concurrent_load" >&2
   ./build/bin/concurrent_load --profile L3 --events 100000
 } | tee "$out/concurrent_load.txt"
 
+# The same gateway beside a hostile network (docs/reliability.md): after one load frame in two, a
+# frame to refuse or a garbage-valued event, back to back on a random port: about 1.6 M frames.
+echo "bench: concurrent_load, hostile frames" >&2
+./build/bin/concurrent_load --profile L1 --events 1000000 --order-gap 20 --hostile-every 2 |
+  tee "$out/concurrent_load_hostile.txt"
+
 # Synthesis figures per RTL unit (yosys), resources and LUT levels per stage; with --full-synth
 # also the whole gateway top at default and maximum capacity.
 if [[ "${1:-}" == "--full-synth" ]]; then bash scripts/synth.sh --full; else bash scripts/synth.sh; fi
