@@ -21,10 +21,8 @@ module pg_counter_bank_formal (
   );
 
   // Reset in the first cycle, and never again.
-  logic started_q = 1'b0;
-  always_ff @(posedge clk_i) started_q <= 1'b1;
-  always_comb if (!started_q) assume (!rst_ni);
-  always_comb if (started_q) assume (rst_ni);
+  logic started_q;
+  pg_formal_reset_once u_reset (.clk_i, .rst_ni, .started_o (started_q));
 
   // The reference: pulses registered, then counted (a clear keeps only the one registered now).
   logic [N-1:0] inc_q;

@@ -29,10 +29,8 @@ module pg_msg_rx_formal (
   );
 
   // Reset in the first cycle, and never again.
-  logic started_q = 1'b0;
-  always_ff @(posedge clk_i) started_q <= 1'b1;
-  always_comb if (!started_q) assume (!rst_ni);
-  always_comb if (started_q) assume (rst_ni);
+  logic started_q;
+  pg_formal_reset_once u_reset (.clk_i, .rst_ni, .started_o (started_q));
   // tuser only on a last beat (pg_udp_rx's rule)
   always_comb if (s_axis_tvalid && s_axis_tuser) assume (s_axis_tlast);
 
@@ -49,17 +47,13 @@ module pg_msg_rx_formal (
     end
   end
 
-  logic       held_q;
-  logic [7:0] held_type_q;
-  always_ff @(posedge clk_i) begin
-    held_q      <= rst_ni && msg_valid && !msg_ready_i;
-    held_type_q <= msg_type;
-  end
+  pg_formal_axis_hold #(.W (8)) u_hold (
+    .clk_i, .rst_ni, .valid_i (msg_valid), .ready_i (msg_ready_i), .beat_i (msg_type)
+  );
 
   always_comb begin
     if (rst_ni && started_q) begin
       assert (32'(taken_q) + 32'(msg_valid) <= 32'(good_closed_q));
-      if (held_q) assert (msg_valid && msg_type == held_type_q);
       assert (!(msg_ok && msg_malformed));
       assert (verdicts_q <= good_closed_q);
 `ifdef PG_FORMAL_BROKEN

@@ -36,10 +36,8 @@ module pg_rx_fifo_formal (
   always_comb assume (s_axis_tdata[63:3] == '0 && s_axis_tkeep[7:2] == '1);
 
   // Reset in the first cycle, and never again (a reset mid-run restarts every count below).
-  logic started_q = 1'b0;
-  always_ff @(posedge clk_i) started_q <= 1'b1;
-  always_comb if (!started_q) assume (!rst_ni);
-  always_comb if (started_q) assume (rst_ni);
+  logic started_q;
+  pg_formal_reset_once u_reset (.clk_i, .rst_ni, .started_o (started_q));
 
   // Beats and frames kept and sent since reset (wide enough not to wrap within the depth). A
   // frame is kept or dropped at its first beat (drop_overflow); of a kept frame, beats past the
@@ -72,18 +70,14 @@ module pg_rx_fifo_formal (
     end
   end
 
-  // The last beat offered and not taken, to compare with the next cycle's.
-  logic        held_q;
-  logic [73:0] held_beat_q;
-  always_ff @(posedge clk_i) begin
-    held_q      <= rst_ni && m_axis_tvalid && !m_axis_tready;
-    held_beat_q <= {m_axis_tdata, m_axis_tkeep, m_axis_tlast, m_axis_tuser};
-  end
+  pg_formal_axis_hold #(.W (74)) u_hold (
+    .clk_i, .rst_ni, .valid_i (m_axis_tvalid), .ready_i (m_axis_tready),
+    .beat_i ({m_axis_tdata, m_axis_tkeep, m_axis_tlast, m_axis_tuser})
+  );
 
   always_comb begin
     if (rst_ni && started_q) begin
       assert (s_axis_tready);
-      if (held_q) assert (m_axis_tvalid && {m_axis_tdata, m_axis_tkeep, m_axis_tlast, m_axis_tuser} == held_beat_q);
       // only kept beats leave: the buffer's, or (nothing buffered) the one coming in now
       assert (beats_out_q <= kept_in_q);
       if (m_axis_tvalid && beats_out_q == kept_in_q) assert (kept_beat);

@@ -31,10 +31,8 @@ module pg_udp_tx_formal (
   );
 
   // Reset in the first cycle, and never again.
-  logic started_q = 1'b0;
-  always_ff @(posedge clk_i) started_q <= 1'b1;
-  always_comb if (!started_q) assume (!rst_ni);
-  always_comb if (started_q) assume (rst_ni);
+  logic started_q;
+  pg_formal_reset_once u_reset (.clk_i, .rst_ni, .started_o (started_q));
 
   // The core's output channel: a message is 16 to 64 bytes, held unchanged until taken; msg_soon_i
   // says one comes in the next cycle and none is offered in this one.
@@ -77,16 +75,13 @@ module pg_udp_tx_formal (
     else if (msg_fire) need_q <= need_now;
   end
 
-  logic        held_q;
-  logic [73:0] held_beat_q;
-  always_ff @(posedge clk_i) begin
-    held_q      <= rst_ni && m_axis_tvalid && !m_axis_tready;
-    held_beat_q <= {m_axis_tdata, m_axis_tkeep, m_axis_tlast, m_axis_tuser};
-  end
+  pg_formal_axis_hold #(.W (74)) u_hold (
+    .clk_i, .rst_ni, .valid_i (m_axis_tvalid), .ready_i (m_axis_tready),
+    .beat_i ({m_axis_tdata, m_axis_tkeep, m_axis_tlast, m_axis_tuser})
+  );
 
   always_comb begin
     if (rst_ni && started_q) begin
-      if (held_q) assert (m_axis_tvalid && {m_axis_tdata, m_axis_tkeep, m_axis_tlast, m_axis_tuser} == held_beat_q);
       assert (!m_axis_tuser);
       if (m_axis_tvalid && !m_axis_tlast) assert (m_axis_tkeep == 8'hff);
       assert (frames_q <= msgs_q && msgs_q <= frames_q + 8'd1);
